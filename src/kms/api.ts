@@ -1,0 +1,62 @@
+/**
+ * The engine contract (DEVELOPERS.md "The engine contract"). Others' tools and our own tests build
+ * on these types: change them only by adding optional members.
+ */
+import type { Decision, SimEvent } from './events';
+
+export interface PrincipalConfig {
+  /** IAM ARN of the principal, e.g. arn:aws:iam::111122223333:role/App */
+  arn: string;
+  /** the access key id that identifies it in a SigV4 Authorization header */
+  accessKeyId: string;
+  /** when given, SigV4 signatures made with this principal's key are verified */
+  secretAccessKey?: string;
+  /** its IAM identity policy (JSON text or object) */
+  policy?: string | object;
+}
+
+export interface PropagationOptions {
+  /** earliest arrival of a grant change at a host, ms after the change */
+  minMs: number;
+  /** latest arrival, ms after the change */
+  maxMs: number;
+  /** 'uniform' between the bounds, or 'realistic': mostly seconds, with a tail to maxMs */
+  distribution?: 'uniform' | 'realistic';
+}
+
+export type Routing = 'random' | 'round-robin' | { pinned: number };
+
+export interface SimulatorOptions {
+  seed?: number;
+  region?: string;
+  accountId?: string;
+  /** virtual clock start, epoch ms */
+  startTime?: number;
+  propagation?: PropagationOptions;
+  /** how many simulated KMS hosts serve the region (default 3) */
+  hosts?: number;
+  routing?: Routing;
+  principals?: PrincipalConfig[];
+}
+
+export interface VirtualClock {
+  now(): number;
+  /** moves time forward by ms (>= 0) and applies every change that is due */
+  advance(ms: number): void;
+  /** moves time to t; throws 'Unable to travel back in time' when t < now */
+  set(t: number): void;
+  /** advances to the moment every pending grant change has reached every host; returns now */
+  settle(): number;
+}
+
+export interface Simulator {
+  /** WHATWG Request in, Response out: AWS JSON 1.1, as KMS speaks it */
+  fetch(request: Request): Promise<Response>;
+  readonly clock: VirtualClock;
+  /** every event so far, in order */
+  readonly events: readonly SimEvent[];
+  /** called for each new event; returns an unsubscribe function */
+  subscribe(listener: (event: SimEvent) => void): () => void;
+  /** the decision behind the most recent response (also sent as the x-playground-decision header) */
+  readonly lastDecision: Decision | undefined;
+}

@@ -1,0 +1,270 @@
+/**
+ * Who may call what, in the order AWS documents: an explicit Deny in any policy wins; then an
+ * Allow from the key policy (naming the caller directly, or naming its account, which
+ * delegates to the caller's IAM identity policy), or from a grant that this host has seen
+ * (or whose token the request carries) and whose constraints the request satisfies.
+ * (AWS KMS Developer Guide: "Determining access to an AWS KMS key", "Grants in AWS KMS".)
+ *
+ * Every answer is a Decision: which statement or grant allowed or denied it and why the
+ * others did not match. It travels outside the wire body.
+ */
+import type { Decision } from '../events';
+import { KmsError } from '../errors';
+import { World, type GrantRecord, type KeyRecord } from '../world';
+import type { Caller } from './caller';
+import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
+import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext } from './policy';
+
+export interface AuthRequest {
+  /** the IAM action, e.g. 'kms:Decrypt' */
+  action: string;
+  caller: Caller;
+  key: KeyRecord;
+  keyPolicy: ParsedPolicy;
+  host: number;
+  now: number;
+  /** the grant operation that would allow this call, when a grant can (e.g. ReEncryptFrom) */
+  grantOperation?: string;
+  /** grants the request's tokens stand for (already verified) */
+  tokenGrants?: readonly GrantRecord[];
+  /** the request's encryption context, for grant constraints and kms:EncryptionContext keys */
+  encryptionContext?: Record<string, string>;
+  /** extra condition keys of this request (kms:GrantOperations, ...) */
+  conditions?: Record<string, ContextValue>;
+}
+
+export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } | { ok: false; decision: Decision; error: KmsError };
+
+export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'>): Record<string, ContextValue> {
+  const c: Record<string, ContextValue> = {
+    'aws:PrincipalArn': req.caller.principalArn,
+    'aws:PrincipalAccount': req.caller.account,
+    'kms:CallerAccount': req.caller.account,
+    ...req.conditions,
+  };
+  if (req.encryptionContext) {
+    const keys = Object.keys(req.encryptionContext);
+    c['kms:EncryptionContextKeys'] = keys;
+    for (const k of keys) c[`kms:EncryptionContext:${k}`] = req.encryptionContext[k];
+  }
+  return c;
+}
+
+function requestContext(req: AuthRequest, resource: string): RequestContext {
+  return {
+    action: req.action,
+    resource,
+    principal: { arn: req.caller.principalArn, account: req.caller.account },
+    conditions: conditionContext(req),
+  };
+}
+
+export function authorize(world: World, req: AuthRequest): AuthResult {
+  const { caller, key, host } = req;
+  const ctx = requestContext(req, key.arn);
+  const notes: string[] = [];
+  const kp = evaluatePolicy(req.keyPolicy, ctx);
+  const sameAccount = caller.account === key.account;
+  const idp = caller.identityPolicy ? evaluatePolicy(caller.identityPolicy, ctx) : undefined;
+
+  const deny = (error: KmsError, summary: string, via: Decision['via']): AuthResult => ({
+    ok: false,
+    error,
+    decision: { allowed: false, host, summary, via, notes },
+  });
+
+  if (kp.denies.length) {
+    const s = kp.denies[0];
+    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitResource(caller.arn, req.action, key.arn)), `Denied by key policy statement ${label(s.sid, s.index)}.`, {
+      kind: 'explicit-deny',
+      policy: 'key-policy',
+      sid: s.sid,
+      statement: s.index,
+    });
+  }
+  if (idp?.denies.length) {
+    const s = idp.denies[0];
+    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitIdentity(caller.arn, req.action, key.arn)), `Denied by ${caller.arn}'s IAM policy statement ${label(s.sid, s.index)}.`, {
+      kind: 'explicit-deny',
+      policy: 'identity-policy',
+      sid: s.sid,
+      statement: s.index,
+    });
+  }
+  for (const m of kp.misses) notes.push(`Key policy statement ${label(m.sid, m.index)}: ${m.reason}`);
+  if (idp) for (const m of idp.misses) notes.push(`IAM policy statement ${label(m.sid, m.index)}: ${m.reason}`);
+
+  const direct = kp.allows.find((s) => s.principalMatch === 'direct');
+  const viaAccount = kp.allows.find((s) => s.principalMatch === 'account');
+  const identityAllow = caller.isRoot ? { index: -1, sid: undefined } : idp?.allows[0];
+
+  // Same account: a direct allow suffices; an account allow delegates to IAM.
+  // Cross account: the key policy must allow the caller or its account, and the caller's own
+  // account must allow it through IAM (the root of that account needs no policy).
+  if (direct && (sameAccount || identityAllow)) {
+    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names ${caller.principalArn}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
+  }
+  if (viaAccount && identityAllow) {
+    if (caller.isRoot) {
+      return allow(host, notes, `Allowed by key policy statement ${label(viaAccount.sid, viaAccount.index)}: it trusts account ${caller.account}, and ${caller.arn} is that account's root.`, {
+        kind: 'key-policy',
+        sid: viaAccount.sid,
+        statement: viaAccount.index,
+      });
+    }
+    return allow(host, notes, `Allowed by IAM policy statement ${label(identityAllow.sid, identityAllow.index)} of ${caller.arn}, which key policy statement ${label(viaAccount.sid, viaAccount.index)} lets IAM decide.`, {
+      kind: 'identity-policy',
+      sid: identityAllow.sid,
+      statement: identityAllow.index,
+    });
+  }
+
+  // Grants
+  if (req.grantOperation) {
+    const found = findGrant(world, req, notes);
+    if (found) {
+      const { grant, viaToken } = found;
+      return {
+        ok: true,
+        grant,
+        decision: {
+          allowed: true,
+          host,
+          summary: viaToken
+            ? `Allowed by grant ${short(grant.grantId)} through its grant token (host ${host} has not seen the grant yet).`
+            : `Allowed by grant ${short(grant.grantId)}, which gives ${World.granteeOf(grant)} ${req.grantOperation} on this key.`,
+          via: { kind: viaToken ? 'grant-token' : 'grant', grantId: grant.grantId },
+          notes,
+        },
+      };
+    }
+  }
+
+  const keyPolicyAllowsSomehow = direct || viaAccount;
+  const error = keyPolicyAllowsSomehow
+    ? new KmsError('AccessDeniedException', accessDeniedNoIdentity(caller.arn, req.action, key.arn))
+    : new KmsError('AccessDeniedException', accessDeniedNoResource(caller.arn, req.action, key.arn));
+  const summary = keyPolicyAllowsSomehow
+    ? `Denied: the key policy leaves ${req.action} to IAM, and no IAM policy of ${caller.arn} allows it${req.grantOperation ? ', nor does any grant this host has seen' : ''}.`
+    : `Denied: no key policy statement allows ${caller.arn} to call ${req.action}${req.grantOperation ? ', and no grant this host has seen does' : ''}.`;
+  return deny(error, summary, { kind: 'none' });
+}
+
+function allow(host: number, notes: string[], summary: string, via: Decision['via']): AuthResult {
+  return { ok: true, decision: { allowed: true, host, summary, via, notes } };
+}
+
+function label(sid: string | undefined, index: number): string {
+  return sid ? `"${sid}"` : `#${index + 1}`;
+}
+
+export const short = (grantId: string) => grantId.slice(0, 8) + '…';
+
+/** a grant for this caller on this key that allows the operation at this host, or via a token */
+function findGrant(world: World, req: AuthRequest, notes: string[]): { grant: GrantRecord; viaToken: boolean } | null {
+  const { caller, key, host, now } = req;
+  const op = req.grantOperation!;
+  const seen = new Set<string>();
+  const candidates: { g: GrantRecord; token: boolean }[] = [];
+  for (const g of req.tokenGrants ?? []) {
+    if (!seen.has(g.grantId)) {
+      seen.add(g.grantId);
+      candidates.push({ g, token: true });
+    }
+  }
+  const ids = world.grantsByGrantee.get(World.granteeKey(key.keyId, caller.principalArn));
+  if (ids) {
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      const g = world.grants.get(id);
+      if (g) candidates.push({ g, token: false });
+    }
+  }
+  let best: { grant: GrantRecord; viaToken: boolean } | null = null;
+  for (const { g, token } of candidates) {
+    const id = short(g.grantId);
+    if (g.keyId !== key.keyId) {
+      notes.push(`Grant ${id} (from a grant token) is for another key.`);
+      continue;
+    }
+    if (World.granteeOf(g) !== caller.principalArn) {
+      notes.push(`Grant ${id} (from a grant token) is for ${World.granteeOf(g)}, not ${caller.principalArn}.`);
+      continue;
+    }
+    if (!g.operations.includes(op)) {
+      notes.push(`Grant ${id} allows ${g.operations.join(', ')}, not ${op}.`);
+      continue;
+    }
+    const visible = world.hostViews[host]?.has(g.grantId) ?? false;
+    let usable = visible;
+    let viaToken = false;
+    if (!visible) {
+      // "Grant tokens supersede the validity of the grant until all endpoints in the service
+      // have been updated with the new grant state." (Developer Guide, grants.html)
+      const tokenLive = token && (!g.removed || g.removed.arrivals.some((t) => t > now));
+      if (tokenLive) {
+        usable = true;
+        viaToken = true;
+      } else if (g.removed) {
+        notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, and host ${host} already knows.`);
+      } else {
+        notes.push(`Grant ${id} has not reached host ${host} yet (it arrives at ${new Date(g.arrivals[host]).toISOString()}); a grant token would let it be used now.`);
+      }
+    } else if (g.removed) {
+      notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, but host ${host} has not heard yet.`);
+    }
+    if (!usable) continue;
+    const why = constraintMismatch(g, req.encryptionContext, op);
+    if (why) {
+      notes.push(`Grant ${id}: ${why}`);
+      continue;
+    }
+    if (!best || (best.viaToken && !viaToken)) best = { grant: g, viaToken };
+  }
+  return best;
+}
+
+/** operations whose requests carry an encryption context that grant constraints apply to */
+const EC_OPERATIONS = new Set([
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+]);
+
+/**
+ * Encryption-context constraints: Equals needs exactly the same pairs, Subset needs at least
+ * the constraint's pairs. Key names compare case-insensitively, values case-sensitively.
+ * They do not apply to operations without an encryption context (DescribeKey, RetireGrant...).
+ */
+export function constraintMismatch(g: GrantRecord, ec: Record<string, string> | undefined, op: string): string | null {
+  const c = g.constraints;
+  if (!c || !EC_OPERATIONS.has(op)) return null;
+  const req = lowerKeys(ec ?? {});
+  if (c.EncryptionContextEquals) {
+    const want = lowerKeys(c.EncryptionContextEquals);
+    const wk = Object.keys(want);
+    const rk = Object.keys(req);
+    if (wk.length !== rk.length || wk.some((k) => req[k] !== want[k])) {
+      return `its EncryptionContextEquals constraint ${JSON.stringify(c.EncryptionContextEquals)} does not match the request's encryption context ${JSON.stringify(ec ?? {})}.`;
+    }
+  }
+  if (c.EncryptionContextSubset) {
+    const want = lowerKeys(c.EncryptionContextSubset);
+    const missing = Object.keys(want).filter((k) => req[k] !== want[k]);
+    if (missing.length) {
+      return `its EncryptionContextSubset constraint ${JSON.stringify(c.EncryptionContextSubset)} is not contained in the request's encryption context ${JSON.stringify(ec ?? {})}.`;
+    }
+  }
+  return null;
+}
+
+function lowerKeys(o: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(o)) out[k.toLowerCase()] = o[k];
+  return out;
+}

@@ -1,0 +1,187 @@
+/**
+ * Hashes and HMAC. SHA-1/256/384/512 come from WebCrypto; SHA-224 (not in WebCrypto) and SM3
+ * (not in WebCrypto) are implemented here in plain JS.
+ */
+import { concat, toBuf } from './bytes';
+
+export type HashName = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SM3';
+
+export const HASH_LEN: Record<HashName, number> = {
+  'SHA-1': 20,
+  'SHA-224': 28,
+  'SHA-256': 32,
+  'SHA-384': 48,
+  'SHA-512': 64,
+  SM3: 32,
+};
+
+export const HASH_BLOCK: Record<HashName, number> = {
+  'SHA-1': 64,
+  'SHA-224': 64,
+  'SHA-256': 64,
+  'SHA-384': 128,
+  'SHA-512': 128,
+  SM3: 64,
+};
+
+export function subtle(): SubtleCrypto {
+  const s = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!s) throw new Error('WebCrypto (globalThis.crypto.subtle) is not available');
+  return s;
+}
+
+export async function digest(name: HashName, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  if (name === 'SHA-224') return sha224(data);
+  if (name === 'SM3') return sm3(data);
+  return new Uint8Array(await subtle().digest(name, toBuf(data)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-224 (FIPS 180-4): SHA-256 compression with a different IV, truncated to 28 bytes.
+
+const K256 = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+function mdPad(data: Uint8Array): Uint8Array {
+  const bitLen = data.length * 8;
+  const padLen = (((data.length + 9 + 63) >> 6) << 6);
+  const m = new Uint8Array(padLen);
+  m.set(data);
+  m[data.length] = 0x80;
+  const dv = new DataView(m.buffer);
+  dv.setUint32(padLen - 8, Math.floor(bitLen / 0x100000000));
+  dv.setUint32(padLen - 4, bitLen >>> 0);
+  return m;
+}
+
+export function sha224(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const H = new Uint32Array([
+    0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4,
+  ]);
+  const m = mdPad(data);
+  const dv = new DataView(m.buffer);
+  const W = new Uint32Array(64);
+  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+  for (let off = 0; off < m.length; off += 64) {
+    for (let i = 0; i < 16; i++) W[i] = dv.getUint32(off + i * 4);
+    for (let i = 16; i < 64; i++) {
+      const s0 = rotr(W[i - 15], 7) ^ rotr(W[i - 15], 18) ^ (W[i - 15] >>> 3);
+      const s1 = rotr(W[i - 2], 17) ^ rotr(W[i - 2], 19) ^ (W[i - 2] >>> 10);
+      W[i] = (W[i - 16] + s0 + W[i - 7] + s1) >>> 0;
+    }
+    let [a, b, c, d, e, f, g, h] = [H[0], H[1], H[2], H[3], H[4], H[5], H[6], H[7]];
+    for (let i = 0; i < 64; i++) {
+      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (h + S1 + ch + K256[i] + W[i]) >>> 0;
+      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) >>> 0;
+      h = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    H[0] = (H[0] + a) >>> 0;
+    H[1] = (H[1] + b) >>> 0;
+    H[2] = (H[2] + c) >>> 0;
+    H[3] = (H[3] + d) >>> 0;
+    H[4] = (H[4] + e) >>> 0;
+    H[5] = (H[5] + f) >>> 0;
+    H[6] = (H[6] + g) >>> 0;
+    H[7] = (H[7] + h) >>> 0;
+  }
+  const out = new Uint8Array(28);
+  const odv = new DataView(out.buffer);
+  for (let i = 0; i < 7; i++) odv.setUint32(i * 4, H[i]);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SM3 (GB/T 32905-2016), needed for SM2DSA.
+
+export function sm3(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const V = new Uint32Array([
+    0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e,
+  ]);
+  const rotl = (x: number, n: number) => {
+    n %= 32;
+    return n === 0 ? x >>> 0 : ((x << n) | (x >>> (32 - n))) >>> 0;
+  };
+  const P0 = (x: number) => (x ^ rotl(x, 9) ^ rotl(x, 17)) >>> 0;
+  const P1 = (x: number) => (x ^ rotl(x, 15) ^ rotl(x, 23)) >>> 0;
+  const m = mdPad(data);
+  const dv = new DataView(m.buffer);
+  const W = new Uint32Array(68);
+  const W1 = new Uint32Array(64);
+  for (let off = 0; off < m.length; off += 64) {
+    for (let i = 0; i < 16; i++) W[i] = dv.getUint32(off + i * 4);
+    for (let i = 16; i < 68; i++) {
+      W[i] = (P1(W[i - 16] ^ W[i - 9] ^ rotl(W[i - 3], 15)) ^ rotl(W[i - 13], 7) ^ W[i - 6]) >>> 0;
+    }
+    for (let i = 0; i < 64; i++) W1[i] = (W[i] ^ W[i + 4]) >>> 0;
+    let [A, B, C, D, E, F, G, H] = [V[0], V[1], V[2], V[3], V[4], V[5], V[6], V[7]];
+    for (let j = 0; j < 64; j++) {
+      const T = j < 16 ? 0x79cc4519 : 0x7a879d8a;
+      const SS1 = rotl((rotl(A, 12) + E + rotl(T, j)) >>> 0, 7);
+      const SS2 = (SS1 ^ rotl(A, 12)) >>> 0;
+      const FF = j < 16 ? (A ^ B ^ C) >>> 0 : ((A & B) | (A & C) | (B & C)) >>> 0;
+      const GG = j < 16 ? (E ^ F ^ G) >>> 0 : ((E & F) | (~E & G)) >>> 0;
+      const TT1 = (FF + D + SS2 + W1[j]) >>> 0;
+      const TT2 = (GG + H + SS1 + W[j]) >>> 0;
+      D = C;
+      C = rotl(B, 9);
+      B = A;
+      A = TT1;
+      H = G;
+      G = rotl(F, 19);
+      F = E;
+      E = P0(TT2);
+    }
+    V[0] ^= A;
+    V[1] ^= B;
+    V[2] ^= C;
+    V[3] ^= D;
+    V[4] ^= E;
+    V[5] ^= F;
+    V[6] ^= G;
+    V[7] ^= H;
+  }
+  const out = new Uint8Array(32);
+  const odv = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) odv.setUint32(i * 4, V[i]);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HMAC (RFC 2104). WebCrypto HMAC is used by ops.ts where it exists; this generic version serves
+// SHA-224 and SM3 and the deterministic-nonce derivations.
+
+export async function hmac(name: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  if (name !== 'SHA-224' && name !== 'SM3') {
+    const s = subtle();
+    const k = await s.importKey('raw', toBuf(key), { name: 'HMAC', hash: name }, false, ['sign']);
+    return new Uint8Array(await s.sign('HMAC', k, toBuf(data)));
+  }
+  const block = HASH_BLOCK[name];
+  let k = key.length > block ? await digest(name, key) : key;
+  const padded = new Uint8Array(block);
+  padded.set(k);
+  const ipad = padded.map((b) => b ^ 0x36);
+  const opad = padded.map((b) => b ^ 0x5c);
+  const inner = await digest(name, concat(ipad, data));
+  k = inner;
+  return digest(name, concat(opad, k));
+}

@@ -1,0 +1,247 @@
+/**
+ * The engine: the world plus everything that moves it — the virtual clock, propagation, the
+ * event stream and the operation table. It knows nothing of HTTP: `execute` takes an
+ * operation name and a validated input and returns the output or throws a KmsError.
+ * The wire layer (wire/http.ts) is the only place that turns either into a Response.
+ */
+import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from './api';
+import type { Decision, SimEvent } from './events';
+import { KmsError } from './errors';
+import { makeCaller, rootArn, type Caller } from './auth/caller';
+import { defaultKeyPolicy, parsePolicy, type ParsedPolicy } from './auth/policy';
+import { Clock } from './clock';
+import { Ctx, type EngineServices } from './ops/context';
+import { HANDLERS } from './ops/index';
+import { normalizePropagation } from './propagation';
+import { Rng } from './rng';
+import { GrantTokens } from './tokens';
+import { World, type KeyRecord } from './world';
+import type { OperationName } from './model/shapes.generated';
+
+export const DEFAULTS = {
+  seed: 42,
+  region: 'us-east-1',
+  accountId: '111122223333',
+  startTime: Date.UTC(2026, 0, 1),
+  hosts: 3,
+} as const;
+
+export interface Principal {
+  caller: Caller;
+  accessKeyId: string;
+  secretAccessKey?: string;
+}
+
+export interface ExecuteOptions {
+  /** principal ARN of the caller; the account root when omitted */
+  caller?: string;
+  region?: string;
+  /** pin the host that serves the request */
+  host?: number;
+}
+
+export type ExecuteResult = { ok: true; output: unknown; decision?: Decision; host: number } | { ok: false; error: KmsError; decision?: Decision; host: number };
+
+export class Engine implements EngineServices {
+  readonly world: World;
+  readonly tokens: GrantTokens;
+  readonly clock: Clock;
+  readonly propagation: Required<PropagationOptions>;
+  readonly hosts: number;
+  readonly region: string;
+  readonly accountId: string;
+  readonly routing: Routing;
+  readonly events: SimEvent[] = [];
+  readonly principalsByKey = new Map<string, Principal>();
+  readonly principalsByArn = new Map<string, Principal>();
+  #listeners = new Set<(e: SimEvent) => void>();
+  #policies = new WeakMap<KeyRecord, { text: string; parsed: ParsedPolicy }>();
+  #routingRng: Rng;
+  #requestRng: Rng;
+  #seq = 0;
+  #roundRobin = 0;
+
+  constructor(options: SimulatorOptions = {}) {
+    const seed = options.seed ?? DEFAULTS.seed;
+    this.region = options.region ?? DEFAULTS.region;
+    this.accountId = options.accountId ?? DEFAULTS.accountId;
+    this.hosts = Math.max(1, Math.floor(options.hosts ?? DEFAULTS.hosts));
+    this.routing = options.routing ?? 'random';
+    this.propagation = normalizePropagation(options.propagation);
+    this.clock = new Clock(options.startTime ?? DEFAULTS.startTime);
+    this.world = new World({ hosts: this.hosts }, { seed, counter: 0 });
+    this.tokens = new GrantTokens(this.world.tokenSecret);
+    // Separate streams, so that which host serves a request, or a request id, never shifts the
+    // ids and delays the world draws.
+    this.#routingRng = new Rng({ seed: seed ^ 0x6a09e667, counter: 0 });
+    this.#requestRng = new Rng({ seed: seed ^ 0x3c6ef372, counter: 0 });
+    for (const p of options.principals ?? []) this.addPrincipal(p);
+  }
+
+  addPrincipal(p: PrincipalConfig): void {
+    let policy: ParsedPolicy | undefined;
+    if (p.policy !== undefined) {
+      const text = typeof p.policy === 'string' ? p.policy : JSON.stringify(p.policy);
+      const r = parsePolicy(text, 'identity');
+      if (!r.ok) throw new TypeError(`The IAM policy of ${p.arn} is not valid: ${r.detail || r.message}`);
+      policy = r.policy;
+    }
+    const entry: Principal = { caller: makeCaller(p.arn, policy, p.accessKeyId), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
+    this.principalsByKey.set(p.accessKeyId, entry);
+    this.principalsByArn.set(entry.caller.arn, entry);
+  }
+
+  /** the caller for an ARN: a configured principal, or any account's root */
+  callerFor(arn: string | undefined): Caller {
+    if (arn === undefined) return this.principalsByArn.get(rootArn(this.accountId))?.caller ?? makeCaller(rootArn(this.accountId));
+    const p = this.principalsByArn.get(arn);
+    if (p) return p.caller;
+    return makeCaller(arn);
+  }
+
+  // ---- EngineServices ----------------------------------------------------------------------
+
+  emit(e: SimEvent): void {
+    this.events.push(e);
+    for (const l of this.#listeners) l(e);
+  }
+
+  subscribe(listener: (e: SimEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  keyPolicy(key: KeyRecord): ParsedPolicy {
+    const cached = this.#policies.get(key);
+    if (cached && cached.text === key.policy) return cached.parsed;
+    const parsed = this.parseKeyPolicy(key.policy);
+    this.#policies.set(key, { text: key.policy, parsed });
+    return parsed;
+  }
+
+  parseKeyPolicy(text: string): ParsedPolicy {
+    const r = parsePolicy(text, 'resource');
+    if (!r.ok) throw new KmsError(r.error === 'LimitExceededException' ? 'LimitExceededException' : 'MalformedPolicyDocumentException', r.message);
+    return r.policy;
+  }
+
+  defaultKeyPolicy(account: string): string {
+    return defaultKeyPolicy(account);
+  }
+
+  // ---- time ----------------------------------------------------------------------------------
+
+  /** moves the clock to t and applies everything due: arrivals at hosts, key deletions */
+  advanceTo(t: number): void {
+    const from = this.clock.now();
+    this.clock.set(t);
+    if (t !== from) this.emit({ type: '@kms.clock', at: t, from });
+    this.#applyDue();
+  }
+
+  #applyDue(): void {
+    const now = this.clock.now();
+    for (const a of this.world.drain(now)) {
+      this.emit({ type: '@kms.grant.arrived', at: a.at, change: a.change, grantId: a.grantId, host: a.host });
+    }
+    for (const k of [...this.world.keys.values()]) {
+      if (k.state === 'PendingDeletion' && k.deletionDate !== undefined && k.deletionDate <= now) this.#deleteKey(k);
+    }
+  }
+
+  #deleteKey(k: KeyRecord): void {
+    const ids = [...(this.world.grantsByKey.get(k.keyId) ?? [])];
+    for (const id of ids) {
+      const g = this.world.grants.get(id)!;
+      this.world.removeGrant(g, 'revoke', k.deletionDate!, 'KMS', g.arrivals.map((a) => Math.max(a, k.deletionDate!)));
+    }
+    this.world.grantsByKey.delete(k.keyId);
+    this.world.deleteKey(k.keyId);
+    this.emit({ type: '@kms.key.changed', at: k.deletionDate!, keyArn: k.arn, keyState: 'Deleted', change: 'delete' });
+    this.#applyDue();
+  }
+
+  /** when every pending grant change will have reached every host */
+  settledAt(): number {
+    return this.world.settledAt(this.clock.now());
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  pickHost(pinned?: number): number {
+    if (pinned !== undefined && Number.isInteger(pinned) && pinned >= 0 && pinned < this.hosts) return pinned;
+    const r = this.routing;
+    if (typeof r === 'object') return Math.min(Math.max(0, r.pinned | 0), this.hosts - 1);
+    if (r === 'round-robin') return this.#roundRobin++ % this.hosts;
+    return this.#routingRng.int(this.hosts);
+  }
+
+  nextRequestId(): string {
+    return this.#requestRng.uuid();
+  }
+
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /**
+   * Runs one operation with an already validated input. Synchronous where the operation is
+   * (the grant operations are), a Promise where it needs WebCrypto.
+   */
+  execute(op: OperationName, input: Record<string, unknown>, caller: Caller, region: string, host: number): { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }> {
+    this.#applyDue();
+    const handler = HANDLERS[op];
+    if (!handler) throw new KmsError('UnsupportedOperationException', `The KMS Grant Playground does not simulate ${op}.`);
+    const ctx = new Ctx(this, op, caller, region, host, this.clock.now());
+    let out: unknown;
+    try {
+      out = handler(ctx, input);
+    } catch (e) {
+      throw annotate(e, ctx);
+    }
+    if (out instanceof Promise) {
+      return out.then(
+        (output) => {
+          this.#applyDue();
+          return { output, ctx };
+        },
+        (e) => {
+          throw annotate(e, ctx);
+        },
+      );
+    }
+    this.#applyDue();
+    return { output: out, ctx };
+  }
+
+  /** a convenience for tests and benchmarks: run an operation as a principal ARN, no HTTP */
+  run(op: OperationName, input: Record<string, unknown>, opts: ExecuteOptions = {}): ExecuteResult | Promise<ExecuteResult> {
+    const host = this.pickHost(opts.host);
+    const caller = this.callerFor(opts.caller);
+    const finish = (r: { output: unknown; ctx: Ctx }): ExecuteResult => ({ ok: true, output: r.output, decision: r.ctx.decision, host });
+    const fail = (e: unknown): ExecuteResult => {
+      if (e instanceof KmsError) return { ok: false, error: e, decision: (e as AnnotatedError).decision, host };
+      throw e;
+    };
+    try {
+      const r = this.execute(op, input, caller, opts.region ?? this.region, host);
+      return r instanceof Promise ? r.then(finish, fail) : finish(r);
+    } catch (e) {
+      return fail(e);
+    }
+  }
+}
+
+interface AnnotatedError extends Error {
+  decision?: Decision;
+}
+
+/** attaches the decision made so far to a KmsError, so a denial still explains itself */
+export function annotate(e: unknown, ctx: Ctx): unknown {
+  if (e instanceof KmsError) (e as AnnotatedError).decision = ctx.decision;
+  return e;
+}
+
+export function decisionOf(e: KmsError): Decision | undefined {
+  return (e as AnnotatedError).decision;
+}

@@ -1,0 +1,111 @@
+/**
+ * What a handler gets: the world, who is calling, where (region, host), when, and helpers for
+ * the steps most operations share (resolve the key, verify grant tokens, authorize). Handlers
+ * check everything first and mutate the world last; a failure is thrown as a KmsError and
+ * turned into an HTTP response by the wire layer alone.
+ */
+import type { Decision, SimEvent } from '../events';
+import { KmsError } from '../errors';
+import { authorize, type AuthRequest } from '../auth/authorize';
+import type { Caller } from '../auth/caller';
+import type { ContextValue, ParsedPolicy } from '../auth/policy';
+import { checkKeyState } from '../keystate';
+import { resolveKey } from '../keys';
+import type { Rng } from '../rng';
+import type { GrantTokens } from '../tokens';
+import type { GrantRecord, KeyRecord, World } from '../world';
+import type { PropagationOptions } from '../api';
+
+export interface EngineServices {
+  world: World;
+  tokens: GrantTokens;
+  propagation: Required<PropagationOptions>;
+  hosts: number;
+  emit(e: SimEvent): void;
+  keyPolicy(key: KeyRecord): ParsedPolicy;
+  /** parses a policy document, or throws MalformedPolicyDocumentException */
+  parseKeyPolicy(text: string): ParsedPolicy;
+  defaultKeyPolicy(account: string): string;
+}
+
+export class Ctx {
+  decision: Decision | undefined;
+  constructor(
+    readonly svc: EngineServices,
+    readonly op: string,
+    readonly caller: Caller,
+    readonly region: string,
+    readonly host: number,
+    readonly now: number,
+  ) {}
+
+  get world(): World {
+    return this.svc.world;
+  }
+  get rng(): Rng {
+    return this.svc.world.rng;
+  }
+  get scope() {
+    return { account: this.caller.account, region: this.region };
+  }
+
+  /** resolves KeyId (aliases only where the operation takes them) */
+  key(keyId: string, opts: { aliases: boolean }): KeyRecord {
+    const k = resolveKey(this.world, keyId, this.scope, opts.aliases);
+    if (k instanceof KmsError) throw k;
+    return k;
+  }
+
+  keyState(key: KeyRecord, op = this.op): void {
+    const e = checkKeyState(op, key);
+    if (e) throw e;
+  }
+
+  /** verifies every token; anything this engine did not issue is InvalidGrantTokenException */
+  tokenGrants(tokens: readonly string[] | undefined): GrantRecord[] {
+    if (!tokens || tokens.length === 0) return [];
+    const out: GrantRecord[] = [];
+    for (const t of tokens) {
+      const id = this.svc.tokens.verify(t);
+      if (id === null) throw new KmsError('InvalidGrantTokenException', 'The grant token is not valid.');
+      const g = this.world.grants.get(id);
+      if (g) out.push(g);
+    }
+    return out;
+  }
+
+  /** authorizes the call on `key`, recording the decision; throws AccessDeniedException */
+  authorize(
+    key: KeyRecord,
+    opts: { action?: string; grantOperation?: string; tokens?: readonly string[]; tokenGrants?: GrantRecord[]; encryptionContext?: Record<string, string>; conditions?: Record<string, ContextValue> } = {},
+  ): { grant?: GrantRecord } {
+    const req: AuthRequest = {
+      action: opts.action ?? `kms:${this.op}`,
+      caller: this.caller,
+      key,
+      keyPolicy: this.svc.keyPolicy(key),
+      host: this.host,
+      now: this.now,
+      grantOperation: opts.grantOperation,
+      tokenGrants: opts.tokenGrants ?? this.tokenGrants(opts.tokens),
+      encryptionContext: opts.encryptionContext,
+      conditions: opts.conditions,
+    };
+    const r = authorize(this.world, req);
+    this.decision = r.decision;
+    if (!r.ok) throw r.error;
+    return { grant: r.grant };
+  }
+
+  /** records a decision for operations that need no key authorization */
+  decide(decision: Omit<Decision, 'host'>): void {
+    this.decision = { ...decision, host: this.host };
+  }
+
+  /** DryRun: "The request would have succeeded, but the DryRun option is set." (recorded) */
+  dryRun(flag: unknown): void {
+    if (flag === true) throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
+  }
+}
+
+export type Handler = (ctx: Ctx, input: any) => unknown;

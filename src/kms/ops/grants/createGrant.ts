@@ -1,0 +1,153 @@
+/** CreateGrant (SPEC.md §6): validation, authorization, Name idempotency, DryRun, quota. */
+import { KmsError, validation } from '../../errors';
+import { rootArn } from '../../auth/caller';
+import { drawArrivals } from '../../propagation';
+import type { GrantConstraints, GrantRecord } from '../../world';
+import type { Ctx } from '../context';
+import { childExceedsParent, grantOperationsFor, sameGrantParameters } from './rules';
+import { accessDeniedNoResource } from '../../auth/messages';
+
+/** Grants per KMS key (Developer Guide, resource-limits: "Grants per KMS key: 50,000") */
+export const GRANTS_PER_KEY = 50_000;
+
+/** the principal forms CreateGrant accepts: account, user, role, assumed role, federated user, or a service name */
+const PRINCIPAL = /^(arn:aws[a-z-]*:(iam::\d{12}:(root|user\/.+|role\/.+|federated-user\/.+)|sts::\d{12}:(assumed-role\/.+\/.+|federated-user\/.+))|\d{12}|[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?)$/;
+
+export interface CreateGrantInput {
+  KeyId: string;
+  Operations: string[];
+  GranteePrincipal?: string;
+  GranteeServicePrincipal?: string;
+  RetiringPrincipal?: string;
+  RetiringServicePrincipal?: string;
+  Constraints?: GrantConstraints;
+  GrantTokens?: string[];
+  Name?: string;
+  DryRun?: boolean;
+}
+
+export function createGrant(ctx: Ctx, input: CreateGrantInput) {
+  // Request-level rules (SPEC.md §6.1); their exact texts are not recorded: docs/fidelity.md.
+  const grantee = input.GranteePrincipal;
+  const granteeService = input.GranteeServicePrincipal;
+  if ((grantee === undefined) === (granteeService === undefined)) {
+    throw validation('You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.');
+  }
+  if (input.RetiringPrincipal !== undefined && input.RetiringServicePrincipal !== undefined) {
+    throw validation('You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.');
+  }
+  const c = input.Constraints;
+  if (granteeService !== undefined) {
+    if (!c?.SourceArn) throw validation('When you specify a GranteeServicePrincipal, you must also specify a SourceArn grant constraint.');
+    if (input.RetiringPrincipal === undefined && input.RetiringServicePrincipal === undefined) {
+      throw validation('When you specify a GranteeServicePrincipal, you must also specify a RetiringPrincipal or RetiringServicePrincipal.');
+    }
+  }
+  const ops = input.Operations;
+  if (ops.length === 0) {
+    throw validation("1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
+  if (ops.every((o) => o === 'CreateGrant')) throw validation('Grants must not contain only the CreateGrant operation.');
+  if (c?.EncryptionContextEquals && c.EncryptionContextSubset) throw validation('More than one constraint supplied');
+  for (const m of [c?.EncryptionContextEquals, c?.EncryptionContextSubset]) {
+    if (!m) continue;
+    const entries = Object.entries(m);
+    // "Each constraint value can include up to 8 encryption context pairs. The encryption
+    // context value in each constraint cannot exceed 384 characters." (CreateGrant reference)
+    if (entries.length > 8) throw validation('Each encryption context grant constraint can include up to 8 encryption context pairs.');
+    if (entries.reduce((n, [k, v]) => n + k.length + v.length, 0) > 384) {
+      throw validation('The encryption context in each grant constraint cannot exceed 384 characters.');
+    }
+  }
+  for (const [member, value] of [
+    ['GranteePrincipal', grantee],
+    ['RetiringPrincipal', input.RetiringPrincipal],
+  ] as const) {
+    if (value !== undefined && !PRINCIPAL.test(value)) throw new KmsError('InvalidArnException', `${member} '${value}' is not a valid principal.`);
+  }
+
+  const key = ctx.key(input.KeyId, { aliases: false });
+  const tokenGrants = ctx.tokenGrants(input.GrantTokens);
+  const operations = [...new Set(ops)];
+  const constraintType = c?.EncryptionContextEquals ? 'EncryptionContextEquals' : c?.EncryptionContextSubset ? 'EncryptionContextSubset' : undefined;
+  const { grant: parent } = ctx.authorize(key, {
+    grantOperation: 'CreateGrant',
+    tokenGrants,
+    conditions: {
+      'kms:GrantOperations': operations,
+      'kms:GranteePrincipal': grantee,
+      'kms:RetiringPrincipal': input.RetiringPrincipal,
+      'kms:GranteeServicePrincipal': granteeService,
+      'kms:RetiringServicePrincipal': input.RetiringServicePrincipal,
+      'kms:GrantConstraintType': constraintType,
+      'kms:GrantConstraintSourceArn': c?.SourceArn,
+      'kms:GrantIsForAWSResource': false,
+    },
+  });
+  if (parent) {
+    const why = childExceedsParent(parent, operations, c);
+    if (why) {
+      ctx.decision = { ...ctx.decision!, allowed: false, summary: `Denied: grant ${parent.grantId.slice(0, 8)}… gives CreateGrant, but ${why}.` };
+      throw new KmsError('AccessDeniedException', accessDeniedNoResource(ctx.caller.arn, 'kms:CreateGrant', key.arn));
+    }
+  }
+  ctx.keyState(key);
+
+  const allowed = grantOperationsFor(key);
+  const invalid = operations.filter((o) => !allowed.has(o));
+  if (invalid.length) {
+    throw validation(`Grant operations [${invalid.join(', ')}] are not valid for a KMS key with KeySpec ${key.keySpec} and KeyUsage ${key.keyUsage}.`);
+  }
+  if ((c?.EncryptionContextEquals || c?.EncryptionContextSubset) && key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw validation('Encryption context grant constraints are supported only on symmetric encryption KMS keys.');
+  }
+
+  const world = ctx.world;
+  const params = { grantee, granteeService, retiring: input.RetiringPrincipal, retiringService: input.RetiringServicePrincipal, operations, constraints: c };
+  if (input.Name !== undefined) {
+    for (const id of world.grantsByName.get(`${key.keyId}\n${input.Name}`) ?? []) {
+      const existing = world.grants.get(id);
+      if (existing && !existing.removed && sameGrantParameters(existing, params)) {
+        ctx.dryRun(input.DryRun);
+        // "the original GrantId is returned without creating a new grant. Note that the
+        // returned grant token is unique with every CreateGrant request" (CreateGrant reference)
+        return { GrantId: existing.grantId, GrantToken: ctx.svc.tokens.issue(existing.grantId, ctx.rng) };
+      }
+    }
+  }
+  if ((world.grantsByKey.get(key.keyId)?.size ?? 0) >= GRANTS_PER_KEY) {
+    throw new KmsError('LimitExceededException', `The request was rejected because the KMS key ${key.arn} already has ${GRANTS_PER_KEY} grants, the quota of grants per KMS key.`);
+  }
+  ctx.dryRun(input.DryRun);
+
+  const grantId = ctx.rng.hex(64);
+  const g: GrantRecord = {
+    grantId,
+    keyId: key.keyId,
+    keyArn: key.arn,
+    region: key.region,
+    name: input.Name ?? '',
+    created: ctx.now,
+    issuingAccount: rootArn(ctx.caller.account),
+    operations,
+    arrivals: drawArrivals(ctx.rng, ctx.now, ctx.svc.hosts, ctx.svc.propagation),
+  };
+  if (grantee !== undefined) g.granteePrincipal = grantee;
+  if (input.RetiringPrincipal !== undefined) g.retiringPrincipal = input.RetiringPrincipal;
+  if (granteeService !== undefined) g.granteeServicePrincipal = granteeService;
+  if (input.RetiringServicePrincipal !== undefined) g.retiringServicePrincipal = input.RetiringServicePrincipal;
+  if (c && (c.EncryptionContextEquals || c.EncryptionContextSubset || c.SourceArn)) g.constraints = c;
+  world.addGrant(g);
+  ctx.svc.emit({
+    type: '@kms.grant.changed',
+    at: ctx.now,
+    change: 'create',
+    grantId,
+    keyArn: key.arn,
+    grantee: (grantee ?? granteeService)!,
+    operations,
+    by: ctx.caller.arn,
+    arrivals: g.arrivals,
+  });
+  return { GrantId: grantId, GrantToken: ctx.svc.tokens.issue(grantId, ctx.rng) };
+}

@@ -1,0 +1,74 @@
+/** The operation table: one handler per operation, keyed by its AWS name (STYLE.md example 7). */
+import type { OperationName } from '../model/shapes.generated';
+import type { Handler } from './context';
+import { createGrant } from './grants/createGrant';
+import { listGrants, listRetirableGrants } from './grants/listGrants';
+import { retireGrant, revokeGrant } from './grants/retireRevoke';
+import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases';
+import {
+  cancelKeyDeletion,
+  createKey,
+  describeKey,
+  disableKey,
+  enableKey,
+  generateRandom,
+  getKeyPolicy,
+  listKeyPolicies,
+  listKeys,
+  putKeyPolicy,
+  scheduleKeyDeletion,
+  updateKeyDescription,
+} from './keys';
+import { CRYPTO_HANDLERS } from './crypto';
+
+export const HANDLERS: Partial<Record<OperationName, Handler>> = {
+  CreateKey: createKey,
+  DescribeKey: describeKey,
+  ListKeys: listKeys,
+  EnableKey: enableKey,
+  DisableKey: disableKey,
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  CancelKeyDeletion: cancelKeyDeletion,
+  UpdateKeyDescription: updateKeyDescription,
+  GetKeyPolicy: getKeyPolicy,
+  PutKeyPolicy: putKeyPolicy,
+  ListKeyPolicies: listKeyPolicies,
+  CreateAlias: createAlias,
+  UpdateAlias: updateAlias,
+  DeleteAlias: deleteAlias,
+  ListAliases: listAliases,
+  CreateGrant: createGrant,
+  ListGrants: listGrants,
+  ListRetirableGrants: listRetirableGrants,
+  RetireGrant: retireGrant,
+  RevokeGrant: revokeGrant,
+  GenerateRandom: generateRandom,
+  ...CRYPTO_HANDLERS,
+};
+
+/** the operations this simulator answers, in the groups the request editor shows */
+export const OPERATION_GROUPS: Readonly<Record<string, readonly OperationName[]>> = {
+  Keys: ['CreateKey', 'DescribeKey', 'ListKeys', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'UpdateKeyDescription', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'ListAliases'],
+  Grants: ['CreateGrant', 'ListGrants', 'ListRetirableGrants', 'RetireGrant', 'RevokeGrant'],
+  Cryptography: (
+    [
+      'Encrypt',
+      'Decrypt',
+      'ReEncrypt',
+      'GenerateDataKey',
+      'GenerateDataKeyWithoutPlaintext',
+      'GenerateDataKeyPair',
+      'GenerateDataKeyPairWithoutPlaintext',
+      'Sign',
+      'Verify',
+      'GetPublicKey',
+      'GenerateMac',
+      'VerifyMac',
+      'DeriveSharedSecret',
+      'GenerateRandom',
+    ] as OperationName[]
+  ).filter((op) => op === 'GenerateRandom' || op in CRYPTO_HANDLERS),
+  Policies: ['GetKeyPolicy', 'PutKeyPolicy', 'ListKeyPolicies'],
+};
+
+export const SUPPORTED_OPERATIONS: readonly OperationName[] = Object.values(OPERATION_GROUPS).flat();

@@ -1,0 +1,78 @@
+/**
+ * The seeded generator behind every id, token, IV, key and propagation delay.
+ * Counter-based: its whole state is `{ seed, counter }`, plain data that a checkpoint or a
+ * store captures, so seek and reload stay exact (STYLE.md example 3).
+ */
+export interface RngState {
+  seed: number;
+  counter: number;
+}
+
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export class Rng {
+  #mixed: number;
+  readonly seed: number;
+  counter: number;
+
+  constructor(state: RngState) {
+    this.seed = state.seed >>> 0;
+    this.counter = state.counter;
+    this.#mixed = fmix32(this.seed ^ 0x5bd1e995);
+  }
+
+  state(): RngState {
+    return { seed: this.seed, counter: this.counter };
+  }
+
+  /** a uniformly distributed unsigned 32-bit integer */
+  u32(): number {
+    this.counter++;
+    return fmix32((this.#mixed + Math.imul(this.counter, 0x9e3779b9)) | 0);
+  }
+
+  /** a float in [0, 1) with 32 bits of randomness */
+  float(): number {
+    return this.u32() / 4294967296;
+  }
+
+  /** an integer in [0, n) */
+  int(n: number): number {
+    return Math.floor(this.float() * n);
+  }
+
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const v = this.u32();
+      out[i] = v & 0xff;
+      if (i + 1 < n) out[i + 1] = (v >>> 8) & 0xff;
+      if (i + 2 < n) out[i + 2] = (v >>> 16) & 0xff;
+      if (i + 3 < n) out[i + 3] = v >>> 24;
+    }
+    return out;
+  }
+
+  /** n lower-case hex characters (n even) */
+  hex(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i += 8) {
+      const v = this.u32();
+      s += HEX[v >>> 24] + HEX[(v >>> 16) & 0xff] + HEX[(v >>> 8) & 0xff] + HEX[v & 0xff];
+    }
+    return s.length === n ? s : s.slice(0, n);
+  }
+
+  /** a random (version 4) UUID, lower case, as KMS key ids are */
+  uuid(): string {
+    const h = this.hex(32);
+    const variant = '89ab'[parseInt(h[16], 16) & 3];
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+}

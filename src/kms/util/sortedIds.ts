@@ -1,0 +1,117 @@
+/**
+ * A sorted set of strings kept as a list of small sorted blocks (the sortedcontainers idea).
+ * Insert and delete cost O(log n + B); reading a page after a marker costs O(log n + page).
+ * ListGrants pages over this, so a page's cost grows with the page, not with the key's
+ * 50,000 grants.
+ */
+const MAX_BLOCK = 512;
+
+export class SortedIds {
+  #blocks: string[][] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** index of the block that holds (or would hold) id */
+  #blockFor(id: string): number {
+    const blocks = this.#blocks;
+    let lo = 0;
+    let hi = blocks.length - 1;
+    if (hi < 0) return -1;
+    // last block whose first element <= id
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (blocks[mid][0] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  static #lowerBound(arr: string[], id: string): number {
+    let lo = 0;
+    let hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (arr[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  has(id: string): boolean {
+    const b = this.#blockFor(id);
+    if (b < 0) return false;
+    const arr = this.#blocks[b];
+    const i = SortedIds.#lowerBound(arr, id);
+    return i < arr.length && arr[i] === id;
+  }
+
+  add(id: string): boolean {
+    if (this.#blocks.length === 0) {
+      this.#blocks.push([id]);
+      this.#size = 1;
+      return true;
+    }
+    const b = this.#blockFor(id);
+    const arr = this.#blocks[b];
+    const i = SortedIds.#lowerBound(arr, id);
+    if (i < arr.length && arr[i] === id) return false;
+    if (i === arr.length) arr.push(id);
+    else arr.splice(i, 0, id);
+    this.#size++;
+    if (arr.length > MAX_BLOCK) {
+      const half = arr.splice(arr.length >>> 1);
+      this.#blocks.splice(b + 1, 0, half);
+    }
+    return true;
+  }
+
+  delete(id: string): boolean {
+    const b = this.#blockFor(id);
+    if (b < 0) return false;
+    const arr = this.#blocks[b];
+    const i = SortedIds.#lowerBound(arr, id);
+    if (i >= arr.length || arr[i] !== id) return false;
+    arr.splice(i, 1);
+    this.#size--;
+    if (arr.length === 0) this.#blocks.splice(b, 1);
+    return true;
+  }
+
+  /**
+   * Up to `limit` ids strictly after `after` (from the start when undefined) that pass `keep`.
+   * `more` tells whether any id remains after the last one returned (filtered ones included:
+   * like KMS, a page may be short while more results exist).
+   */
+  page(after: string | undefined, limit: number, keep?: (id: string) => boolean, maxScan = Infinity): { ids: string[]; more: boolean; last: string | undefined } {
+    const ids: string[] = [];
+    const blocks = this.#blocks;
+    let b = 0;
+    let i = 0;
+    if (after !== undefined) {
+      b = this.#blockFor(after);
+      if (b < 0) return { ids, more: false, last: undefined };
+      i = SortedIds.#lowerBound(blocks[b], after);
+      if (i < blocks[b].length && blocks[b][i] === after) i++;
+    }
+    let last: string | undefined;
+    let scanned = 0;
+    for (; b < blocks.length; b++, i = 0) {
+      const arr = blocks[b];
+      for (; i < arr.length; i++) {
+        if (ids.length >= limit || scanned >= maxScan) return { ids, more: true, last };
+        const id = arr[i];
+        scanned++;
+        last = id;
+        if (!keep || keep(id)) ids.push(id);
+      }
+    }
+    return { ids, more: false, last };
+  }
+
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (const arr of this.#blocks) yield* arr;
+  }
+}

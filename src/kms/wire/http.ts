@@ -1,0 +1,179 @@
+/**
+ * The wire: AWS JSON 1.1 as KMS speaks it. The only place that reads a Request and writes a
+ * Response, and the only place that turns a KmsError into an HTTP status and a
+ * `{"__type","message"}` body (STYLE.md example 8).
+ */
+import type { Decision } from '../events';
+import { KmsError } from '../errors';
+import type { Caller } from '../auth/caller';
+import type { Engine } from '../engine';
+import { decisionOf } from '../engine';
+import { validateInput } from '../model/validate';
+import { OPERATIONS, type OperationName } from '../model/shapes.generated';
+import { encodeBase64 } from '../model/base64';
+import { checkSigV4Request, parseAuthorization, verifySignature } from './sigv4';
+import {
+  INCOMPLETE_SIGNATURE_EXCEPTION,
+  INVALID_SIGNATURE_EXCEPTION,
+  INVALID_SIGNATURE_MESSAGE,
+  UNRECOGNIZED_CLIENT_EXCEPTION,
+  UNRECOGNIZED_CLIENT_MESSAGE,
+} from './authErrors';
+
+export const CONTENT_TYPE = 'application/x-amz-json-1.1';
+/** KMS request bodies are small: the largest member is a 128 KiB key policy. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TARGET = /^TrentService\.([A-Za-z]+)$/;
+const HOST_REGION = /^kms(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+export interface WireOutcome {
+  response: Response;
+  operation: string;
+  caller: string;
+  host: number;
+  status: number;
+  errorType?: string;
+  decision?: Decision;
+}
+
+/** serializes an output: Uint8Array members become base64 strings, absent members are omitted */
+export function toJson(output: unknown): string {
+  return JSON.stringify(output, (_k, v) => (v instanceof Uint8Array ? encodeBase64(v) : v === null ? undefined : v));
+}
+
+function respond(status: number, body: string, requestId: string, extra: Record<string, string> = {}): Response {
+  return new Response(status === 200 && body === '' ? null : body, {
+    status,
+    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'Content-Length': String(new TextEncoder().encode(body).length), ...extra },
+  });
+}
+
+export function errorResponse(e: KmsError, requestId: string, extra: Record<string, string> = {}): Response {
+  return respond(e.status, JSON.stringify({ __type: e.code, message: e.message }), requestId, { 'x-amzn-ErrorType': e.code, ...extra });
+}
+
+function playgroundHeaders(host: number, decision: Decision | undefined): Record<string, string> {
+  const h: Record<string, string> = { 'x-playground-host': String(host) };
+  if (decision) h['x-playground-decision'] = encodeURIComponent(JSON.stringify(decision));
+  return h;
+}
+
+/** Which region a request is for: the SigV4 credential scope, else the kms.<region> host. */
+function regionOf(url: string, scopeRegion: string | undefined, fallback: string): string {
+  if (scopeRegion) return scopeRegion;
+  try {
+    const m = HOST_REGION.exec(new URL(url).hostname);
+    if (m) return m[1];
+  } catch {
+    /* a relative or odd URL: use the default region */
+  }
+  return fallback;
+}
+
+export async function handle(engine: Engine, request: Request): Promise<WireOutcome> {
+  const requestId = engine.nextRequestId();
+  let operation = request.headers.get('x-amz-target') ?? '';
+  let callerArn = '';
+  let host = -1;
+  const fail = (e: KmsError, decision?: Decision): WireOutcome => ({
+    response: errorResponse(e, requestId, host >= 0 ? playgroundHeaders(host, decision) : {}),
+    operation,
+    caller: callerArn,
+    host,
+    status: e.status,
+    errorType: e.code,
+    decision,
+  });
+
+  // Transport-level checks come first, as at a real front end.
+  if (request.method !== 'POST') {
+    return fail(new KmsError('UnknownOperationException', `KMS accepts only POST requests; got ${request.method}.`));
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return fail(new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413));
+  let bodyText: string;
+  try {
+    bodyText = await readBounded(request, MAX_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof KmsError) return fail(e);
+    return fail(new KmsError('SerializationException', 'The request body could not be read.'));
+  }
+
+  const target = TARGET.exec(operation);
+  const op = target?.[1];
+  if (!op || !(op in OPERATIONS)) {
+    return fail(new KmsError('UnknownOperationException', operation ? `Unknown operation ${operation}.` : 'The X-Amz-Target header is missing.'));
+  }
+  operation = op;
+
+  // Who is calling
+  let caller: Caller;
+  const auth = parseAuthorization(request.headers.get('authorization'), request.headers);
+  let scopeRegion: string | undefined;
+  if (auth === null) {
+    caller = engine.callerFor(undefined);
+  } else if ('error' in auth) {
+    return fail(new KmsError(INCOMPLETE_SIGNATURE_EXCEPTION, auth.error));
+  } else {
+    const p = engine.principalsByKey.get(auth.accessKeyId);
+    if (!p) return fail(new KmsError(UNRECOGNIZED_CLIENT_EXCEPTION, UNRECOGNIZED_CLIENT_MESSAGE));
+    scopeRegion = auth.region;
+    if (p.secretAccessKey !== undefined) {
+      const reject = checkSigV4Request(request, auth, { region: auth.region, service: 'kms' });
+      if (reject) return fail(new KmsError(reject.type, reject.message));
+      const ok = verifySignature({ method: request.method, url: request.url, headers: request.headers, body: bodyText }, auth, p.secretAccessKey);
+      if (!ok) return fail(new KmsError(INVALID_SIGNATURE_EXCEPTION, INVALID_SIGNATURE_MESSAGE));
+    }
+    caller = p.caller;
+  }
+  callerArn = caller.arn;
+  const region = regionOf(request.url, scopeRegion, engine.region);
+  const pinned = request.headers.get('x-playground-host');
+  host = engine.pickHost(pinned === null ? undefined : Number(pinned));
+
+  // The body
+  let body: unknown;
+  try {
+    body = bodyText === '' ? {} : JSON.parse(bodyText);
+  } catch {
+    return fail(new KmsError('SerializationException', 'Start of structure or map found where not expected.'));
+  }
+  const v = validateInput(op as OperationName, body);
+  if (!v.ok) return fail(new KmsError(v.code, v.message));
+
+  try {
+    const r = engine.execute(op as OperationName, v.value, caller, region, host);
+    const { output, ctx } = r instanceof Promise ? await r : r;
+    const text = output === undefined ? '' : toJson(output);
+    return { response: respond(200, text, requestId, playgroundHeaders(host, ctx.decision)), operation, caller: callerArn, host, status: 200, decision: ctx.decision };
+  } catch (e) {
+    if (e instanceof KmsError) return fail(e, decisionOf(e));
+    // A broken invariant in the simulator, not the caller's fault (STYLE.md example 9).
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return fail(new KmsError('KMSInternalException', `The KMS Grant Playground hit an internal error: ${message}`));
+  }
+}
+
+async function readBounded(request: Request, limit: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw new KmsError('RequestEntityTooLargeException', `Request body exceeds the ${limit}-byte limit.`, 413);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.length;
+  }
+  return new TextDecoder().decode(all);
+}

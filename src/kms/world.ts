@@ -1,0 +1,290 @@
+/**
+ * The world model: every key, alias and grant, the indexes that keep reads fast, the seeded
+ * generator and the propagation agenda. Plain records (JSON- and structured-clone-friendly) so
+ * a store can persist them and a checkpoint can copy them.
+ *
+ * Handlers check everything first and mutate last, so a failed or dry-run request leaves the
+ * world untouched; every mutation goes through a method here that marks what it touched, so
+ * the simulator can hand a store one change set per request.
+ */
+import type { KeyMaterial } from './crypto/material';
+import type { GrantChange } from './events';
+import { Rng, type RngState } from './rng';
+import { MinHeap } from './util/heap';
+import { SortedIds } from './util/sortedIds';
+
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface KeyRecord {
+  keyId: string;
+  arn: string;
+  account: string;
+  region: string;
+  /** epoch ms */
+  created: number;
+  description: string;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  state: KeyState;
+  /** epoch ms, while PendingDeletion */
+  deletionDate?: number;
+  pendingWindowInDays?: number;
+  policy: string;
+  keyMaterialId: string;
+  material?: KeyMaterial;
+  multiRegion: boolean;
+  tags: { TagKey: string; TagValue: string }[];
+}
+
+export interface AliasRecord {
+  aliasName: string;
+  aliasArn: string;
+  account: string;
+  region: string;
+  targetKeyId: string;
+  created: number;
+  updated: number;
+}
+
+export interface GrantConstraints {
+  EncryptionContextSubset?: Record<string, string>;
+  EncryptionContextEquals?: Record<string, string>;
+  SourceArn?: string;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  keyId: string;
+  keyArn: string;
+  region: string;
+  /** '' when CreateGrant had no Name, as ListGrants shows it */
+  name: string;
+  created: number;
+  granteePrincipal?: string;
+  retiringPrincipal?: string;
+  granteeServicePrincipal?: string;
+  retiringServicePrincipal?: string;
+  /** arn:aws:iam::<account>:root of the caller that created it */
+  issuingAccount: string;
+  operations: string[];
+  constraints?: GrantConstraints;
+  /** per host: when the creation reaches it (epoch ms) */
+  arrivals: number[];
+  /** set by RetireGrant/RevokeGrant; the grant leaves listings at once and hosts one by one */
+  removed?: { change: 'retire' | 'revoke'; at: number; by: string; arrivals: number[] };
+}
+
+export interface Arrival {
+  at: number;
+  seq: number;
+  grantId: string;
+  host: number;
+  change: GrantChange;
+}
+
+export type StoreName = 'keys' | 'aliases' | 'grants';
+
+export interface WorldConfig {
+  hosts: number;
+}
+
+export class World {
+  readonly keys = new Map<string, KeyRecord>();
+  /** `${account}:${region}:${aliasName}` */
+  readonly aliases = new Map<string, AliasRecord>();
+  /** every grant that is active, or removed but not yet gone from every host */
+  readonly grants = new Map<string, GrantRecord>();
+  /** active grants per key id, in GrantId order (the order of the AWS ListGrants example) */
+  readonly grantsByKey = new Map<string, SortedIds>();
+  /** `${keyId}\n${name}` -> active grant ids with that name */
+  readonly grantsByName = new Map<string, string[]>();
+  /** `${keyId}\n${principal}` -> grant ids that may authorize it at some host */
+  readonly grantsByGrantee = new Map<string, Set<string>>();
+  /** `${region}\n${retiringPrincipal}` -> active grant ids */
+  readonly grantsByRetiring = new Map<string, SortedIds>();
+  /** per host: ids of the grants it honours now (maintained incrementally by drain) */
+  readonly hostViews: Set<string>[];
+  readonly agenda = new MinHeap<Arrival>();
+  agendaSeq = 0;
+  readonly rng: Rng;
+  /** secret for grant-token tags, drawn from the seed */
+  readonly tokenSecret: Uint8Array;
+  /** records touched since the last takeChanges() */
+  #touched = new Map<string, { store: StoreName; id: string }>();
+
+  constructor(
+    readonly config: WorldConfig,
+    rng: RngState,
+  ) {
+    this.rng = new Rng(rng);
+    this.tokenSecret = this.rng.bytes(32);
+    this.hostViews = Array.from({ length: config.hosts }, () => new Set<string>());
+  }
+
+  touch(store: StoreName, id: string): void {
+    this.#touched.set(`${store}\n${id}`, { store, id });
+  }
+
+  /** the records touched since the last call, for a store's one-transaction write */
+  takeChanges(): { store: StoreName; id: string; value: unknown }[] {
+    const out: { store: StoreName; id: string; value: unknown }[] = [];
+    for (const { store, id } of this.#touched.values()) {
+      const value = store === 'keys' ? this.keys.get(id) : store === 'grants' ? this.grants.get(id) : this.aliases.get(id);
+      out.push({ store, id, value: value ?? null });
+    }
+    this.#touched.clear();
+    return out;
+  }
+
+  // ---- keys -------------------------------------------------------------------------------
+
+  putKey(k: KeyRecord): void {
+    this.keys.set(k.keyId, k);
+    this.touch('keys', k.keyId);
+  }
+
+  deleteKey(keyId: string): void {
+    this.keys.delete(keyId);
+    this.touch('keys', keyId);
+    for (const [id, a] of this.aliases) {
+      if (a.targetKeyId === keyId) this.deleteAlias(id);
+    }
+  }
+
+  // ---- aliases ----------------------------------------------------------------------------
+
+  static aliasId(account: string, region: string, aliasName: string): string {
+    return `${account}:${region}:${aliasName}`;
+  }
+
+  putAlias(a: AliasRecord): void {
+    const id = World.aliasId(a.account, a.region, a.aliasName);
+    this.aliases.set(id, a);
+    this.touch('aliases', id);
+  }
+
+  deleteAlias(id: string): void {
+    this.aliases.delete(id);
+    this.touch('aliases', id);
+  }
+
+  // ---- grants -----------------------------------------------------------------------------
+
+  static granteeKey(keyId: string, principal: string): string {
+    return `${keyId}\n${principal}`;
+  }
+
+  /** the principal a grant authorizes: GranteePrincipal, or the service principal */
+  static granteeOf(g: GrantRecord): string {
+    return (g.granteePrincipal ?? g.granteeServicePrincipal)!;
+  }
+
+  addGrant(g: GrantRecord): void {
+    this.grants.set(g.grantId, g);
+    let byKey = this.grantsByKey.get(g.keyId);
+    if (!byKey) this.grantsByKey.set(g.keyId, (byKey = new SortedIds()));
+    byKey.add(g.grantId);
+    if (g.name) {
+      const nk = `${g.keyId}\n${g.name}`;
+      const list = this.grantsByName.get(nk);
+      if (list) list.push(g.grantId);
+      else this.grantsByName.set(nk, [g.grantId]);
+    }
+    const gk = World.granteeKey(g.keyId, World.granteeOf(g));
+    let set = this.grantsByGrantee.get(gk);
+    if (!set) this.grantsByGrantee.set(gk, (set = new Set()));
+    set.add(g.grantId);
+    const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
+    if (retiring) {
+      const rk = `${g.region}\n${retiring}`;
+      let r = this.grantsByRetiring.get(rk);
+      if (!r) this.grantsByRetiring.set(rk, (r = new SortedIds()));
+      r.add(g.grantId);
+    }
+    this.touch('grants', g.grantId);
+    this.#schedule(g.grantId, 'create', g.arrivals);
+  }
+
+  /** takes the grant out of every listing now; hosts drop it as the change reaches them */
+  removeGrant(g: GrantRecord, change: 'retire' | 'revoke', at: number, by: string, arrivals: number[]): void {
+    g.removed = { change, at, by, arrivals };
+    this.grantsByKey.get(g.keyId)?.delete(g.grantId);
+    if (g.name) {
+      const nk = `${g.keyId}\n${g.name}`;
+      const list = this.grantsByName.get(nk);
+      if (list) {
+        const rest = list.filter((id) => id !== g.grantId);
+        if (rest.length) this.grantsByName.set(nk, rest);
+        else this.grantsByName.delete(nk);
+      }
+    }
+    const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
+    if (retiring) this.grantsByRetiring.get(`${g.region}\n${retiring}`)?.delete(g.grantId);
+    this.touch('grants', g.grantId);
+    this.#schedule(g.grantId, change, arrivals);
+  }
+
+  #schedule(grantId: string, change: GrantChange, arrivals: readonly number[]): void {
+    for (let host = 0; host < arrivals.length; host++) {
+      this.agenda.push({ at: arrivals[host], seq: this.agendaSeq++, grantId, host, change });
+    }
+  }
+
+  /** forgets a removed grant once no host honours it any more */
+  #forget(g: GrantRecord): void {
+    this.grants.delete(g.grantId);
+    const gk = World.granteeKey(g.keyId, World.granteeOf(g));
+    const set = this.grantsByGrantee.get(gk);
+    if (set) {
+      set.delete(g.grantId);
+      if (set.size === 0) this.grantsByGrantee.delete(gk);
+    }
+    this.touch('grants', g.grantId);
+  }
+
+  /**
+   * Applies every arrival due at or before `now`, in (time, order) sequence, and returns them.
+   * This is raftscope's deliver/keep split: one pass, deterministic order.
+   */
+  drain(now: number): Arrival[] {
+    const due: Arrival[] = [];
+    let top = this.agenda.peek();
+    while (top && top.at <= now) {
+      const a = this.agenda.pop()!;
+      due.push(a);
+      const g = this.grants.get(a.grantId);
+      if (g) {
+        if (a.change === 'create') {
+          // a removal never arrives before the creation at the same host (see removeGrant callers)
+          if (!(g.removed && g.removed.arrivals[a.host] <= a.at)) this.hostViews[a.host].add(a.grantId);
+        } else {
+          this.hostViews[a.host].delete(a.grantId);
+          if (g.removed && g.removed.arrivals.every((t) => t <= a.at)) this.#forget(g);
+        }
+      }
+      top = this.agenda.peek();
+    }
+    return due;
+  }
+
+  /** when every pending change will have reached every host (now when nothing is pending) */
+  settledAt(now: number): number {
+    let latest = now;
+    for (const a of this.agenda.toArray()) if (a.at > latest) latest = a.at;
+    return latest;
+  }
+
+  /** whether host `host` honours grant g at time `now`, computed from the records alone */
+  static visibleAt(g: GrantRecord, host: number, now: number): boolean {
+    return g.arrivals[host] <= now && !(g.removed && g.removed.arrivals[host] <= now);
+  }
+}

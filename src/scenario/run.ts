@@ -1,0 +1,148 @@
+/**
+ * Replay with an injected simulator factory: what replay.ts runs with the real engine, and what
+ * the tests run with a fake one. Steps run one after the other on the virtual clock; nothing
+ * here reads the wall clock or Math.random, so a scenario gives the same results every time.
+ */
+import type { PrincipalConfig, Simulator, SimulatorOptions } from '../kms/api';
+import type { Decision, SimEvent } from '../kms/events';
+import { resolveSettings, rootArn, simulatorOptions, validateScenario, type RequestStep, type ResolvedSettings, type Scenario } from './format';
+import { amzDate, authorization } from './sigv4';
+
+export type CreateSimulator = (options: SimulatorOptions) => Simulator;
+
+export interface ReplayOptions {
+  /** stops the replay between steps; the promise then rejects with the signal's reason */
+  signal?: AbortSignal;
+  /** called after each step, in order */
+  onStep?: (index: number, result: StepResult) => void;
+}
+
+export type StepResult =
+  | {
+      kind: 'request';
+      /** virtual time (epoch ms) at which the request was sent */
+      at: number;
+      target: string;
+      /** the principal the request was sent as */
+      caller: string;
+      status: number;
+      /** every response header, names in lower case */
+      headers: Record<string, string>;
+      /** the response body text */
+      body: string;
+      /** sim.lastDecision after the response */
+      decision?: Decision;
+    }
+  /** virtual time (epoch ms) after the step */
+  | { kind: 'advance' | 'settle' | 'note'; at: number };
+
+export interface ReplayResult {
+  sim: Simulator;
+  results: StepResult[];
+  /** sim.events: every event of the run, in order */
+  events: readonly SimEvent[];
+}
+
+/** The simulator failed (threw or rejected) on a step: a simulator bug, not a KMS error. */
+export class ReplayError extends Error {
+  constructor(
+    readonly stepIndex: number,
+    readonly results: StepResult[],
+    cause: unknown,
+  ) {
+    super(`replay: the simulator failed at step ${stepIndex}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ReplayError';
+  }
+}
+
+export async function replayWith(createSimulator: CreateSimulator, scenario: Scenario, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const checked = validateScenario(scenario);
+  if (!checked.ok) throw new TypeError(`replay: ${checked.error}: ${checked.detail}`);
+  const s = checked.scenario;
+  const settings = resolveSettings(s.settings);
+  const { signal, onStep } = opts;
+  signal?.throwIfAborted();
+
+  const sim = createSimulator(simulatorOptions(s));
+  const start = sim.clock.now();
+  const results: StepResult[] = [];
+
+  for (let i = 0; i < s.steps.length; i++) {
+    signal?.throwIfAborted();
+    const step = s.steps[i];
+    let result: StepResult;
+    try {
+      switch (step.kind) {
+        case 'request': {
+          if (step.at !== undefined && start + step.at > sim.clock.now()) sim.clock.set(start + step.at);
+          const at = sim.clock.now();
+          const request = await buildRequest(step, settings, at);
+          const response = await sim.fetch(request);
+          const headers: Record<string, string> = {};
+          response.headers.forEach((value, name) => {
+            headers[name] = value;
+          });
+          result = {
+            kind: 'request',
+            at,
+            target: step.target,
+            caller: step.caller ?? rootArn(settings.accountId),
+            status: response.status,
+            headers,
+            body: await response.text(),
+          };
+          if (sim.lastDecision !== undefined) result.decision = sim.lastDecision;
+          break;
+        }
+        case 'advance':
+          sim.clock.advance(step.ms);
+          result = { kind: 'advance', at: sim.clock.now() };
+          break;
+        case 'settle':
+          result = { kind: 'settle', at: sim.clock.settle() };
+          break;
+        case 'note':
+          result = { kind: 'note', at: sim.clock.now() };
+          break;
+      }
+    } catch (e) {
+      throw new ReplayError(i, results, e);
+    }
+    results.push(result);
+    onStep?.(i, result);
+  }
+  return { sim, results, events: sim.events };
+}
+
+/**
+ * The WHATWG Request a request step sends at virtual time `now`: AWS JSON 1.1 to
+ * https://kms.<region>.amazonaws.com/, signed (SigV4) when the caller is a configured principal
+ * (with a placeholder signature when that principal has no secret), unsigned for the account
+ * root, and with `x-playground-host: <n>` when the step pins a host.
+ */
+export async function buildRequest(step: RequestStep, settings: ResolvedSettings, now: number): Promise<Request> {
+  const url = `https://kms.${settings.region}.amazonaws.com/`;
+  const body = JSON.stringify(step.body);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `TrentService.${step.target}`,
+  };
+  const principal: PrincipalConfig | undefined =
+    step.caller === undefined ? undefined : settings.principals.find((p) => p.arn === step.caller);
+  if (principal) {
+    headers['x-amz-date'] = amzDate(now);
+    headers.authorization = await authorization({
+      method: 'POST',
+      url,
+      headers,
+      body,
+      region: settings.region,
+      service: 'kms',
+      accessKeyId: principal.accessKeyId,
+      secretAccessKey: principal.secretAccessKey,
+      date: headers['x-amz-date'],
+    });
+  }
+  if (step.host !== undefined) headers['x-playground-host'] = String(step.host);
+  return new Request(url, { method: 'POST', headers, body });
+}

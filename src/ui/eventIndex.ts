@@ -1,0 +1,240 @@
+/**
+ * An incremental index over the simulator's event stream, for the timeline, the state browser's
+ * per-host visibility and the accessible event table. Pure (no DOM, no Svelte): the Session feeds it
+ * the engine's append-only `sim.events` and it only looks at what is new since the last sync.
+ *
+ * Visibility rule (the engine contract): a grant change is in effect at host h once its
+ * '@kms.grant.arrived' event for h has happened. The `arrivals` of '@kms.grant.changed' are only used
+ * to draw arrivals that are still pending.
+ *
+ * Time travel seam: when the engine offers checkpoints, `EventIndex.rebuild(events)` recomputes the
+ * index for a truncated stream; nothing here assumes time only moves forward except `sync`.
+ */
+import type { GrantChange, SimEvent } from '../kms/events';
+
+/** lane 0 is the control plane (grant and key changes); lane h + 1 is simulated host h */
+export type Lane = number;
+
+export type ItemKind =
+  | 'grant-create'
+  | 'grant-retire'
+  | 'grant-revoke'
+  | 'arrive-create'
+  | 'arrive-retire'
+  | 'arrive-revoke'
+  | 'allowed'
+  | 'denied'
+  | 'failed'
+  | 'key';
+
+export interface TimelineItem {
+  /** position in `items` (emission order) */
+  readonly i: number;
+  /** index into the engine's event array */
+  readonly ev: number;
+  readonly at: number;
+  readonly lane: Lane;
+  readonly kind: ItemKind;
+}
+
+export interface ChangeTrack {
+  readonly ev: number;
+  readonly change: GrantChange;
+  readonly grantId: string;
+  readonly at: number;
+  readonly arrivals: readonly number[];
+  /** per host: has the '@kms.grant.arrived' event happened? */
+  readonly arrived: boolean[];
+}
+
+export interface GrantTrack {
+  readonly grantId: string;
+  readonly keyArn: string;
+  readonly grantee: string;
+  readonly operations: readonly string[];
+  readonly by: string;
+  create?: ChangeTrack;
+  removal?: ChangeTrack;
+}
+
+export type HostVisibility = 'pending' | 'visible' | 'removing' | 'gone' | 'unknown';
+
+export class EventIndex {
+  readonly hosts: number;
+  /** every drawable event, in emission order */
+  readonly items: TimelineItem[] = [];
+  /** per lane, items sorted by time */
+  readonly lanes: TimelineItem[][];
+  /** every grant change, in emission order */
+  readonly changes: ChangeTrack[] = [];
+  readonly grants = new Map<string, GrantTrack>();
+  /** requests that the UI made for itself (state browser reads): never drawn or listed */
+  readonly hiddenRequests = new Set<string>();
+  #open = new Set<ChangeTrack>();
+  #byChangeKey = new Map<string, ChangeTrack>();
+  #cursor = 0;
+  #latest = Number.NEGATIVE_INFINITY;
+
+  constructor(hosts: number) {
+    this.hosts = hosts;
+    this.lanes = Array.from({ length: hosts + 1 }, () => []);
+  }
+
+  /** how many engine events have been consumed */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  /** the latest time anything happened or is scheduled to happen (pending arrivals included) */
+  get latest(): number {
+    return this.#latest;
+  }
+
+  /** consumes events appended since the last call; returns the new items */
+  sync(events: readonly SimEvent[]): TimelineItem[] {
+    const added: TimelineItem[] = [];
+    for (; this.#cursor < events.length; this.#cursor++) {
+      const ev = this.#cursor;
+      const e = events[ev];
+      switch (e.type) {
+        case '@kms.request': {
+          if (this.hiddenRequests.has(e.requestId)) break;
+          const kind: ItemKind = e.decision
+            ? e.decision.allowed
+              ? e.status < 400
+                ? 'allowed'
+                : 'failed'
+              : 'denied'
+            : e.errorType === 'AccessDeniedException'
+              ? 'denied'
+              : e.status < 400
+                ? 'allowed'
+                : 'failed';
+          added.push(this.#add(ev, e.at, this.#hostLane(e.host), kind));
+          break;
+        }
+        case '@kms.grant.changed': {
+          const track: ChangeTrack = {
+            ev,
+            change: e.change,
+            grantId: e.grantId,
+            at: e.at,
+            arrivals: e.arrivals,
+            arrived: e.arrivals.map(() => false),
+          };
+          this.changes.push(track);
+          this.#byChangeKey.set(`${e.grantId}|${e.change}`, track);
+          if (e.arrivals.length > 0) this.#open.add(track);
+          for (const t of e.arrivals) this.#latest = Math.max(this.#latest, t);
+          let g = this.grants.get(e.grantId);
+          if (!g) {
+            g = { grantId: e.grantId, keyArn: e.keyArn, grantee: e.grantee, operations: e.operations, by: e.by };
+            this.grants.set(e.grantId, g);
+          }
+          if (e.change === 'create') g.create = track;
+          else if (!g.removal) g.removal = track;
+          added.push(this.#add(ev, e.at, 0, `grant-${e.change}`));
+          break;
+        }
+        case '@kms.grant.arrived': {
+          const track = this.#byChangeKey.get(`${e.grantId}|${e.change}`);
+          if (track && e.host >= 0 && e.host < track.arrived.length) {
+            track.arrived[e.host] = true;
+            if (track.arrived.every(Boolean)) this.#open.delete(track);
+          }
+          added.push(this.#add(ev, e.at, this.#hostLane(e.host), `arrive-${e.change}`));
+          break;
+        }
+        case '@kms.key.changed':
+          added.push(this.#add(ev, e.at, 0, 'key'));
+          break;
+        case '@kms.clock':
+          break;
+      }
+    }
+    return added;
+  }
+
+  /** a fresh index over `events` (for a reset, or later for time travel to a checkpoint) */
+  static rebuild(hosts: number, events: readonly SimEvent[], hidden: Iterable<string> = []): EventIndex {
+    const idx = new EventIndex(hosts);
+    for (const id of hidden) idx.hiddenRequests.add(id);
+    idx.sync(events);
+    return idx;
+  }
+
+  /** whether grant `grantId` is in effect at `host`, from the arrival events seen so far */
+  visibility(grantId: string, host: number): HostVisibility {
+    const g = this.grants.get(grantId);
+    if (!g?.create) return 'unknown';
+    const created = g.create.arrived[host] ?? false;
+    if (!g.removal) return created ? 'visible' : 'pending';
+    if (g.removal.arrived[host]) return 'gone';
+    return created ? 'removing' : 'pending';
+  }
+
+  /** the earliest scheduled arrival strictly after `now`, if any */
+  nextPendingAt(now: number): number | undefined {
+    let next: number | undefined;
+    for (const t of this.#open) {
+      for (let h = 0; h < t.arrivals.length; h++) {
+        const a = t.arrivals[h];
+        if (!t.arrived[h] && a > now && (next === undefined || a < next)) next = a;
+      }
+    }
+    // an arrival due at exactly `now` that has not been applied yet also counts
+    if (next === undefined) {
+      for (const t of this.#open) if (t.arrivals.some((a, h) => !t.arrived[h] && a <= now)) return now;
+    }
+    return next;
+  }
+
+  /** how many grant changes are still on their way to at least one host */
+  get pendingChanges(): number {
+    return this.#open.size;
+  }
+
+  /** items of `lane` with lo <= at <= hi, as a [start, end) range into lanes[lane] */
+  range(lane: Lane, lo: number, hi: number): [number, number] {
+    const arr = this.lanes[lane];
+    return [lowerBound(arr, lo), upperBound(arr, hi)];
+  }
+
+  #hostLane(host: number): Lane {
+    return host >= 0 && host < this.hosts ? host + 1 : 0;
+  }
+
+  #add(ev: number, at: number, lane: Lane, kind: ItemKind): TimelineItem {
+    const item: TimelineItem = { i: this.items.length, ev, at, lane, kind };
+    this.items.push(item);
+    const arr = this.lanes[lane];
+    if (arr.length === 0 || arr[arr.length - 1].at <= at) arr.push(item);
+    else arr.splice(upperBound(arr, at), 0, item);
+    this.#latest = Math.max(this.#latest, at);
+    return item;
+  }
+}
+
+/** first index whose item is at or after t */
+export function lowerBound(arr: readonly TimelineItem[], t: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid].at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** first index whose item is strictly after t */
+export function upperBound(arr: readonly TimelineItem[], t: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid].at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,73 @@
+/** fast-check generators of valid scenarios (every one passes validateScenario). */
+import fc from 'fast-check';
+import { LIMITS, rootArn, type Scenario, type ScenarioSettings, type Step } from '../../src/scenario/format';
+
+const ACCOUNTS = ['111122223333', '444455556666'];
+
+const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+
+function principal(accountId: string, i: number) {
+  return fc.record(
+    {
+      arn: fc.constantFrom(`arn:aws:iam::${accountId}:role/R${i}`, `arn:aws:sts::${accountId}:assumed-role/R${i}/session-${i}`),
+      accessKeyId: fc.constant(`AKIA${String(i).padStart(16, '0')}`),
+      secretAccessKey: fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcXYZ019+/=!~') }),
+      policy: fc.oneof(fc.string({ maxLength: 40 }), jsonObject),
+    },
+    { requiredKeys: ['arn', 'accessKeyId'] },
+  );
+}
+
+const settingsArbitrary: fc.Arbitrary<ScenarioSettings> = fc
+  .tuple(fc.integer({ min: 1, max: 6 }), fc.constantFrom(...ACCOUNTS), fc.integer({ min: 0, max: 3 }))
+  .chain(([hosts, accountId, n]) =>
+    fc.record(
+      {
+        region: fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-gov-west-1'),
+        accountId: fc.constant(accountId),
+        startTime: fc.integer({ min: 0, max: LIMITS.startTimeMax }),
+        hosts: fc.constant(hosts),
+        routing: fc.oneof(fc.constantFrom('random' as const, 'round-robin' as const), // below both `hosts` and the default 3, since `hosts` may be left out
+          fc.record({ pinned: fc.integer({ min: 0, max: Math.min(hosts, 3) - 1 }) })),
+        propagation: fc
+          .tuple(fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.constantFrom(undefined, 'uniform' as const, 'realistic' as const))
+          .map(([a, b, distribution]) => ({ minMs: Math.min(a, b), maxMs: Math.max(a, b), ...(distribution && { distribution }) })),
+        principals: fc.tuple(...Array.from({ length: n }, (_, i) => principal(accountId, i))),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+function stepArbitrary(callers: string[], hosts: number): fc.Arbitrary<Step> {
+  const note = fc.string({ maxLength: 30 });
+  return fc.oneof(
+    fc.record(
+      {
+        kind: fc.constant('request' as const),
+        at: fc.integer({ min: 0, max: LIMITS.timeMs }),
+        caller: fc.constantFrom(...callers),
+        target: fc.constantFrom('CreateKey', 'CreateGrant', 'Encrypt', 'Decrypt', 'RetireGrant', 'RevokeGrant', 'ListGrants', 'NoSuchOp'),
+        body: jsonObject,
+        host: fc.integer({ min: 0, max: hosts - 1 }),
+        note,
+      },
+      { requiredKeys: ['kind', 'target', 'body'] },
+    ),
+    fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: LIMITS.timeMs }), note }, { requiredKeys: ['kind', 'ms'] }),
+    fc.record({ kind: fc.constant('settle' as const), note }, { requiredKeys: ['kind'] }),
+    fc.record({ kind: fc.constant('note' as const), text: fc.string({ maxLength: 60 }) }),
+  );
+}
+
+export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
+  .tuple(fc.option(settingsArbitrary, { nil: undefined }), fc.integer({ min: 0, max: LIMITS.seedMax }), fc.option(fc.string({ maxLength: 40 }), { nil: undefined }))
+  .chain(([settings, seed, title]) => {
+    const accountId = settings?.accountId ?? '111122223333';
+    const callers = [rootArn(accountId), ...(settings?.principals ?? []).map((p) => p.arn)];
+    return fc.array(stepArbitrary(callers, settings?.hosts ?? 3), { maxLength: 12 }).map((steps) => {
+      const s: Scenario = { v: 1, seed, steps };
+      if (title !== undefined) s.title = title;
+      if (settings !== undefined) s.settings = settings;
+      return s;
+    });
+  });

@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SETTINGS,
+  LIMITS,
+  MIGRATIONS,
+  migrate,
+  parseScenario,
+  resolveSettings,
+  rootArn,
+  SCENARIO_VERSION,
+  simulatorOptions,
+  stripDefaults,
+  validateScenario,
+  type Migration,
+  type Scenario,
+  type ScenarioV0,
+} from '../../src/scenario/format';
+import { APP_ROLE, KEY_ARN, LESSON_20, MINIMAL } from './fixtures';
+
+function expectShapeError(x: unknown, detail: RegExp) {
+  const r = validateScenario(x);
+  expect(r.ok).toBe(false);
+  if (!r.ok) {
+    expect(r.error).toBe('bad-shape');
+    expect(r.detail).toMatch(detail);
+  }
+}
+
+describe('validateScenario', () => {
+  it('accepts the 20-step lesson and returns an equal copy, not the same objects', () => {
+    const r = validateScenario(LESSON_20);
+    expect(r).toEqual({ ok: true, scenario: LESSON_20 });
+    if (r.ok) {
+      expect(r.scenario).not.toBe(LESSON_20);
+      expect(r.scenario.steps[1]).not.toBe(LESSON_20.steps[1]);
+      expect((r.scenario.steps[1] as { body: unknown }).body).not.toBe((LESSON_20.steps[1] as { body: unknown }).body);
+    }
+  });
+
+  it('drops members it does not know, at every level but inside request bodies', () => {
+    const r = validateScenario({
+      v: 1,
+      seed: 1,
+      extra: 'x',
+      settings: { hosts: 2, evil: true, propagation: { minMs: 1, maxMs: 2, other: 3 } },
+      steps: [{ kind: 'request', target: 'CreateKey', body: { Description: 'kept', Custom: 1 }, onclick: 'alert(1)' }],
+    });
+    expect(r).toEqual({
+      ok: true,
+      scenario: {
+        v: 1,
+        seed: 1,
+        settings: { hosts: 2, propagation: { minMs: 1, maxMs: 2 } },
+        steps: [{ kind: 'request', target: 'CreateKey', body: { Description: 'kept', Custom: 1 } }],
+      },
+    });
+  });
+
+  it('keeps a "__proto__" key in a body as plain data without touching any prototype', () => {
+    const input = JSON.parse('{"v":1,"seed":1,"steps":[{"kind":"request","target":"Encrypt","body":{"EncryptionContext":{"__proto__":{"polluted":true}}}}]}');
+    const r = validateScenario(input);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const body = (r.scenario.steps[0] as { body: Record<string, Record<string, unknown>> }).body;
+    expect(Object.keys(body.EncryptionContext)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(body.EncryptionContext)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(body)).toBe('{"EncryptionContext":{"__proto__":{"polluted":true}}}');
+  });
+
+  it.each([
+    ['not an object', 'nope', /scenario: must be an object/],
+    ['no version', { seed: 1, steps: [] }, /^v: is missing/],
+    ['a string version', { v: '1', seed: 1, steps: [] }, /^v: must be a number/],
+    ['no seed', { v: 1, steps: [] }, /^seed: must be an integer/],
+    ['a negative seed', { v: 1, seed: -1, steps: [] }, /^seed: must be between/],
+    ['a fractional seed', { v: 1, seed: 1.5, steps: [] }, /^seed: must be an integer/],
+    ['a seed above uint32', { v: 1, seed: 2 ** 32, steps: [] }, /^seed: must be between/],
+    ['steps not an array', { v: 1, seed: 1, steps: {} }, /^steps: must be an array/],
+    ['an unknown step kind', { v: 1, seed: 1, steps: [{ kind: 'wait' }] }, /^steps\[0\]\.kind/],
+    ['a request without body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey' }] }, /^steps\[0\]\.body: must be an object/],
+    ['a body that is an array', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: [] }] }, /^steps\[0\]\.body: must be an object/],
+    ['a target with a dot', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'TrentService.CreateKey', body: {} }] }, /^steps\[0\]\.target: must match/],
+    ['a negative at', { v: 1, seed: 1, steps: [{ kind: 'request', at: -5, target: 'CreateKey', body: {} }] }, /^steps\[0\]\.at/],
+    ['a negative advance', { v: 1, seed: 1, steps: [{ kind: 'advance', ms: -1 }] }, /^steps\[0\]\.ms/],
+    ['an infinite advance', { v: 1, seed: 1, steps: [{ kind: 'advance', ms: Infinity }] }, /^steps\[0\]\.ms: must be an integer/],
+    ['a note without text', { v: 1, seed: 1, steps: [{ kind: 'note' }] }, /^steps\[0\]\.text: must be a string/],
+    ['a host beyond hosts', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: {}, host: 3 }] }, /^steps\[0\]\.host: must be between 0 and 2/],
+    ['a pinned host beyond hosts', { v: 1, seed: 1, settings: { hosts: 2, routing: { pinned: 2 } }, steps: [] }, /^settings\.routing\.pinned/],
+    ['an unknown routing', { v: 1, seed: 1, settings: { routing: 'nearest' }, steps: [] }, /^settings\.routing: must be/],
+    ['minMs above maxMs', { v: 1, seed: 1, settings: { propagation: { minMs: 10, maxMs: 5 } }, steps: [] }, /^settings\.propagation\.maxMs: must be between 10/],
+    ['zero hosts', { v: 1, seed: 1, settings: { hosts: 0 }, steps: [] }, /^settings\.hosts/],
+    ['a bad region', { v: 1, seed: 1, settings: { region: 'evil.com/x' }, steps: [] }, /^settings\.region: must match/],
+    ['a bad account', { v: 1, seed: 1, settings: { accountId: '12' }, steps: [] }, /^settings\.accountId/],
+    ['an access key id with a header break', { v: 1, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIA\r\nX-Evil: 1' }] }, steps: [] }, /accessKeyId: must match/],
+    ['a principal twice', { v: 1, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { arn: APP_ROLE, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' }] }, steps: [] }, /principals\[1\]\.arn: is configured twice/],
+    ['an unknown caller', { v: 1, seed: 1, steps: [{ kind: 'request', caller: APP_ROLE, target: 'Decrypt', body: {} }] }, /^steps\[0\]\.caller: must be the account root or a principal/],
+    ['a NaN in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: NaN } }] }, /body\.x: must be a finite number/],
+    ['a function in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: () => 1 } }] }, /body\.x: must be JSON/],
+    ['a Date in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: new Date(0) } }] }, /body\.x: must be JSON/],
+  ])('refuses %s', (_name, input, detail) => {
+    expectShapeError(input, detail);
+  });
+
+  it('bounds the number of steps and the length of strings', () => {
+    const steps = Array.from({ length: LIMITS.steps + 1 }, () => ({ kind: 'settle' }));
+    expectShapeError({ v: 1, seed: 1, steps }, /^steps: must hold at most 500 steps/);
+    expect(validateScenario({ v: 1, seed: 1, steps: steps.slice(1) }).ok).toBe(true);
+    expectShapeError({ v: 1, seed: 1, title: 'x'.repeat(LIMITS.titleLength + 1), steps: [] }, /^title: must have at most 200/);
+    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'note', text: 'x'.repeat(LIMITS.textLength + 1) }] }, /text: must have at most/);
+    expectShapeError(
+      { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { Plaintext: 'x'.repeat(LIMITS.jsonStringLength + 1) } }] },
+      /body\.Plaintext: must have at most 65536/,
+    );
+  });
+
+  it('bounds the depth and the size of bodies, cycles included', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < LIMITS.jsonDepth + 2; i++) deep = { a: deep };
+    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: deep }] }, /nests deeper than 16 levels/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: cyclic }] }, /nests deeper/);
+    const wide = { list: Array.from({ length: LIMITS.jsonNodes }, (_, i) => i) };
+    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: wide }] }, /holds more than 10000 values/);
+  });
+
+  it('answers instead of throwing when reading the input throws', () => {
+    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } });
+    const r = validateScenario({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'X', body: hostile }] });
+    expect(r.ok).toBe(false);
+    const getter = { v: 1, seed: 1, get steps(): never { throw new Error('boom'); } };
+    expect(validateScenario(getter)).toMatchObject({ ok: false, error: 'bad-shape' });
+  });
+
+  it('accepts the account root as caller, by its ARN for the configured account', () => {
+    const s = { v: 1, seed: 1, settings: { accountId: '444455556666' }, steps: [{ kind: 'request', caller: rootArn('444455556666'), target: 'ListKeys', body: {} }] };
+    expect(validateScenario(s).ok).toBe(true);
+    expectShapeError({ ...s, settings: {} }, /caller/);
+  });
+
+  it('refuses other versions with unknown-version, pointing older ones to parseScenario', () => {
+    expect(validateScenario({ v: 2, seed: 1, steps: [] })).toEqual({
+      ok: false,
+      error: 'unknown-version',
+      detail: 'format v2 is not supported (this playground reads up to v1)',
+    });
+    expect(validateScenario({ v: 0, seed: 1, requests: [] })).toMatchObject({ ok: false, error: 'unknown-version', detail: expect.stringMatching(/parseScenario/) });
+  });
+});
+
+describe('settings and defaults', () => {
+  it('resolves every setting, with the defaults of the format', () => {
+    expect(resolveSettings(undefined)).toEqual({
+      region: 'us-east-1',
+      accountId: '111122223333',
+      startTime: Date.UTC(2026, 0, 1),
+      hosts: 3,
+      routing: 'random',
+      propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'realistic' },
+      principals: [],
+    });
+    expect(resolveSettings({ hosts: 5, propagation: { minMs: 0, maxMs: 10 } })).toMatchObject({
+      hosts: 5,
+      propagation: { minMs: 0, maxMs: 10, distribution: 'realistic' },
+    });
+  });
+
+  it('passes every setting and the seed to the simulator', () => {
+    expect(simulatorOptions(MINIMAL)).toEqual({ seed: 42, ...resolveSettings(undefined) });
+  });
+
+  it('strips the settings that equal their defaults', () => {
+    const s: Scenario = {
+      v: 1,
+      seed: 3,
+      settings: {
+        region: 'us-east-1',
+        accountId: DEFAULT_SETTINGS.accountId,
+        hosts: 3,
+        routing: 'random',
+        propagation: { minMs: 1_000, maxMs: 300_000 },
+        principals: [],
+      },
+      steps: [],
+    };
+    expect(stripDefaults(s)).toEqual({ v: 1, seed: 3, steps: [] });
+    expect(stripDefaults({ ...s, settings: { routing: { pinned: 1 }, propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'uniform' } } })).toEqual({
+      v: 1,
+      seed: 3,
+      settings: { routing: { pinned: 1 }, propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'uniform' } },
+      steps: [],
+    });
+    expect(stripDefaults({ ...s, settings: { propagation: { minMs: 5, maxMs: 300_000, distribution: 'realistic' } } }).settings).toEqual({
+      propagation: { minMs: 5, maxMs: 300_000 },
+    });
+  });
+
+  it('keeps the defaults frozen', () => {
+    expect(Object.isFrozen(DEFAULT_SETTINGS)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_SETTINGS.propagation)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_SETTINGS.principals)).toBe(true);
+  });
+});
+
+describe('migrations', () => {
+  const v0: ScenarioV0 = {
+    v: 0,
+    seed: 9,
+    region: 'eu-west-1',
+    requests: [
+      { op: 'TrentService.CreateKey', input: { Description: 'from v0' } },
+      { t: 1_500, op: 'CreateGrant', input: { KeyId: KEY_ARN, GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] } },
+      { t: 3_000, op: 'ListGrants' },
+    ],
+  };
+
+  it('has one migration per old version, each moving forward to the next', () => {
+    for (const [from, m] of Object.entries(MIGRATIONS)) expect(m.to).toBe(Number(from) + 1);
+    expect(Math.max(...Object.values(MIGRATIONS).map((m) => m.to))).toBe(SCENARIO_VERSION);
+  });
+
+  it('migrates the v0 pre-release format to v1', () => {
+    expect(parseScenario(v0)).toEqual({
+      ok: true,
+      scenario: {
+        v: 1,
+        seed: 9,
+        settings: { region: 'eu-west-1' },
+        steps: [
+          { kind: 'request', target: 'CreateKey', body: { Description: 'from v0' } },
+          { kind: 'request', at: 1_500, target: 'CreateGrant', body: { KeyId: KEY_ARN, GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] } },
+          { kind: 'request', at: 3_000, target: 'ListGrants', body: {} },
+        ],
+      },
+    });
+  });
+
+  it('reports a v0 document that is not of the v0 shape as bad-shape', () => {
+    expect(parseScenario({ v: 0, seed: 1, steps: [] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests: must be an array' });
+    expect(parseScenario({ v: 0, seed: 1, requests: [{ input: {} }] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests[0].op: must be a string' });
+    // the migrated document still goes through validation
+    expect(parseScenario({ v: 0, seed: -1, requests: [] })).toMatchObject({ ok: false, error: 'bad-shape', detail: expect.stringMatching(/^seed/) });
+  });
+
+  it('leaves the latest version alone and refuses newer or unknown ones', () => {
+    expect(migrate({ v: 1 })).toEqual({ ok: true, doc: { v: 1 } });
+    expect(migrate({ v: 2 })).toMatchObject({ ok: false, error: 'unknown-version' });
+    expect(migrate({ v: -1 })).toMatchObject({ ok: false, error: 'unknown-version' });
+    expect(migrate({ v: 0.5 })).toMatchObject({ ok: false, error: 'bad-shape' });
+  });
+
+  it('chains the migrations of a table in order (synthetic v0 → v1 → v2)', () => {
+    const seen: number[] = [];
+    const table: Record<number, Migration> = {
+      0: { to: 1, summary: 'rename requests', up: (d) => (seen.push(0), { v: 1, steps: d.requests }) },
+      1: { to: 2, summary: 'wrap steps', up: (d) => (seen.push(1), { v: 2, script: { steps: d.steps } }) },
+    };
+    expect(migrate({ v: 0, requests: ['a'] } as { v: number }, table, 2)).toEqual({ ok: true, doc: { v: 2, script: { steps: ['a'] } } });
+    expect(seen).toEqual([0, 1]);
+    expect(migrate({ v: 1, steps: [] } as { v: number }, table, 2)).toEqual({ ok: true, doc: { v: 2, script: { steps: [] } } });
+  });
+
+  it('refuses a table with a gap, a migration that lies about its output, or one that throws', () => {
+    const gap: Record<number, Migration> = { 0: { to: 1, summary: '', up: () => ({ v: 1 }) } };
+    expect(migrate({ v: 0 }, gap, 2)).toMatchObject({ ok: false, error: 'unknown-version', detail: expect.stringMatching(/no migration from it/) });
+    const liar: Record<number, Migration> = { 0: { to: 1, summary: '', up: () => ({ v: 0 }) } };
+    expect(migrate({ v: 0 }, liar, 1)).toMatchObject({ ok: false, error: 'bad-shape' });
+    const thrower: Record<number, Migration> = { 0: { to: 1, summary: '', up: () => { throw new TypeError('oops'); } } };
+    expect(migrate({ v: 0 }, thrower, 1)).toMatchObject({ ok: false, error: 'bad-shape', detail: expect.stringMatching(/oops/) });
+  });
+});
