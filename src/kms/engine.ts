@@ -92,8 +92,9 @@ export class Engine implements EngineServices {
   }
 
   /** the caller for an ARN: a configured principal, or any account's root */
+  #root: Caller | undefined;
   callerFor(arn: string | undefined): Caller {
-    if (arn === undefined) return this.principalsByArn.get(rootArn(this.accountId))?.caller ?? makeCaller(rootArn(this.accountId));
+    if (arn === undefined) return (this.#root ??= this.principalsByArn.get(rootArn(this.accountId))?.caller ?? makeCaller(rootArn(this.accountId)));
     const p = this.principalsByArn.get(arn);
     if (p) return p.caller;
     return makeCaller(arn);
@@ -139,13 +140,30 @@ export class Engine implements EngineServices {
     this.#applyDue();
   }
 
+  /** the earliest DeletionDate of a key pending deletion (Infinity when none) */
+  #nextDeletion = Infinity;
+
+  /** tells the engine a key was scheduled for deletion at t */
+  deletionScheduled(t: number): void {
+    this.#nextDeletion = Math.min(this.#nextDeletion, t);
+  }
+
   #applyDue(): void {
     const now = this.clock.now();
+    const top = this.world.agenda.peek();
+    if ((!top || top.at > now) && this.#nextDeletion > now) return;
     for (const a of this.world.drain(now)) {
       this.emit({ type: '@kms.grant.arrived', at: a.at, change: a.change, grantId: a.grantId, host: a.host });
     }
-    for (const k of [...this.world.keys.values()]) {
-      if (k.state === 'PendingDeletion' && k.deletionDate !== undefined && k.deletionDate <= now) this.#deleteKey(k);
+    if (this.world.agenda.size === 0 && this.#nextDeletion > now) return;
+    if (this.#nextDeletion <= now) {
+      let next = Infinity;
+      for (const k of [...this.world.keys.values()]) {
+        if (k.state !== 'PendingDeletion' || k.deletionDate === undefined) continue;
+        if (k.deletionDate <= now) this.#deleteKey(k);
+        else next = Math.min(next, k.deletionDate);
+      }
+      this.#nextDeletion = next;
     }
   }
 

@@ -16,6 +16,9 @@ const ID_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const TOKEN_BYTES = 1 + ID_BYTES + NONCE_BYTES + TAG_BYTES;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 
 export class GrantTokens {
   #mac: (data: Uint8Array) => Uint8Array;
@@ -26,7 +29,7 @@ export class GrantTokens {
   issue(grantId: string, rng: Rng): string {
     const buf = new Uint8Array(TOKEN_BYTES);
     buf[0] = VERSION;
-    for (let i = 0; i < ID_BYTES; i++) buf[1 + i] = parseInt(grantId.substr(i * 2, 2), 16);
+    for (let i = 0; i < ID_BYTES; i++) buf[1 + i] = (NIBBLE[grantId.charCodeAt(2 * i)] << 4) | NIBBLE[grantId.charCodeAt(2 * i + 1)];
     buf.set(rng.bytes(NONCE_BYTES), 1 + ID_BYTES);
     buf.set(this.#mac(buf.subarray(0, 1 + ID_BYTES + NONCE_BYTES)).subarray(0, TAG_BYTES), 1 + ID_BYTES + NONCE_BYTES);
     return encodeBase64Url(buf);
@@ -42,7 +45,7 @@ export class GrantTokens {
     for (let i = 0; i < TAG_BYTES; i++) diff |= tag[i] ^ buf[1 + ID_BYTES + NONCE_BYTES + i];
     if (diff !== 0) return null;
     let id = '';
-    for (let i = 0; i < ID_BYTES; i++) id += buf[1 + i].toString(16).padStart(2, '0');
+    for (let i = 0; i < ID_BYTES; i++) id += HEX[buf[1 + i]];
     return id;
   }
 }

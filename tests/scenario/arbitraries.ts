@@ -27,8 +27,11 @@ const settingsArbitrary: fc.Arbitrary<ScenarioSettings> = fc
         accountId: fc.constant(accountId),
         startTime: fc.integer({ min: 0, max: LIMITS.startTimeMax }),
         hosts: fc.constant(hosts),
-        routing: fc.oneof(fc.constantFrom('random' as const, 'round-robin' as const), // below both `hosts` and the default 3, since `hosts` may be left out
-          fc.record({ pinned: fc.integer({ min: 0, max: Math.min(hosts, 3) - 1 }) })),
+        routing: fc.oneof(
+          fc.constantFrom('random' as const, 'round-robin' as const),
+          // below both `hosts` and the default 3, since `hosts` may be left out of the record
+          fc.record({ pinned: fc.integer({ min: 0, max: Math.min(hosts, 3) - 1 }) }),
+        ),
         propagation: fc
           .tuple(fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.constantFrom(undefined, 'uniform' as const, 'realistic' as const))
           .map(([a, b, distribution]) => ({ minMs: Math.min(a, b), maxMs: Math.max(a, b), ...(distribution && { distribution }) })),

@@ -296,7 +296,20 @@ function typeError(n: Node, v: unknown): string | null {
     }
     case Kind.Structure: {
       if (!isObject(v)) return Array.isArray(v) ? MSG_LIST_START : 'Expected null';
-      // document order, as a streaming deserializer meets them; unknown members are skipped
+      // fast pass in member order; only when it finds a problem, look again in document order
+      // (a streaming deserializer reports the first one it meets). Unknown members are skipped.
+      const members = n.members;
+      let bad = false;
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i]!;
+        const x = v[m.name];
+        if (x === null || x === undefined) continue;
+        if (typeError(m.node, x) !== null) {
+          bad = true;
+          break;
+        }
+      }
+      if (!bad) return null;
       for (const k in v) {
         const m = n.byName.get(k);
         if (m === undefined) continue;

@@ -26,6 +26,7 @@ export interface EngineServices {
   /** parses a policy document, or throws MalformedPolicyDocumentException */
   parseKeyPolicy(text: string): ParsedPolicy;
   defaultKeyPolicy(account: string): string;
+  deletionScheduled(t: number): void;
 }
 
 export class Ctx {

@@ -208,6 +208,7 @@ export function scheduleKeyDeletion(ctx: Ctx, input: { KeyId: string; PendingWin
   const deletionDate = ctx.now + days * DAY_MS;
   const next: KeyRecord = { ...key, state: 'PendingDeletion', deletionDate, pendingWindowInDays: days };
   ctx.world.putKey(next);
+  ctx.svc.deletionScheduled(deletionDate);
   ctx.svc.emit({ type: '@kms.key.changed', at: ctx.now, keyArn: key.arn, keyState: next.state, change: 'schedule-deletion' });
   return { KeyId: key.arn, DeletionDate: deletionDate / 1000, KeyState: 'PendingDeletion', PendingWindowInDays: days };
 }

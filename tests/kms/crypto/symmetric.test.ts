@@ -24,7 +24,7 @@ describe('symmetric encryption (SYMMETRIC_DEFAULT, AES-256-GCM)', () => {
   it('encrypt/decrypt round trip, with and without an encryption context', async () => {
     const random = xorshift(1);
     const m = await generateKeyMaterial('SYMMETRIC_DEFAULT', random);
-    for (const ctx of [undefined, {}, { a: '1', B: 'two', 'ü': 'ñ' }]) {
+    for (const ctx of [undefined, {}, { a: '1', B: 'two', 'ü': 'ñ' }] as (Record<string, string> | undefined)[]) {
       const blob = await symmetricEncrypt(m, KEY_ID, text('hello world'), ctx, random);
       const out = await symmetricDecrypt(m, blob, ctx);
       expect(out.ok && new TextDecoder().decode(out.plaintext)).toBe('hello world');
@@ -55,7 +55,15 @@ describe('symmetric encryption (SYMMETRIC_DEFAULT, AES-256-GCM)', () => {
     const random = xorshift(4);
     const m = await generateKeyMaterial('SYMMETRIC_DEFAULT', random);
     const blob = await symmetricEncrypt(m, KEY_ID, text('p'), { Dept: 'IT', env: 'prod' }, random);
-    for (const ctx of [undefined, {}, { Dept: 'IT' }, { Dept: 'IT', env: 'Prod' }, { dept: 'IT', env: 'prod' }, { Dept: 'IT', env: 'prod', x: '' }]) {
+    const wrong: (Record<string, string> | undefined)[] = [
+      undefined,
+      {},
+      { Dept: 'IT' },
+      { Dept: 'IT', env: 'Prod' },
+      { dept: 'IT', env: 'prod' },
+      { Dept: 'IT', env: 'prod', x: '' },
+    ];
+    for (const ctx of wrong) {
       expect(await symmetricDecrypt(m, blob, ctx), JSON.stringify(ctx)).toEqual({ ok: false });
     }
     // key order does not matter (the context is canonicalised)

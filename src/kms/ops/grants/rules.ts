@@ -10,7 +10,16 @@ const ALWAYS = ['DescribeKey', 'CreateGrant', 'RetireGrant'];
 const CRYPT = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo'];
 const DATA_KEYS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext'];
 
+const cache = new Map<string, ReadonlySet<string>>();
+
 export function grantOperationsFor(key: Pick<KeyRecord, 'keySpec' | 'keyUsage'>): ReadonlySet<string> {
+  const ck = `${key.keySpec}/${key.keyUsage}`;
+  let set = cache.get(ck);
+  if (!set) cache.set(ck, (set = computeGrantOperations(key)));
+  return set;
+}
+
+function computeGrantOperations(key: Pick<KeyRecord, 'keySpec' | 'keyUsage'>): ReadonlySet<string> {
   const ops = [...ALWAYS];
   const symmetric = key.keySpec === 'SYMMETRIC_DEFAULT';
   switch (key.keyUsage) {
