@@ -10,6 +10,11 @@
  *
  * Pure and deterministic: the same options and the same requests give byte-identical
  * responses and events. Requests are served one at a time, in the order fetch was called.
+ *
+ * Time travel (raftscope's checkpoints/seek/fork): the simulator keeps the log of what it was
+ * given (requests and clock moves, with their virtual times). `seek(t)` rebuilds the world as
+ * it was at t by replaying that log into a fresh engine; the later entries are kept so seeking
+ * forward again is possible, until the next request or clock move forks history there.
  */
 import type { Simulator, SimulatorOptions, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
@@ -22,32 +27,73 @@ export { Engine, DEFAULTS } from './engine';
 export { KmsError } from './errors';
 export { HANDLERS, OPERATION_GROUPS, SUPPORTED_OPERATIONS } from './ops/index';
 export { DEFAULT_PROPAGATION } from './propagation';
+export { World } from './world';
+
+/** one input the simulator was given, enough to replay it exactly */
+export type LogEntry =
+  | { kind: 'request'; at: number; method: string; url: string; headers: [string, string][]; body: string }
+  | { kind: 'clock'; at: number; to: number };
 
 export interface SimulatorWithEngine extends Simulator {
   /** the engine behind the wire, for tests, benchmarks and tools that skip HTTP */
   readonly engine: Engine;
+  /** every input so far (requests and clock moves), in order */
+  readonly log: readonly LogEntry[];
+  /** the latest virtual time history reaches (later than now after seeking back) */
+  readonly horizon: number;
+  /** rebuilds the world as it was at virtual time t (t may be past or within the kept future) */
+  seek(t: number): Promise<void>;
+  /** drops the history after now, so what happens next replaces it */
+  fork(): void;
 }
 
 export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEngine {
-  const engine = new Engine(options);
+  let engine = new Engine(options);
   let queue: Promise<unknown> = Promise.resolve();
   let lastDecision: Decision | undefined;
+  const listeners = new Set<(e: SimEvent) => void>();
+  const log: LogEntry[] = [];
+  /** index into log of the next entry not yet applied (log.length unless seeked back) */
+  let cursor = 0;
+  let replaying = false;
+
+  const attach = (e: Engine) => e.subscribe((ev) => {
+    if (!replaying) for (const l of listeners) l(ev);
+  });
+  attach(engine);
+
+  function record(entry: LogEntry): void {
+    if (replaying) return;
+    if (cursor < log.length) log.length = cursor; // a new input after seeking back forks history
+    log.push(entry);
+    cursor = log.length;
+  }
+
+  function moveClock(to: number): void {
+    engine.advanceTo(to);
+    record({ kind: 'clock', at: to, to });
+  }
 
   const clock: VirtualClock = {
     now: () => engine.clock.now(),
     advance(ms: number) {
-      if (!(ms >= 0)) throw new RangeError(`advance() takes a non-negative number of ms, got ${ms}`);
-      engine.advanceTo(engine.clock.now() + ms);
+      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() takes a non-negative number of ms, got ${ms}`);
+      moveClock(engine.clock.now() + ms);
     },
-    set: (t: number) => engine.advanceTo(t),
+    set(t: number) {
+      if (t < engine.clock.now()) throw new RangeError('Unable to travel back in time');
+      moveClock(t);
+    },
     settle() {
-      engine.advanceTo(engine.settledAt());
+      moveClock(engine.settledAt());
       return engine.clock.now();
     },
   };
 
   async function serve(request: Request): Promise<Response> {
     const at = engine.clock.now();
+    const body = await request.clone().text();
+    record({ kind: 'request', at, method: request.method, url: request.url, headers: [...request.headers], body });
     const out = await handle(engine, request);
     lastDecision = out.decision;
     const e: SimEvent = {
@@ -66,8 +112,38 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     return out.response;
   }
 
+  async function seekTo(t: number): Promise<void> {
+    const fresh = new Engine(options);
+    const current = engine;
+    replaying = true;
+    engine = fresh;
+    try {
+      let i = 0;
+      for (; i < log.length; i++) {
+        const entry = log[i];
+        if (entry.at > t) break;
+        if (entry.kind === 'clock') fresh.advanceTo(entry.to);
+        else {
+          if (entry.at > fresh.clock.now()) fresh.advanceTo(entry.at);
+          await serve(new Request(entry.url, { method: entry.method, headers: entry.headers, body: entry.method === 'GET' || entry.method === 'HEAD' ? undefined : entry.body }));
+        }
+      }
+      if (t > fresh.clock.now()) fresh.advanceTo(t);
+      cursor = i;
+    } catch (e) {
+      engine = current;
+      throw e;
+    } finally {
+      replaying = false;
+    }
+    attach(fresh);
+    for (const l of listeners) l({ type: '@kms.clock', at: fresh.clock.now(), from: current.clock.now() });
+  }
+
   return {
-    engine,
+    get engine() {
+      return engine;
+    },
     clock,
     get events(): readonly SimEvent[] {
       return engine.events;
@@ -75,11 +151,29 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     get lastDecision() {
       return lastDecision;
     },
-    subscribe: (listener) => engine.subscribe(listener),
+    get log() {
+      return log;
+    },
+    get horizon() {
+      const last = log[log.length - 1];
+      return Math.max(engine.clock.now(), last ? last.at : -Infinity);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     fetch(request: Request): Promise<Response> {
       const next = queue.then(() => serve(request));
       queue = next.catch(() => undefined);
       return next;
+    },
+    seek(t: number): Promise<void> {
+      const next = queue.then(() => seekTo(t));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    fork() {
+      log.length = cursor;
     },
   };
 }

@@ -110,9 +110,10 @@ export const DEFAULT_SETTINGS: Readonly<{
   startTime: 1_767_225_600_000,
   hosts: 3,
   routing: 'random',
-  // AWS: a grant change is "typically" visible "within a few seconds" but can take "up to five
-  // minutes" (AWS KMS Developer Guide, "Eventual consistency" / "Using a grant token").
-  propagation: Object.freeze({ minMs: 1_000, maxMs: 300_000, distribution: 'realistic' as const }),
+  // AWS: a grant change is "typically" visible "within seconds" but can take "up to five
+  // minutes" (KMS API Reference, CreateGrant; Developer Guide, grants.html). The same values as
+  // the engine's DEFAULT_PROPAGATION today, but frozen here: the engine may change its own.
+  propagation: Object.freeze({ minMs: 500, maxMs: 300_000, distribution: 'realistic' as const }),
   principals: Object.freeze([]),
 });
 

@@ -157,7 +157,7 @@ describe('settings and defaults', () => {
       startTime: Date.UTC(2026, 0, 1),
       hosts: 3,
       routing: 'random',
-      propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'realistic' },
+      propagation: { minMs: 500, maxMs: 300_000, distribution: 'realistic' },
       principals: [],
     });
     expect(resolveSettings({ hosts: 5, propagation: { minMs: 0, maxMs: 10 } })).toMatchObject({
@@ -179,16 +179,16 @@ describe('settings and defaults', () => {
         accountId: DEFAULT_SETTINGS.accountId,
         hosts: 3,
         routing: 'random',
-        propagation: { minMs: 1_000, maxMs: 300_000 },
+        propagation: { minMs: 500, maxMs: 300_000 },
         principals: [],
       },
       steps: [],
     };
     expect(stripDefaults(s)).toEqual({ v: 1, seed: 3, steps: [] });
-    expect(stripDefaults({ ...s, settings: { routing: { pinned: 1 }, propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'uniform' } } })).toEqual({
+    expect(stripDefaults({ ...s, settings: { routing: { pinned: 1 }, propagation: { minMs: 500, maxMs: 300_000, distribution: 'uniform' } } })).toEqual({
       v: 1,
       seed: 3,
-      settings: { routing: { pinned: 1 }, propagation: { minMs: 1_000, maxMs: 300_000, distribution: 'uniform' } },
+      settings: { routing: { pinned: 1 }, propagation: { minMs: 500, maxMs: 300_000, distribution: 'uniform' } },
       steps: [],
     });
     expect(stripDefaults({ ...s, settings: { propagation: { minMs: 5, maxMs: 300_000, distribution: 'realistic' } } }).settings).toEqual({
