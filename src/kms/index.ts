@@ -19,7 +19,7 @@
 import type { Simulator, SimulatorOptions, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
 import { Engine } from './engine';
-import { handle } from './wire/http';
+import { handle, readBody } from './wire/http';
 
 export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock } from './api';
 export type { Decision, SimEvent, SimEventType, GrantChange } from './events';
@@ -92,9 +92,9 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
 
   async function serve(request: Request): Promise<Response> {
     const at = engine.clock.now();
-    const body = await request.clone().text();
-    record({ kind: 'request', at, method: request.method, url: request.url, headers: [...request.headers], body });
-    const out = await handle(engine, request);
+    const body = await readBody(request);
+    record({ kind: 'request', at, method: request.method, url: request.url, headers: [...request.headers], body: typeof body === 'string' ? body : '' });
+    const out = await handle(engine, request, body);
     lastDecision = out.decision;
     const e: SimEvent = {
       type: '@kms.request',

@@ -9,7 +9,7 @@ import type { Caller } from '../auth/caller';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import { validateInput } from '../model/validate';
-import { OPERATIONS, type OperationName } from '../model/shapes.generated';
+import { OPERATIONS, SHAPES, type OperationName } from '../model/shapes.generated';
 import { encodeBase64 } from '../model/base64';
 import { checkSigV4Request, parseAuthorization, verifySignature } from './sigv4';
 import {
@@ -36,15 +36,31 @@ export interface WireOutcome {
   decision?: Decision;
 }
 
+/** operations whose outputs carry blobs (Uint8Array in the engine, base64 on the wire) */
+const BLOB_OUTPUT: ReadonlySet<string> = new Set(
+  (Object.keys(OPERATIONS) as OperationName[]).filter((op) => {
+    const out = OPERATIONS[op].output;
+    const shape = out ? SHAPES[out] : undefined;
+    return shape?.type === 'structure' && Object.values(shape.members).some((m) => SHAPES[m]?.type === 'blob');
+  }),
+);
+
 /** serializes an output: Uint8Array members become base64 strings, absent members are omitted */
 export function toJson(output: unknown): string {
   return JSON.stringify(output, (_k, v) => (v instanceof Uint8Array ? encodeBase64(v) : v === null ? undefined : v));
 }
 
+const encoder = new TextEncoder();
+/** UTF-8 length without encoding when the text is ASCII (it almost always is) */
+function byteLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
+  return s.length;
+}
+
 function respond(status: number, body: string, requestId: string, extra: Record<string, string> = {}): Response {
   return new Response(status === 200 && body === '' ? null : body, {
     status,
-    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'Content-Length': String(new TextEncoder().encode(body).length), ...extra },
+    headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'Content-Length': String(byteLength(body)), ...extra },
   });
 }
 
@@ -70,7 +86,26 @@ function regionOf(url: string, scopeRegion: string | undefined, fallback: string
   return fallback;
 }
 
-export async function handle(engine: Engine, request: Request): Promise<WireOutcome> {
+/**
+ * Reads a request body, refusing more than MAX_BODY_BYTES: by the declared Content-Length
+ * when there is one, else by what arrives.
+ */
+export async function readBody(request: Request): Promise<string | KmsError> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
+  try {
+    if (!request.body) return '';
+    if (request.headers.has('content-length')) {
+      const text = await request.text();
+      return text.length > MAX_BODY_BYTES ? new KmsError('RequestEntityTooLargeException', `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413) : text;
+    }
+    return await readBounded(request, MAX_BODY_BYTES);
+  } catch (e) {
+    return e instanceof KmsError ? e : new KmsError('SerializationException', 'The request body could not be read.');
+  }
+}
+
+export async function handle(engine: Engine, request: Request, body?: string | KmsError): Promise<WireOutcome> {
   const requestId = engine.nextRequestId();
   let operation = request.headers.get('x-amz-target') ?? '';
   let callerArn = '';
@@ -89,15 +124,9 @@ export async function handle(engine: Engine, request: Request): Promise<WireOutc
   if (request.method !== 'POST') {
     return fail(new KmsError('UnknownOperationException', `KMS accepts only POST requests; got ${request.method}.`));
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) return fail(new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413));
-  let bodyText: string;
-  try {
-    bodyText = await readBounded(request, MAX_BODY_BYTES);
-  } catch (e) {
-    if (e instanceof KmsError) return fail(e);
-    return fail(new KmsError('SerializationException', 'The request body could not be read.'));
-  }
+  const read = body ?? (await readBody(request));
+  if (read instanceof KmsError) return fail(read);
+  const bodyText = read;
 
   const target = TARGET.exec(operation);
   const op = target?.[1];
@@ -132,19 +161,19 @@ export async function handle(engine: Engine, request: Request): Promise<WireOutc
   host = engine.pickHost(pinned === null ? undefined : Number(pinned));
 
   // The body
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = bodyText === '' ? {} : JSON.parse(bodyText);
+    parsed = bodyText === '' ? {} : JSON.parse(bodyText);
   } catch {
     return fail(new KmsError('SerializationException', 'Start of structure or map found where not expected.'));
   }
-  const v = validateInput(op as OperationName, body);
+  const v = validateInput(op as OperationName, parsed);
   if (!v.ok) return fail(new KmsError(v.code, v.message));
 
   try {
     const r = engine.execute(op as OperationName, v.value, caller, region, host);
     const { output, ctx } = r instanceof Promise ? await r : r;
-    const text = output === undefined ? '' : toJson(output);
+    const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
     return { response: respond(200, text, requestId, playgroundHeaders(host, ctx.decision)), operation, caller: callerArn, host, status: 200, decision: ctx.decision };
   } catch (e) {
     if (e instanceof KmsError) return fail(e, decisionOf(e));
