@@ -3,6 +3,45 @@
  * on these types: change them only by adding optional members.
  */
 import type { Decision, SimEvent } from './events';
+import type { EngineMeta, WorldState } from './engine';
+
+/** one input the simulator was given, enough to replay it exactly */
+export type LogEntry =
+  | { kind: 'request'; at: number; method: string; url: string; headers: [string, string][]; body: string }
+  | { kind: 'clock'; at: number; to: number };
+
+export type StoreName = 'keys' | 'aliases' | 'grants';
+
+/** what a store keeps of a simulator, and hands back to resume it */
+export interface StoredSimulator {
+  state: WorldState;
+  log: LogEntry[];
+  events: SimEvent[];
+}
+
+/**
+ * One atomic write: the records a request (or clock move) touched, the engine's counters, and
+ * the log entries and events it added. A store applies it in one transaction; the simulator
+ * answers the request only after commit resolves. `replace` rewrites everything (after seek).
+ */
+export type StoreChange =
+  | {
+      kind: 'delta';
+      meta: EngineMeta;
+      /** value null: the record is gone */
+      records: { store: StoreName; id: string; value: unknown }[];
+      log: { index: number; entry: LogEntry }[];
+      /** the log is cut to this length first (a fork after seeking back) */
+      truncateLogAt?: number;
+      events: { index: number; event: SimEvent }[];
+    }
+  | { kind: 'replace'; snapshot: StoredSimulator };
+
+/** where a simulator keeps its world; `openIndexedDbStore` in src/store is the browser one */
+export interface SimulatorStore {
+  load(): Promise<StoredSimulator | null>;
+  commit(change: StoreChange): Promise<void>;
+}
 
 export interface PrincipalConfig {
   /** IAM ARN of the principal, e.g. arn:aws:iam::111122223333:role/App */
@@ -37,6 +76,8 @@ export interface SimulatorOptions {
   hosts?: number;
   routing?: Routing;
   principals?: PrincipalConfig[];
+  /** persistence: the world is loaded from it at start and every change is committed to it */
+  store?: SimulatorStore;
 }
 
 export interface VirtualClock {

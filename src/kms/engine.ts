@@ -15,7 +15,7 @@ import { HANDLERS } from './ops/index';
 import { normalizePropagation } from './propagation';
 import { Rng } from './rng';
 import { GrantTokens } from './tokens';
-import { World, type KeyRecord } from './world';
+import { World, type AliasRecord, type GrantRecord, type KeyRecord } from './world';
 import type { OperationName } from './model/shapes.generated';
 
 export const DEFAULTS = {
@@ -38,6 +38,26 @@ export interface ExecuteOptions {
   region?: string;
   /** pin the host that serves the request */
   host?: number;
+}
+
+/** the engine's own counters, persisted beside the world's records */
+export interface EngineMeta {
+  v: 1;
+  now: number;
+  rng: number;
+  routingRng: number;
+  requestRng: number;
+  seq: number;
+  roundRobin: number;
+  agendaSeq: number;
+}
+
+/** everything a store keeps to resume a world exactly */
+export interface WorldState {
+  meta: EngineMeta;
+  keys: KeyRecord[];
+  aliases: AliasRecord[];
+  grants: GrantRecord[];
 }
 
 export type ExecuteResult = { ok: true; output: unknown; decision?: Decision; host: number } | { ok: false; error: KmsError; decision?: Decision; host: number };
@@ -98,6 +118,46 @@ export class Engine implements EngineServices {
     const p = this.principalsByArn.get(arn);
     if (p) return p.caller;
     return makeCaller(arn);
+  }
+
+  // ---- persistence ----------------------------------------------------------------------------
+
+  meta(): EngineMeta {
+    return {
+      v: 1,
+      now: this.clock.now(),
+      rng: this.world.rng.counter,
+      routingRng: this.#routingRng.counter,
+      requestRng: this.#requestRng.counter,
+      seq: this.#seq,
+      roundRobin: this.#roundRobin,
+      agendaSeq: this.world.agendaSeq,
+    };
+  }
+
+  state(): WorldState {
+    return { meta: this.meta(), keys: [...this.world.keys.values()], aliases: [...this.world.aliases.values()], grants: [...this.world.grants.values()] };
+  }
+
+  /** resumes a world a store kept: same records, counters, clock and pending arrivals */
+  restore(state: WorldState, events: readonly SimEvent[] = []): void {
+    const m = state.meta;
+    this.clock.set(m.now);
+    this.world.rng.counter = m.rng;
+    this.#routingRng.counter = m.routingRng;
+    this.#requestRng.counter = m.requestRng;
+    this.#seq = m.seq;
+    this.#roundRobin = m.roundRobin;
+    for (const k of state.keys) {
+      this.world.keys.set(k.keyId, k);
+      if (k.state === 'PendingDeletion' && k.deletionDate !== undefined) this.deletionScheduled(k.deletionDate);
+    }
+    for (const a of state.aliases) this.world.aliases.set(World.aliasId(a.account, a.region, a.aliasName), a);
+    const grants = [...state.grants].sort((x, y) => (x.aseq ?? 0) - (y.aseq ?? 0));
+    for (const g of grants) this.world.restoreGrant(g, m.now);
+    this.world.agendaSeq = Math.max(this.world.agendaSeq, m.agendaSeq);
+    this.world.takeChanges();
+    this.events.push(...events);
   }
 
   // ---- EngineServices ----------------------------------------------------------------------

@@ -16,23 +16,21 @@
  * it was at t by replaying that log into a fresh engine; the later entries are kept so seeking
  * forward again is possible, until the next request or clock move forks history there.
  */
-import type { Simulator, SimulatorOptions, VirtualClock } from './api';
+import type { LogEntry, Simulator, SimulatorOptions, StoreChange, StoredSimulator, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
 import { Engine } from './engine';
 import { handle, readBody } from './wire/http';
 
-export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock } from './api';
+export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock, LogEntry, SimulatorStore, StoreChange, StoredSimulator, StoreName } from './api';
+export type { EngineMeta, WorldState } from './engine';
+export type { KeyRecord, GrantRecord, AliasRecord } from './world';
 export type { Decision, SimEvent, SimEventType, GrantChange } from './events';
 export { Engine, DEFAULTS } from './engine';
 export { KmsError } from './errors';
 export { HANDLERS, OPERATION_GROUPS, SUPPORTED_OPERATIONS } from './ops/index';
 export { DEFAULT_PROPAGATION } from './propagation';
 export { World } from './world';
-
-/** one input the simulator was given, enough to replay it exactly */
-export type LogEntry =
-  | { kind: 'request'; at: number; method: string; url: string; headers: [string, string][]; body: string }
-  | { kind: 'clock'; at: number; to: number };
+export { createMemoryStore, type MemoryStore } from './memoryStore';
 
 export interface SimulatorWithEngine extends Simulator {
   /** the engine behind the wire, for tests, benchmarks and tools that skip HTTP */
@@ -45,6 +43,12 @@ export interface SimulatorWithEngine extends Simulator {
   seek(t: number): Promise<void>;
   /** drops the history after now, so what happens next replaces it */
   fork(): void;
+  /** resolves once the store (if any) has been loaded */
+  readonly ready: Promise<void>;
+  /** resolves once every change so far is committed to the store */
+  flush(): Promise<void>;
+  /** set when the store failed: the simulator keeps working in memory, unsaved */
+  readonly storeError: Error | undefined;
 }
 
 export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEngine {
@@ -56,6 +60,11 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   /** index into log of the next entry not yet applied (log.length unless seeked back) */
   let cursor = 0;
   let replaying = false;
+  const store = options.store;
+  let storeError: Error | undefined;
+  let committedLog = 0;
+  let committedEvents = 0;
+  let truncateAt: number | undefined;
 
   const attach = (e: Engine) => e.subscribe((ev) => {
     if (!replaying) for (const l of listeners) l(ev);
@@ -64,7 +73,12 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
 
   function record(entry: LogEntry): void {
     if (replaying) return;
-    if (cursor < log.length) log.length = cursor; // a new input after seeking back forks history
+    if (cursor < log.length) {
+      // a new input after seeking back forks history
+      log.length = cursor;
+      truncateAt = Math.min(truncateAt ?? cursor, cursor);
+      committedLog = Math.min(committedLog, cursor);
+    }
     log.push(entry);
     cursor = log.length;
   }
@@ -72,7 +86,70 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   function moveClock(to: number): void {
     engine.advanceTo(to);
     record({ kind: 'clock', at: to, to });
+    if (store) enqueue(() => commit());
   }
+
+  function snapshot(): StoredSimulator {
+    return { state: engine.state(), log: [...log], events: [...engine.events] };
+  }
+
+  /** hands the store everything changed since the last commit, in one write */
+  async function commit(replace = false): Promise<void> {
+    if (!store || storeError) return;
+    let change: StoreChange;
+    if (replace) {
+      engine.world.takeChanges();
+      change = { kind: 'replace', snapshot: snapshot() };
+    } else {
+      change = {
+        kind: 'delta',
+        meta: engine.meta(),
+        records: engine.world.takeChanges(),
+        log: log.slice(committedLog).map((entry, i) => ({ index: committedLog + i, entry })),
+        events: engine.events.slice(committedEvents).map((event, i) => ({ index: committedEvents + i, event })),
+      };
+      if (truncateAt !== undefined) change.truncateLogAt = truncateAt;
+    }
+    try {
+      await store.commit(change);
+      committedLog = log.length;
+      committedEvents = engine.events.length;
+      truncateAt = undefined;
+    } catch (e) {
+      storeError = e instanceof Error ? e : new Error(String(e));
+    }
+  }
+
+  function enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const next = queue.then(job);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function load(): Promise<void> {
+    if (!store) return;
+    let stored: StoredSimulator | null;
+    try {
+      stored = await store.load();
+    } catch (e) {
+      storeError = e instanceof Error ? e : new Error(String(e));
+      return;
+    }
+    if (!stored) {
+      await commit(true);
+      return;
+    }
+    const fresh = new Engine(options);
+    fresh.restore(stored.state, stored.events);
+    engine = fresh;
+    attach(fresh);
+    log.push(...stored.log);
+    cursor = log.length;
+    committedLog = log.length;
+    committedEvents = engine.events.length;
+  }
+  queue = load();
+  const ready = queue.then(() => undefined);
 
   const clock: VirtualClock = {
     now: () => engine.clock.now(),
@@ -109,6 +186,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     if (out.errorType) e.errorType = out.errorType;
     if (out.decision) e.decision = out.decision;
     engine.emit(e);
+    if (store && !replaying) await commit();
     return out.response;
   }
 
@@ -138,6 +216,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     }
     attach(fresh);
     for (const l of listeners) l({ type: '@kms.clock', at: fresh.clock.now(), from: current.clock.now() });
+    await commit(true);
   }
 
   return {
@@ -163,17 +242,21 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
       return () => listeners.delete(listener);
     },
     fetch(request: Request): Promise<Response> {
-      const next = queue.then(() => serve(request));
-      queue = next.catch(() => undefined);
-      return next;
+      return enqueue(() => serve(request));
     },
     seek(t: number): Promise<void> {
-      const next = queue.then(() => seekTo(t));
-      queue = next.catch(() => undefined);
-      return next;
+      return enqueue(() => seekTo(t));
     },
     fork() {
-      log.length = cursor;
+      if (cursor < log.length) {
+        log.length = cursor;
+        if (store) enqueue(() => commit(true));
+      }
+    },
+    ready,
+    flush: () => enqueue(async () => undefined),
+    get storeError() {
+      return storeError;
     },
   };
 }

@@ -79,8 +79,10 @@ export interface GrantRecord {
   constraints?: GrantConstraints;
   /** per host: when the creation reaches it (epoch ms) */
   arrivals: number[];
+  /** agenda sequence number of the first creation arrival (orders same-time arrivals on reload) */
+  aseq?: number;
   /** set by RetireGrant/RevokeGrant; the grant leaves listings at once and hosts one by one */
-  removed?: { change: 'retire' | 'revoke'; at: number; by: string; arrivals: number[] };
+  removed?: { change: 'retire' | 'revoke'; at: number; by: string; arrivals: number[]; aseq?: number };
 }
 
 export interface Arrival {
@@ -210,13 +212,14 @@ export class World {
       if (!r) this.grantsByRetiring.set(rk, (r = new SortedIds()));
       r.add(g.grantId);
     }
+    g.aseq = this.#schedule(g.grantId, 'create', g.arrivals);
     this.touch('grants', g.grantId);
-    this.#schedule(g.grantId, 'create', g.arrivals);
   }
 
   /** takes the grant out of every listing now; hosts drop it as the change reaches them */
   removeGrant(g: GrantRecord, change: 'retire' | 'revoke', at: number, by: string, arrivals: number[]): void {
     g.removed = { change, at, by, arrivals };
+    g.removed.aseq = this.#schedule(g.grantId, change, arrivals);
     this.grantsByKey.get(g.keyId)?.delete(g.grantId);
     if (g.name) {
       const nk = `${g.keyId}\n${g.name}`;
@@ -230,13 +233,48 @@ export class World {
     const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
     if (retiring) this.grantsByRetiring.get(`${g.region}\n${retiring}`)?.delete(g.grantId);
     this.touch('grants', g.grantId);
-    this.#schedule(g.grantId, change, arrivals);
   }
 
-  #schedule(grantId: string, change: GrantChange, arrivals: readonly number[]): void {
+  /** puts one change's arrivals on the agenda; returns the sequence number of the first */
+  #schedule(grantId: string, change: GrantChange, arrivals: readonly number[], base = this.agendaSeq, now = -Infinity): number {
     for (let host = 0; host < arrivals.length; host++) {
-      this.agenda.push({ at: arrivals[host], seq: this.agendaSeq++, grantId, host, change });
+      if (arrivals[host] > now) this.agenda.push({ at: arrivals[host], seq: base + host, grantId, host, change });
     }
+    this.agendaSeq = Math.max(this.agendaSeq, base + arrivals.length);
+    return base;
+  }
+
+  /**
+   * Rebuilds a grant's indexes, host views and pending arrivals from its record, as it stands
+   * at `now` (used when a store hands the world back after a reload).
+   */
+  restoreGrant(g: GrantRecord, now: number): void {
+    this.grants.set(g.grantId, g);
+    const gk = World.granteeKey(g.keyId, World.granteeOf(g));
+    let set = this.grantsByGrantee.get(gk);
+    if (!set) this.grantsByGrantee.set(gk, (set = new Set()));
+    set.add(g.grantId);
+    if (!g.removed) {
+      let byKey = this.grantsByKey.get(g.keyId);
+      if (!byKey) this.grantsByKey.set(g.keyId, (byKey = new SortedIds()));
+      byKey.add(g.grantId);
+      if (g.name) {
+        const nk = `${g.keyId}\n${g.name}`;
+        const list = this.grantsByName.get(nk);
+        if (list) list.push(g.grantId);
+        else this.grantsByName.set(nk, [g.grantId]);
+      }
+      const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
+      if (retiring) {
+        const rk = `${g.region}\n${retiring}`;
+        let r = this.grantsByRetiring.get(rk);
+        if (!r) this.grantsByRetiring.set(rk, (r = new SortedIds()));
+        r.add(g.grantId);
+      }
+    }
+    for (let h = 0; h < this.hostViews.length; h++) if (World.visibleAt(g, h, now)) this.hostViews[h].add(g.grantId);
+    this.#schedule(g.grantId, 'create', g.arrivals, g.aseq ?? this.agendaSeq, now);
+    if (g.removed) this.#schedule(g.grantId, g.removed.change, g.removed.arrivals, g.removed.aseq ?? this.agendaSeq, now);
   }
 
   /** forgets a removed grant once no host honours it any more */
