@@ -120,8 +120,8 @@ export class World {
   readonly rng: Rng;
   /** secret for grant-token tags, drawn from the seed */
   readonly tokenSecret: Uint8Array;
-  /** records touched since the last takeChanges() */
-  #touched = new Map<string, { store: StoreName; id: string }>();
+  /** records touched since the last takeChanges(), per store */
+  #touched: Record<StoreName, Set<string>> = { keys: new Set(), aliases: new Set(), grants: new Set() };
 
   constructor(
     readonly config: WorldConfig,
@@ -133,17 +133,17 @@ export class World {
   }
 
   touch(store: StoreName, id: string): void {
-    this.#touched.set(`${store}\n${id}`, { store, id });
+    this.#touched[store].add(id);
   }
 
   /** the records touched since the last call, for a store's one-transaction write */
   takeChanges(): { store: StoreName; id: string; value: unknown }[] {
     const out: { store: StoreName; id: string; value: unknown }[] = [];
-    for (const { store, id } of this.#touched.values()) {
-      const value = store === 'keys' ? this.keys.get(id) : store === 'grants' ? this.grants.get(id) : this.aliases.get(id);
-      out.push({ store, id, value: value ?? null });
+    for (const store of ['keys', 'aliases', 'grants'] as const) {
+      const table: Map<string, unknown> = this[store];
+      for (const id of this.#touched[store]) out.push({ store, id, value: table.get(id) ?? null });
+      this.#touched[store].clear();
     }
-    this.#touched.clear();
     return out;
   }
 

@@ -58,8 +58,11 @@ export class SortedIds {
     const arr = this.#blocks[b];
     const i = SortedIds.#lowerBound(arr, id);
     if (i < arr.length && arr[i] === id) return false;
-    if (i === arr.length) arr.push(id);
-    else arr.splice(i, 0, id);
+    // shift by hand: Array.prototype.splice allocates the (empty) removed array
+    let j = arr.length;
+    arr.push(id);
+    for (; j > i; j--) arr[j] = arr[j - 1];
+    arr[i] = id;
     this.#size++;
     if (arr.length > MAX_BLOCK) {
       const half = arr.splice(arr.length >>> 1);
