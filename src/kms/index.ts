@@ -18,7 +18,7 @@
  */
 import type { LogEntry, Simulator, SimulatorOptions, StoreChange, StoredSimulator, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
-import { Engine } from './engine';
+import { Engine, type WorldState } from './engine';
 import { handle, readBody } from './wire/http';
 
 export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock, LogEntry, SimulatorStore, StoreChange, StoredSimulator, StoreName } from './api';
@@ -51,6 +51,8 @@ export interface SimulatorWithEngine extends Simulator {
   readonly storeError: Error | undefined;
 }
 
+const CHECKPOINT_EVERY = 50;
+
 export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEngine {
   let engine = new Engine(options);
   let queue: Promise<unknown> = Promise.resolve();
@@ -76,6 +78,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     if (cursor < log.length) {
       // a new input after seeking back forks history
       log.length = cursor;
+      while (checkpoints.length && checkpoints[checkpoints.length - 1].index > cursor) checkpoints.pop();
       truncateAt = Math.min(truncateAt ?? cursor, cursor);
       committedLog = Math.min(committedLog, cursor);
     }
@@ -86,6 +89,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   function moveClock(to: number): void {
     engine.advanceTo(to);
     record({ kind: 'clock', at: to, to });
+    maybeCheckpoint();
     if (store) enqueue(() => commit());
   }
 
@@ -186,8 +190,21 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     if (out.errorType) e.errorType = out.errorType;
     if (out.decision) e.decision = out.decision;
     engine.emit(e);
+    maybeCheckpoint();
     if (store && !replaying) await commit();
     return out.response;
+  }
+
+  /**
+   * Checkpoints (raftscope's): copies of the world taken every CHECKPOINT_EVERY log entries,
+   * so seek replays at most that many entries. Dropped when history forks before them.
+   */
+  const checkpoints: { index: number; at: number; state: WorldState; events: readonly SimEvent[]; count: number }[] = [];
+  function maybeCheckpoint(): void {
+    if (replaying || log.length % CHECKPOINT_EVERY !== 0 || log.length === 0) return;
+    if (checkpoints.length && checkpoints[checkpoints.length - 1].index >= log.length) return;
+    // the engine's event array only grows, so a reference and a length pin the prefix
+    checkpoints.push({ index: log.length, at: engine.clock.now(), state: structuredClone(engine.state()), events: engine.events, count: engine.events.length });
   }
 
   async function seekTo(t: number): Promise<void> {
@@ -196,7 +213,17 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     replaying = true;
     engine = fresh;
     try {
-      let i = 0;
+      let start = 0;
+      for (let c = checkpoints.length - 1; c >= 0; c--) {
+        const cp = checkpoints[c];
+        // every entry before cp.index happened at or before cp.at <= t
+        if (cp.index <= log.length && cp.at <= t) {
+          fresh.restore(structuredClone(cp.state), cp.events.slice(0, cp.count));
+          start = cp.index;
+          break;
+        }
+      }
+      let i = start;
       for (; i < log.length; i++) {
         const entry = log[i];
         if (entry.at > t) break;
@@ -250,6 +277,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     fork() {
       if (cursor < log.length) {
         log.length = cursor;
+        while (checkpoints.length && checkpoints[checkpoints.length - 1].index > cursor) checkpoints.pop();
         if (store) enqueue(() => commit(true));
       }
     },
