@@ -31,6 +31,7 @@ export { HANDLERS, OPERATION_GROUPS, SUPPORTED_OPERATIONS } from './ops/index';
 export { DEFAULT_PROPAGATION } from './propagation';
 export { World } from './world';
 export { createMemoryStore, type MemoryStore } from './memoryStore';
+export { checkInvariants } from './invariants';
 
 export interface SimulatorWithEngine extends Simulator {
   /** the engine behind the wire, for tests, benchmarks and tools that skip HTTP */

@@ -300,14 +300,14 @@ export class World {
       const a = this.agenda.pop()!;
       due.push(a);
       const g = this.grants.get(a.grantId);
-      if (g) {
-        if (a.change === 'create') {
-          // a removal never arrives before the creation at the same host (see removeGrant callers)
-          if (!(g.removed && g.removed.arrivals[a.host] <= a.at)) this.hostViews[a.host].add(a.grantId);
-        } else {
-          this.hostViews[a.host].delete(a.grantId);
-          if (g.removed && g.removed.arrivals.every((t) => t <= a.at)) this.#forget(g);
-        }
+      if (a.change === 'create') {
+        // a removal never arrives before the creation at the same host (see removeGrant callers)
+        if (g && !(g.removed && g.removed.arrivals[a.host] <= a.at)) this.hostViews[a.host].add(a.grantId);
+      } else {
+        // several hosts may hear of a removal at the same instant: the record may already be
+        // forgotten when the others' arrivals are applied, so clear the view regardless
+        this.hostViews[a.host].delete(a.grantId);
+        if (g?.removed && g.removed.arrivals.every((t) => t <= a.at)) this.#forget(g);
       }
       top = this.agenda.peek();
     }

@@ -130,7 +130,7 @@ export async function handle(engine: Engine, request: Request, body?: string | K
 
   const target = TARGET.exec(operation);
   const op = target?.[1];
-  if (!op || !(op in OPERATIONS)) {
+  if (!op || !Object.hasOwn(OPERATIONS, op)) {
     return fail(new KmsError('UnknownOperationException', operation ? `Unknown operation ${operation}.` : 'The X-Amz-Target header is missing.'));
   }
   operation = op;
@@ -171,7 +171,7 @@ export async function handle(engine: Engine, request: Request, body?: string | K
   if (!v.ok) return fail(new KmsError(v.code, v.message));
 
   try {
-    const r = engine.execute(op as OperationName, v.value, caller, region, host);
+    const r = engine.execute(op as OperationName, withoutNulls(v.value), caller, region, host);
     const { output, ctx } = r instanceof Promise ? await r : r;
     const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
     return { response: respond(200, text, requestId, playgroundHeaders(host, ctx.decision)), operation, caller: callerArn, host, status: 200, decision: ctx.decision };
@@ -181,6 +181,16 @@ export async function handle(engine: Engine, request: Request, body?: string | K
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return fail(new KmsError('KMSInternalException', `The KMS Grant Playground hit an internal error: ${message}`));
   }
+}
+
+/** a JSON null member means "absent" to KMS (and to the validator): handlers never see one */
+function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k in o) {
+    const v = o[k];
+    if (v === null) delete o[k];
+    else if (typeof v === 'object' && !Array.isArray(v)) withoutNulls(v as Record<string, unknown>);
+  }
+  return o;
 }
 
 async function readBounded(request: Request, limit: number): Promise<string> {
