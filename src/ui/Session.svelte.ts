@@ -10,6 +10,7 @@
 import type { PrincipalConfig, Simulator } from '../kms/api';
 import type { SimEvent } from '../kms/events';
 import { EventIndex, type TimelineItem } from './eventIndex';
+import type { OperationGroup } from './operations';
 import { summarize } from './describe';
 import { plural } from './format';
 import { type Recent, templateBody, withGrantToken, TAKES_GRANT_TOKENS } from './templates';
@@ -23,9 +24,15 @@ export interface SessionConfig {
   hosts: number;
   startTime: number;
   principals: readonly PrincipalConfig[];
-  /** every operation the simulator speaks, for the X-Amz-Target picker */
-  operations: readonly string[];
+  /** every operation the simulator speaks, grouped for the X-Amz-Target picker (may come later: setEngineInfo) */
+  operationGroups?: readonly OperationGroup[];
   /** required input members per operation (from the API model), for generic templates */
+  requiredMembers?: (operation: string) => readonly string[] | undefined;
+}
+
+/** what the engine's modules tell the UI once they have loaded */
+export interface EngineInfo {
+  operationGroups: readonly OperationGroup[];
   requiredMembers?: (operation: string) => readonly string[] | undefined;
 }
 
@@ -62,6 +69,9 @@ export class Session {
   /** the incremental index over sim.events; read it after reading `version` */
   index: EventIndex;
 
+  #groups = $state.raw<readonly OperationGroup[]>([]);
+  #ready = $state.raw(true);
+  #requiredMembers: SessionConfig['requiredMembers'];
   #target = $state.raw('CreateKey');
   #drafts = $state.raw<Readonly<Record<string, string>>>({});
   #callerArn = $state.raw('');
@@ -92,6 +102,8 @@ export class Session {
   constructor(sim: Simulator, config: SessionConfig) {
     this.sim = sim;
     this.config = config;
+    this.#groups = config.operationGroups ?? [];
+    this.#requiredMembers = config.requiredMembers;
     this.rootArn = `arn:aws:iam::${config.accountId}:root`;
     this.callers = [
       { arn: this.rootArn, label: 'Account root' },
@@ -110,6 +122,40 @@ export class Session {
     clearTimeout(this.#announceTimer);
   }
 
+  // ---- the engine ------------------------------------------------------------------------
+
+  /**
+   * Waits for a simulator that loads asynchronously (its own chunk, or a saved workspace), then
+   * takes the operation list and model facts it brings and catches up with its events.
+   */
+  async attach(loaded: Promise<EngineInfo>): Promise<void> {
+    this.#ready = false;
+    try {
+      const info = await loaded;
+      this.#groups = info.operationGroups;
+      this.#requiredMembers = info.requiredMembers ?? this.#requiredMembers;
+      this.#sync();
+      this.#now = this.sim.clock.now();
+    } finally {
+      this.#ready = true;
+    }
+  }
+
+  /** false while the engine is still loading */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** the X-Amz-Target picker's groups */
+  get operationGroups(): readonly OperationGroup[] {
+    return this.#groups;
+  }
+
+  /** every operation the picker offers */
+  get operations(): readonly string[] {
+    return this.#groups.flatMap((g) => g.operations);
+  }
+
   // ---- request editor -------------------------------------------------------------------
 
   get target(): string {
@@ -118,7 +164,7 @@ export class Session {
 
   /** switches the X-Amz-Target; an operation without a draft starts from its template */
   setTarget(operation: string): void {
-    if (!this.config.operations.includes(operation)) return;
+    if (!this.operations.includes(operation)) return;
     this.#target = operation;
     if (this.#drafts[operation] === undefined) this.#drafts = { ...this.#drafts, [operation]: this.templateFor(operation) };
   }
@@ -137,7 +183,7 @@ export class Session {
       principals: this.config.principals.map((p) => p.arn),
       rootArn: this.rootArn,
       recent: this.#recent,
-      required: this.config.requiredMembers,
+      required: this.#requiredMembers,
     });
   }
 
@@ -145,6 +191,12 @@ export class Session {
   resetToTemplate(operation = this.#target): void {
     this.setTarget(operation);
     this.#drafts = { ...this.#drafts, [operation]: this.templateFor(operation) };
+  }
+
+  /** loads a fresh template for `operation` aimed at `keyId` (the state browser's quick actions) */
+  startWith(operation: string, keyId?: string): void {
+    if (keyId) this.#recent = { ...this.#recent, keyId };
+    this.resetToTemplate(operation);
   }
 
   /** can the current body take the last grant token? */
@@ -394,9 +446,13 @@ export class Session {
   }
 
   /**
-   * Time travel seam. Moving forward works today; moving back needs the engine's checkpoints
-   * (restore the latest checkpoint at or before t, replay, then `EventIndex.rebuild`). Until then
-   * this returns false for a time in the past and changes nothing.
+   * Time travel seam. Moving forward works today. The engine can already rebuild the past
+   * (`seek(t)` on the simulator createSimulator returns: checkpoints plus replay), so going back is:
+   * `await sim.seek(t)`, then `this.index = EventIndex.rebuild(hosts, sim.events, hiddenRequests)`,
+   * then mark later history entries as "undone". What blocks it: the state browser reads through
+   * sim.fetch, and any request after a seek forks (drops) the kept future. It needs a read path
+   * that is not an input (e.g. a request header the engine does not log), or the state browser
+   * must stop reading while the user scrubs. Until then this returns false for a time in the past.
    */
   get canTravelBack(): boolean {
     return false;
@@ -443,6 +499,9 @@ export class Session {
 
   #sync(): void {
     this.#syncScheduled = false;
+    // the clock may also have been moved by someone else (a scenario runner, a test's setup)
+    const simNow = this.sim.clock.now();
+    if (simNow > this.#now) this.#now = simNow;
     if (this.index.cursor === this.sim.events.length) return;
     const added = this.index.sync(this.sim.events);
     this.#version++;

@@ -73,7 +73,9 @@ export function summarize(e: SimEvent, ctx: DescribeContext): string {
       const outcome = e.decision
         ? e.decision.allowed
           ? e.status < 400
-            ? 'allowed'
+            ? e.decision.via.kind === 'grant-token'
+              ? 'allowed by a grant token'
+              : 'allowed'
             : `allowed, then failed (${e.errorType ?? e.status})`
           : `denied (${e.errorType ?? e.status})`
         : e.status < 400

@@ -40,9 +40,9 @@ export interface WireResponse {
   decision: Decision | undefined;
 }
 
-/** SigV4 credential scope date, yyyymmdd, from the virtual clock (UTC). */
-export function scopeDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10).replaceAll('-', '');
+/** SigV4 request time, yyyymmddThhmmssZ, from the virtual clock (UTC). */
+export function amzDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 export function endpointFor(region: string): string {
@@ -63,9 +63,13 @@ export function buildRequest(
   };
   const caller = opts.callers.find((c) => c.arn === req.callerArn);
   if (caller?.accessKeyId) {
+    // an SDK would sign; principals configured without a secret key are not verified, so the
+    // signature is a placeholder. The date comes from the virtual clock, as the scope's date.
+    const date = amzDate(opts.now);
+    headers['X-Amz-Date'] = date;
     headers.Authorization =
-      `AWS4-HMAC-SHA256 Credential=${caller.accessKeyId}/${scopeDate(opts.now)}/${opts.region}/kms/aws4_request, ` +
-      'SignedHeaders=host, Signature=0';
+      `AWS4-HMAC-SHA256 Credential=${caller.accessKeyId}/${date.slice(0, 8)}/${opts.region}/kms/aws4_request, ` +
+      'SignedHeaders=host;x-amz-date, Signature=0';
   }
   if (req.host !== undefined) headers[HOST_HEADER] = String(req.host);
   return new Request(endpointFor(opts.region), { method: 'POST', headers, body: req.body });

@@ -1,0 +1,293 @@
+/**
+ * The workspace file: a versioned JSON document that carries one workspace (its options and
+ * its whole stored simulator: world, input log, events) between browsers.
+ *
+ *   { "format": "kms-playground-workspace", "v": 1, "exportedAt": 1767225600000,
+ *     "workspace": { "name": "…", "created": …, "updated": …, "options": { "seed": 42, … } },
+ *     "snapshot": { "state": { "meta": …, "keys": […], "aliases": […], "grants": […] },
+ *                   "log": […], "events": […] } }
+ *
+ * JSON has no bytes and no Infinity, so the snapshot is encoded: a Uint8Array (key material)
+ * becomes `{ "$bytes": "<base64>" }`, a non-finite number `{ "$num": "Infinity" }`, and an
+ * object of the data's own that happens to have one of those keys is wrapped as
+ * `{ "$esc": { … } }` (an encryption context may use any key name).
+ *
+ * Input from outside goes through `parseWorkspaceFile` (STYLE.md example 13): it returns a
+ * result, never throws, copies the accepted option fields one by one, checks the snapshot's
+ * shape, then restores it into a scratch engine and checks the world's invariants, so what it
+ * accepts is a world the simulator can resume.
+ */
+import type { LogEntry, PrincipalConfig, PropagationOptions, Routing, StoredSimulator } from '../kms/api';
+import { Engine, type EngineMeta } from '../kms/engine';
+import { checkInvariants } from '../kms/invariants';
+import type { WorkspaceOptions } from './schema';
+
+export const WORKSPACE_FORMAT = 'kms-playground-workspace';
+export const WORKSPACE_FILE_VERSION = 1;
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+export interface WorkspaceFileV1 {
+  format: typeof WORKSPACE_FORMAT;
+  v: 1;
+  /** wall-clock epoch ms, when the caller gave one */
+  exportedAt?: number;
+  workspace: { id?: string; name: string; created?: number; updated?: number; options: WorkspaceOptions };
+  /** a StoredSimulator, encoded with `toJsonSafe` */
+  snapshot: JsonValue;
+}
+export type WorkspaceFile = WorkspaceFileV1;
+
+export type ImportError = 'not-a-workspace' | 'newer-version' | 'bad-shape';
+export type ParsedWorkspaceFile = { ok: true; name: string; options: WorkspaceOptions; snapshot: StoredSimulator | null } | { ok: false; error: ImportError; detail: string };
+
+// ---------------------------------------------------------------------------------------------
+// JSON-safe encoding
+// ---------------------------------------------------------------------------------------------
+
+const MARKERS = ['$bytes', '$num', '$esc'];
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+export function base64ToBytes(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** a value JSON.stringify keeps exactly: bytes and non-finite numbers become marker objects */
+export function toJsonSafe(value: unknown): JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : { $num: String(value) };
+  if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toJsonSafe(v)));
+  if (typeof value === 'object') {
+    const out: { [k: string]: JsonValue } = {};
+    let marked = false;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      if (MARKERS.includes(k)) marked = true;
+      out[k] = toJsonSafe(v);
+    }
+    return marked ? { $esc: out } : out;
+  }
+  throw new TypeError(`cannot encode a ${typeof value} in a workspace file`);
+}
+
+/** the inverse of toJsonSafe; throws a TypeError on a malformed marker */
+export function fromJsonSafe(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(fromJsonSafe);
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === '$bytes') {
+    const bytes = typeof o.$bytes === 'string' ? base64ToBytes(o.$bytes) : null;
+    if (!bytes) throw new TypeError('a $bytes member is not base64');
+    return bytes;
+  }
+  if (keys.length === 1 && keys[0] === '$num') {
+    if (o.$num === 'Infinity') return Infinity;
+    if (o.$num === '-Infinity') return -Infinity;
+    if (o.$num === 'NaN') return NaN;
+    throw new TypeError('a $num member is not Infinity, -Infinity or NaN');
+  }
+  const inner = keys.length === 1 && keys[0] === '$esc' && o.$esc !== null && typeof o.$esc === 'object' && !Array.isArray(o.$esc) ? (o.$esc as Record<string, unknown>) : o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inner)) out[k] = fromJsonSafe(v);
+  return out;
+}
+
+export function makeWorkspaceFile(
+  workspace: { id: string; name: string; created: number; updated: number; options: WorkspaceOptions },
+  snapshot: StoredSimulator | null,
+  exportedAt?: number,
+): WorkspaceFile {
+  const file: WorkspaceFile = {
+    format: WORKSPACE_FORMAT,
+    v: 1,
+    workspace: { id: workspace.id, name: workspace.name, created: workspace.created, updated: workspace.updated, options: toJsonSafe(workspace.options) as WorkspaceOptions },
+    snapshot: snapshot === null ? null : toJsonSafe(snapshot),
+  };
+  if (exportedAt !== undefined) file.exportedAt = exportedAt;
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+class ShapeError extends Error {}
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
+function need(cond: unknown, path: string, what: string): asserts cond {
+  if (!cond) throw new ShapeError(`${path} ${what}`);
+}
+const num = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
+const str = (x: unknown): x is string => typeof x === 'string';
+
+function optional<T>(o: Obj, k: string, path: string, check: (x: unknown) => boolean, what: string): T | undefined {
+  if (o[k] === undefined) return undefined;
+  need(check(o[k]), `${path}.${k}`, what);
+  return o[k] as T;
+}
+
+/** copies the SimulatorOptions a workspace may carry, field by field */
+export function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceOptions {
+  need(isObj(x), path, 'must be an object');
+  const out: WorkspaceOptions = {};
+  const seed = optional<number>(x, 'seed', path, (v) => num(v) && Number.isFinite(v), 'must be a number');
+  if (seed !== undefined) out.seed = seed;
+  const region = optional<string>(x, 'region', path, str, 'must be a string');
+  if (region !== undefined) out.region = region;
+  const accountId = optional<string>(x, 'accountId', path, str, 'must be a string');
+  if (accountId !== undefined) out.accountId = accountId;
+  const startTime = optional<number>(x, 'startTime', path, (v) => num(v) && Number.isFinite(v), 'must be a number');
+  if (startTime !== undefined) out.startTime = startTime;
+  const hosts = optional<number>(x, 'hosts', path, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64, 'must be an integer from 1 to 64');
+  if (hosts !== undefined) out.hosts = hosts;
+  if (x.propagation !== undefined) {
+    const p = x.propagation;
+    need(isObj(p) && num(p.minMs) && num(p.maxMs), `${path}.propagation`, 'must be { minMs, maxMs }');
+    need(p.distribution === undefined || p.distribution === 'uniform' || p.distribution === 'realistic', `${path}.propagation.distribution`, "must be 'uniform' or 'realistic'");
+    const prop: PropagationOptions = { minMs: p.minMs, maxMs: p.maxMs };
+    if (p.distribution !== undefined) prop.distribution = p.distribution as 'uniform' | 'realistic';
+    out.propagation = prop;
+  }
+  if (x.routing !== undefined) {
+    const r = x.routing;
+    need(r === 'random' || r === 'round-robin' || (isObj(r) && Number.isInteger(r.pinned)), `${path}.routing`, "must be 'random', 'round-robin' or { pinned }");
+    out.routing = (isObj(r) ? { pinned: r.pinned as number } : r) as Routing;
+  }
+  if (x.principals !== undefined) {
+    need(Array.isArray(x.principals), `${path}.principals`, 'must be an array');
+    out.principals = x.principals.map((p, i): PrincipalConfig => {
+      const pp = `${path}.principals[${i}]`;
+      need(isObj(p) && str(p.arn) && str(p.accessKeyId), pp, 'must have string arn and accessKeyId');
+      const c: PrincipalConfig = { arn: p.arn, accessKeyId: p.accessKeyId };
+      if (p.secretAccessKey !== undefined) {
+        need(str(p.secretAccessKey), `${pp}.secretAccessKey`, 'must be a string');
+        c.secretAccessKey = p.secretAccessKey;
+      }
+      if (p.policy !== undefined) {
+        need(str(p.policy) || isObj(p.policy), `${pp}.policy`, 'must be JSON text or an object');
+        c.policy = structuredClone(p.policy) as string | object;
+      }
+      return c;
+    });
+  }
+  return out;
+}
+
+const META_FIELDS = ['now', 'rng', 'routingRng', 'requestRng', 'seq', 'roundRobin', 'agendaSeq'] as const;
+
+function checkRecords(list: unknown, path: string, id: string, fields: Record<string, (x: unknown) => boolean>): void {
+  need(Array.isArray(list), path, 'must be an array');
+  list.forEach((r, i) => {
+    need(isObj(r), `${path}[${i}]`, 'must be an object');
+    need(str(r[id]), `${path}[${i}].${id}`, 'must be a string');
+    for (const [k, check] of Object.entries(fields)) need(check(r[k]), `${path}[${i}].${k}`, 'is missing or of the wrong type');
+  });
+}
+const numbers = (x: unknown) => Array.isArray(x) && x.every(num);
+
+/** checks a decoded snapshot's shape; semantic checks follow in parseWorkspaceFile */
+export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulator {
+  need(isObj(x), path, 'must be an object');
+  const s = x.state;
+  need(isObj(s), `${path}.state`, 'must be an object');
+  const m = s.meta;
+  need(isObj(m), `${path}.state.meta`, 'must be an object');
+  need(m.v === 1, `${path}.state.meta.v`, 'must be 1');
+  for (const f of META_FIELDS) need(num(m[f]), `${path}.state.meta.${f}`, 'must be a number');
+  checkRecords(s.keys, `${path}.state.keys`, 'keyId', { arn: str, account: str, region: str, state: str, keySpec: str, keyUsage: str, policy: str, created: num });
+  checkRecords(s.aliases, `${path}.state.aliases`, 'aliasName', { account: str, region: str, targetKeyId: str, aliasArn: str });
+  checkRecords(s.grants, `${path}.state.grants`, 'grantId', {
+    keyId: str,
+    keyArn: str,
+    region: str,
+    name: str,
+    created: num,
+    issuingAccount: str,
+    operations: (v) => Array.isArray(v) && v.every(str),
+    arrivals: numbers,
+  });
+  (s.grants as Obj[]).forEach((g, i) => {
+    need(str(g.granteePrincipal) || str(g.granteeServicePrincipal), `${path}.state.grants[${i}]`, 'has no grantee');
+    if (g.removed !== undefined) need(isObj(g.removed) && numbers(g.removed.arrivals) && num(g.removed.at), `${path}.state.grants[${i}].removed`, 'is malformed');
+  });
+  need(Array.isArray(x.log), `${path}.log`, 'must be an array');
+  x.log.forEach((e, i) => {
+    const p = `${path}.log[${i}]`;
+    need(isObj(e) && num(e.at), p, 'must be an object with a numeric at');
+    if (e.kind === 'clock') need(num(e.to), `${p}.to`, 'must be a number');
+    else {
+      need(e.kind === 'request', `${p}.kind`, "must be 'request' or 'clock'");
+      need(str(e.method) && str(e.url) && str(e.body), p, 'must have string method, url and body');
+      need(Array.isArray(e.headers) && e.headers.every((h) => Array.isArray(h) && h.length === 2 && str(h[0]) && str(h[1])), `${p}.headers`, 'must be [name, value] pairs');
+    }
+  });
+  need(Array.isArray(x.events), `${path}.events`, 'must be an array');
+  x.events.forEach((e, i) => need(isObj(e) && str(e.type) && e.type.startsWith('@kms.') && num(e.at), `${path}.events[${i}]`, 'must be an event with type and at'));
+  return { state: { meta: m as unknown as EngineMeta, keys: s.keys as never, aliases: s.aliases as never, grants: s.grants as never }, log: x.log as LogEntry[], events: x.events as never };
+}
+
+/**
+ * Checks that a snapshot resumes: restores it into a scratch engine made with the workspace's
+ * options and runs the invariant checks the fuzzers use. Returns what is wrong, or null.
+ */
+export function checkSnapshotResumes(snapshot: StoredSimulator, options: WorkspaceOptions): string | null {
+  try {
+    const engine = new Engine(options);
+    engine.restore(structuredClone(snapshot.state), snapshot.events);
+    const broken = checkInvariants(engine.world);
+    return broken.length ? broken.slice(0, 3).join('; ') : null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** validates an imported document (a parsed JSON value, or the JSON text) */
+export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
+  let x = input;
+  if (typeof x === 'string') {
+    try {
+      x = JSON.parse(x);
+    } catch {
+      return { ok: false, error: 'not-a-workspace', detail: 'The file is not JSON.' };
+    }
+  }
+  if (!isObj(x) || x.format !== WORKSPACE_FORMAT) {
+    return { ok: false, error: 'not-a-workspace', detail: `This is not a KMS Playground workspace file (no "format": "${WORKSPACE_FORMAT}").` };
+  }
+  if (!Number.isInteger(x.v) || (x.v as number) < 1) return { ok: false, error: 'bad-shape', detail: 'The file has no valid version number "v".' };
+  if ((x.v as number) > WORKSPACE_FILE_VERSION) {
+    return { ok: false, error: 'newer-version', detail: `The file is workspace format version ${x.v}; this playground reads up to version ${WORKSPACE_FILE_VERSION}. Open it in a newer playground.` };
+  }
+  try {
+    need(isObj(x.workspace), 'workspace', 'must be an object');
+    const w = x.workspace;
+    need(str(w.name) && w.name.trim() !== '', 'workspace.name', 'must be a non-empty string');
+    const options = parseOptions(fromJsonSafe(w.options));
+    if (x.snapshot === null) return { ok: true, name: w.name, options, snapshot: null };
+    let decoded: unknown;
+    try {
+      decoded = fromJsonSafe(x.snapshot);
+    } catch (e) {
+      throw new ShapeError(`snapshot: ${(e as Error).message}`);
+    }
+    const snapshot = checkSnapshotShape(decoded);
+    const problem = checkSnapshotResumes(snapshot, options);
+    if (problem) throw new ShapeError(`snapshot does not resume: ${problem}`);
+    return { ok: true, name: w.name, options, snapshot };
+  } catch (e) {
+    if (e instanceof ShapeError) return { ok: false, error: 'bad-shape', detail: e.message };
+    throw e;
+  }
+}

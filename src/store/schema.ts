@@ -1,0 +1,224 @@
+/**
+ * The playground's IndexedDB schema, typed once (STYLE.md example 12), and the one place it
+ * migrates.
+ *
+ * Rows are keyed by [workspaceId, id], so one database holds many workspaces and a workspace's
+ * rows are one key range (`wsRange`). Keys, aliases and grants are one row per record; the log
+ * and the events are rows of up to 64 consecutive entries keyed by [workspaceId, first index]
+ * (chunks.ts: reloading 150,000 single-entry rows is too slow). The engine's in-memory indexes serve every read while a
+ * simulator runs; these object stores are the durable copy, loaded whole (one getAll per store,
+ * in one transaction) when a workspace is opened. The grant indexes exist so tools can look a
+ * grant up without loading the workspace, and so a future version can page from disk.
+ *
+ * Adding version 2: bump DB_VERSION and add a block below the v1 block,
+ * `if (oldVersion < 2 && newVersion >= 2) { … }`, using `tx` to reach existing stores. Blocks
+ * fall through, so a fresh database runs all of them in order and an old one only the new ones.
+ * The `newVersion` guard keeps a test (or an old tab) opening an older version from running
+ * blocks it does not know.
+ */
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { LogEntry, SimulatorOptions } from '../kms/api';
+import type { EngineMeta } from '../kms/engine';
+import type { SimEvent } from '../kms/events';
+import type { AliasRecord, GrantRecord, KeyRecord } from '../kms/world';
+import type { Scenario } from '../scenario/format';
+
+export const DB_VERSION = 1;
+export const DEFAULT_DB_NAME = 'kms-playground';
+
+/** what a workspace remembers of the simulator it runs: every SimulatorOption except the store */
+export type WorkspaceOptions = Omit<SimulatorOptions, 'store'>;
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  /** wall-clock epoch ms (the store's clock, never the simulator's virtual one) */
+  created: number;
+  updated: number;
+  options: WorkspaceOptions;
+}
+
+/**
+ * Per workspace: the engine's counters and the bookkeeping of the store. Absent while the
+ * workspace holds no world (just created or reset).
+ */
+export interface MetaRow {
+  ws: string;
+  meta: EngineMeta;
+  /** random per commit: a commit only succeeds if it still finds the token it last saw (tabs.ts) */
+  token: string;
+  /** commits so far (for display and tab messages; the token is what is checked) */
+  revision: number;
+  logLength: number;
+  eventCount: number;
+  /** wall-clock epoch ms of the last commit */
+  updated: number;
+  /** next insertion order for key and alias rows */
+  nextOrder: number;
+}
+
+/** `order` keeps Map insertion order (ListKeys answers in creation order) across reloads */
+export interface KeyRow {
+  ws: string;
+  id: string;
+  order: number;
+  record: KeyRecord;
+}
+export interface AliasRow {
+  ws: string;
+  id: string;
+  order: number;
+  record: AliasRecord;
+}
+export interface GrantRow {
+  ws: string;
+  id: string;
+  /** GranteePrincipal, or the grantee service principal */
+  grantee: string;
+  /** RetiringPrincipal or RetiringServicePrincipal; absent rows are left out of by-retiring */
+  retiring?: string;
+  record: GrantRecord;
+}
+/** up to CHUNK consecutive log entries, from `index` on (chunks.ts says why) */
+export interface LogRow {
+  ws: string;
+  index: number;
+  items: LogEntry[];
+}
+/** up to CHUNK consecutive events, from `index` on */
+export interface EventRow {
+  ws: string;
+  index: number;
+  items: SimEvent[];
+}
+
+export interface SavedScenario {
+  id: string;
+  name: string;
+  created: number;
+  updated: number;
+  scenario: Scenario;
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export interface PlaygroundDB extends DBSchema {
+  workspaces: { key: string; value: WorkspaceRecord };
+  meta: { key: string; value: MetaRow };
+  keys: { key: [string, string]; value: KeyRow };
+  aliases: { key: [string, string]; value: AliasRow };
+  grants: {
+    key: [string, string];
+    value: GrantRow;
+    indexes: {
+      'by-key': [string, string];
+      'by-grantee': [string, string];
+      'by-retiring': [string, string];
+      'by-key-name': [string, string, string];
+    };
+  };
+  log: { key: [string, number]; value: LogRow };
+  events: { key: [string, number]; value: EventRow };
+  scenarios: { key: string; value: SavedScenario; indexes: { 'by-updated': number } };
+  settings: { key: string; value: SettingRow };
+}
+
+export type PlaygroundStoreName = StoreNames<PlaygroundDB>;
+export type DataStoreName = 'meta' | 'keys' | 'aliases' | 'grants' | 'log' | 'events';
+/** every store that holds a workspace's world, log and events (not the workspace row itself) */
+export const DATA_STORES: readonly DataStoreName[] = ['meta', 'keys', 'aliases', 'grants', 'log', 'events'];
+
+/** the one migration function: fall-through version blocks */
+export function upgrade(
+  db: IDBPDatabase<PlaygroundDB>,
+  oldVersion: number,
+  newVersion: number | null,
+  // reaches existing stores in later blocks (v2 and up); unused by v1
+  _tx: IDBPTransaction<PlaygroundDB, PlaygroundStoreName[], 'versionchange'>,
+): void {
+  const target = newVersion ?? DB_VERSION;
+  if (oldVersion < 1 && target >= 1) {
+    db.createObjectStore('workspaces', { keyPath: 'id' });
+    db.createObjectStore('meta', { keyPath: 'ws' });
+    db.createObjectStore('keys', { keyPath: ['ws', 'id'] });
+    db.createObjectStore('aliases', { keyPath: ['ws', 'id'] });
+    const grants = db.createObjectStore('grants', { keyPath: ['ws', 'id'] });
+    grants.createIndex('by-key', ['ws', 'record.keyId']);
+    grants.createIndex('by-grantee', ['ws', 'grantee']);
+    grants.createIndex('by-retiring', ['ws', 'retiring']);
+    grants.createIndex('by-key-name', ['ws', 'record.keyId', 'record.name']);
+    db.createObjectStore('log', { keyPath: ['ws', 'index'] });
+    db.createObjectStore('events', { keyPath: ['ws', 'index'] });
+    const scenarios = db.createObjectStore('scenarios', { keyPath: 'id' });
+    scenarios.createIndex('by-updated', 'updated');
+    db.createObjectStore('settings', { keyPath: 'key' });
+  }
+  // if (oldVersion < 2 && target >= 2) { … }
+}
+
+/** what an open connection reports to its owner (tabs.ts turns these into notices) */
+export interface ConnectionCallbacks {
+  /** a newer version is being opened elsewhere and waits for this connection to close */
+  blocking?(currentVersion: number, blockedVersion: number | null): void;
+  /** this open waits for older connections elsewhere to close */
+  blocked?(currentVersion: number, blockedVersion: number | null): void;
+  /** the browser closed the connection (storage cleared, disk error) */
+  terminated?(): void;
+}
+
+export interface OpenDbOptions extends ConnectionCallbacks {
+  name: string;
+  /** the IDBFactory to use: `indexedDB` in a browser, fake-indexeddb's in Node tests */
+  factory: IDBFactory;
+  /** the version to open (DB_VERSION); tests pass another to play an older or newer tab */
+  version?: number;
+  /** replaces `upgrade` (tests that add a synthetic version) */
+  upgrade?: typeof upgrade;
+}
+
+/**
+ * idb's `openDB`, on an injected factory (idb's own reaches for the global `indexedDB`).
+ * The listeners are the ones idb attaches, in the same order.
+ */
+export function openPlaygroundDb(o: OpenDbOptions): Promise<IDBPDatabase<PlaygroundDB>> {
+  const request = o.factory.open(o.name, o.version ?? DB_VERSION);
+  const opened = wrap(request) as unknown as Promise<IDBPDatabase<PlaygroundDB>>;
+  const up = o.upgrade ?? upgrade;
+  request.addEventListener('upgradeneeded', (event) => {
+    const tx = wrap(request.transaction!) as unknown as IDBPTransaction<PlaygroundDB, PlaygroundStoreName[], 'versionchange'>;
+    // an aborted upgrade rejects the open request, which the caller handles; not tx.done too
+    tx.done.catch(() => undefined);
+    up(wrap(request.result) as unknown as IDBPDatabase<PlaygroundDB>, event.oldVersion, event.newVersion, tx);
+  });
+  if (o.blocked) {
+    const blocked = o.blocked;
+    request.addEventListener('blocked', (event) => blocked(event.oldVersion, event.newVersion));
+  }
+  opened
+    .then((db) => {
+      if (o.terminated) {
+        const terminated = o.terminated;
+        db.addEventListener('close', () => terminated());
+      }
+      if (o.blocking) {
+        const blocking = o.blocking;
+        db.addEventListener('versionchange', (event) => blocking(event.oldVersion, event.newVersion));
+      }
+    })
+    .catch(() => undefined);
+  return opened;
+}
+
+/** the key range of one workspace's rows in a store keyed by [workspaceId, …] */
+export function wsRange(keyRange: typeof IDBKeyRange, ws: string): IDBKeyRange {
+  // [ws] sorts before every [ws, x]; an array sorts after every string and number
+  return keyRange.bound([ws], [ws, []]);
+}
+
+/** the rows of one workspace's log (or events) from `from` on */
+export function indexRange(keyRange: typeof IDBKeyRange, ws: string, from: number): IDBKeyRange {
+  return keyRange.bound([ws, from], [ws, Infinity]);
+}

@@ -1,0 +1,45 @@
+/** Small helpers shared by the IndexedDB store and the in-memory fallback. */
+import type { StoreChange } from '../kms/api';
+import type { GrantRecord } from '../kms/world';
+import type { GrantRow } from './schema';
+
+/** 16 random hex digits from the platform's generator (the store is allowed side effects; src/kms is not) */
+export function randomHex(bytes = 8): string {
+  const b = new Uint8Array(bytes);
+  globalThis.crypto.getRandomValues(b);
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export const newWorkspaceId = (): string => `ws-${randomHex(8)}`;
+export const newScenarioId = (): string => `sc-${randomHex(8)}`;
+export const newToken = (): string => randomHex(8);
+
+export const DEFAULT_WORKSPACE = 'default';
+
+export function defaultWorkspaceName(id: string): string {
+  return id === DEFAULT_WORKSPACE ? 'Default workspace' : id;
+}
+
+export function grantRow(ws: string, g: GrantRecord): GrantRow {
+  const row: GrantRow = { ws, id: g.grantId, grantee: g.granteePrincipal ?? g.granteeServicePrincipal ?? '', record: g };
+  const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
+  if (retiring !== undefined) row.retiring = retiring;
+  return row;
+}
+
+/** the log length and event count a change leaves, as the reference memory store computes them */
+export function lengthsAfter(change: StoreChange, logLength: number, eventCount: number): { logLength: number; eventCount: number } {
+  if (change.kind === 'replace') return { logLength: change.snapshot.log.length, eventCount: change.snapshot.events.length };
+  let log = change.truncateLogAt ?? logLength;
+  for (const { index } of change.log) log = Math.max(log, index + 1);
+  let events = eventCount;
+  for (const { index } of change.events) events = Math.max(events, index + 1);
+  return { logLength: log, eventCount: events };
+}
+
+export function checkName(name: string): string {
+  if (typeof name !== 'string' || name.trim() === '') throw new TypeError('A workspace needs a name.');
+  return name;
+}

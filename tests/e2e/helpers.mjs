@@ -1,0 +1,114 @@
+/** Shared steps for the e2e tests: they act as a user would (roles, names, keyboard, clipboard). */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = join(root, 'docs/screenshots');
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+export function assertEqual(actual, expected, message) {
+  if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+/** opens the app and waits for the state browser's first read */
+export async function openApp(page, baseUrl, query = '') {
+  await page.goto(baseUrl + (query ? `?${query}` : ''));
+  await page.getByRole('combobox', { name: 'X-Amz-Target' }).waitFor();
+  await page.getByText('Create a key to begin.').first().waitFor();
+}
+
+/** waits until Monaco has replaced the textarea */
+export async function waitForMonaco(page) {
+  await page.locator('[data-editor="monaco"] .monaco-editor').waitFor({ timeout: 30_000 });
+}
+
+/** chooses an operation in the X-Amz-Target combobox by typing its name */
+export async function chooseTarget(page, operation) {
+  const box = page.getByRole('combobox', { name: 'X-Amz-Target' });
+  await box.click();
+  await box.fill(operation);
+  await page.getByRole('option', { name: operation, exact: true }).waitFor();
+  await box.press('Enter');
+  await assertValue(box, operation);
+}
+
+export async function assertValue(locator, expected) {
+  const v = await locator.inputValue();
+  if (v !== expected) throw new Error(`expected value ${expected}, got ${v}`);
+}
+
+export async function chooseCaller(page, label) {
+  await page.getByRole('combobox', { name: 'Caller' }).selectOption({ label });
+}
+
+/**
+ * Replaces the body. In Monaco: select all and paste from the clipboard (exact for multi-line
+ * JSON, PLAYGROUNDS.md §3.5); in the plain editor: fill the textarea.
+ */
+export async function setBody(page, text) {
+  const monaco = page.locator('[data-editor="monaco"] .monaco-editor');
+  if (await monaco.count()) {
+    await monaco.click();
+    await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('ControlOrMeta+V');
+  } else {
+    await page.getByRole('textbox', { name: 'Request body (JSON)' }).fill(text);
+  }
+}
+
+/** clicks Send and waits for the response of history entry n */
+export async function send(page) {
+  const before = await historyCount(page);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await waitForHistory(page, before + 1);
+  return readResponse(page);
+}
+
+export async function historyCount(page) {
+  const text = await page.locator('#history-h + span').textContent();
+  return Number.parseInt(text ?? '0', 10) || 0;
+}
+
+export async function waitForHistory(page, n) {
+  await page.waitForFunction((want) => {
+    const el = document.querySelector('#history-h + span');
+    return el && Number.parseInt(el.textContent ?? '0', 10) >= want;
+  }, n);
+}
+
+/** the response pane as text: status line, body (raw), decision */
+export async function readResponse(page) {
+  const status = (await page.getByTestId('status-line').textContent())?.trim() ?? '';
+  const bodyLoc = page.getByTestId('response-body');
+  const body = (await bodyLoc.count()) ? ((await bodyLoc.textContent()) ?? '') : '';
+  const decisionLoc = page.getByTestId('decision');
+  const decision = (await decisionLoc.count()) ? ((await decisionLoc.textContent()) ?? '') : '';
+  let json;
+  try {
+    json = body ? JSON.parse(body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status, body, json, decision };
+}
+
+export function shot(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}
+
+/** runs axe-core in the page and returns its violations */
+export async function axe(page, options = {}) {
+  const source = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  return page.evaluate(async (opts) => {
+    // eslint-disable-next-line no-undef
+    const result = await window.axe.run(document, { resultTypes: ['violations'], ...opts });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`) }));
+  }, options);
+}
