@@ -244,6 +244,15 @@ export class Engine implements EngineServices {
     return this.world.settledAt(this.clock.now());
   }
 
+  /** the counters a request may move (randomness, routing, request ids, event seq), for a read with no effect */
+  saveCounters(): readonly number[] {
+    return [this.world.rng.counter, this.#routingRng.counter, this.#requestRng.counter, this.#seq, this.#roundRobin, this.world.agendaSeq];
+  }
+
+  restoreCounters(c: readonly number[]): void {
+    [this.world.rng.counter, this.#routingRng.counter, this.#requestRng.counter, this.#seq, this.#roundRobin, this.world.agendaSeq] = c as number[];
+  }
+
   // ---- requests ------------------------------------------------------------------------------
 
   pickHost(pinned?: number): number {

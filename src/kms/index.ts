@@ -44,6 +44,15 @@ export interface SimulatorWithEngine extends Simulator {
   seek(t: number): Promise<void>;
   /** drops the history after now, so what happens next replaces it */
   fork(): void;
+  /**
+   * Answers a read-only request (DescribeKey, ListGrants, GetKeyPolicy, ...; see PEEK_OPERATIONS)
+   * as fetch would, but as if it never happened: not logged, no event, no store write, and no
+   * randomness or routing consumed, so what follows replays identically. Inspectors (the UI's
+   * state browser) read through it, which lets them look at the past after seek() without forking
+   * it. Served by the host in the `x-playground-host` header, else host 0. Rejects for any other
+   * operation.
+   */
+  peek(request: Request): Promise<Response>;
   /** resolves once the store (if any) has been loaded */
   readonly ready: Promise<void>;
   /** resolves once every change so far is committed to the store */
@@ -53,6 +62,17 @@ export interface SimulatorWithEngine extends Simulator {
 }
 
 const CHECKPOINT_EVERY = 50;
+
+/** operations with no effect on the world, which peek() may serve */
+export const PEEK_OPERATIONS: ReadonlySet<string> = new Set([
+  'DescribeKey', 'ListKeys', 'ListAliases', 'ListGrants', 'ListRetirableGrants', 'GetKeyPolicy', 'ListKeyPolicies', 'GetPublicKey',
+]);
+
+function withHeader(headers: Headers, name: string, value: string): Headers {
+  const h = new Headers(headers);
+  h.set(name, value);
+  return h;
+}
 
 export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEngine {
   let engine = new Engine(options);
@@ -274,6 +294,20 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     },
     seek(t: number): Promise<void> {
       return enqueue(() => seekTo(t));
+    },
+    peek(request: Request): Promise<Response> {
+      const op = /^TrentService\.(\w+)$/.exec(request.headers.get('x-amz-target') ?? '')?.[1];
+      if (!op || !PEEK_OPERATIONS.has(op)) return Promise.reject(new TypeError(`peek() serves only read-only operations; got ${op ?? 'no X-Amz-Target'}`));
+      return enqueue(async () => {
+        const saved = engine.saveCounters();
+        const pinned = request.headers.get('x-playground-host');
+        const req = pinned === null ? new Request(request, { headers: withHeader(request.headers, 'x-playground-host', '0') }) : request;
+        try {
+          return (await handle(engine, req)).response;
+        } finally {
+          engine.restoreCounters(saved);
+        }
+      });
     },
     fork() {
       if (cursor < log.length) {

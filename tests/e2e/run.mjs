@@ -11,6 +11,7 @@
  *
  *   node tests/e2e/run.mjs [filter]      only tests whose "file › name" contains filter
  *   E2E_SKIP_BUILD=1 node tests/e2e/run.mjs   reuse the existing dist/
+ *   E2E_OUT_DIR=/tmp/x node tests/e2e/run.mjs build into and serve another directory (parallel runs)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -81,11 +82,12 @@ async function main() {
   }
   const { chromium } = await import('playwright-core');
 
-  if (!process.env.E2E_SKIP_BUILD) await run(process.execPath, [vite, 'build', '--logLevel', 'warn']);
+  const outDir = process.env.E2E_OUT_DIR ? ['--outDir', process.env.E2E_OUT_DIR] : [];
+  if (!process.env.E2E_SKIP_BUILD) await run(process.execPath, [vite, 'build', '--logLevel', 'warn', ...outDir, ...(outDir.length ? ['--emptyOutDir'] : [])]);
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}/`;
-  const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...outDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
