@@ -49,7 +49,8 @@ export function keyMetadata(k: KeyRecord): Record<string, unknown> {
   m.Enabled = k.state === 'Enabled';
   const spec = k.keySpec as KeySpec;
   if (k.keyUsage === 'ENCRYPT_DECRYPT') m.EncryptionAlgorithms = encryptionAlgorithmsFor(spec, k.keyUsage);
-  if (k.origin === 'EXTERNAL') m.ExpirationModel = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+  // absent until key material is imported (recorded: SPEC.md §14)
+  if (k.origin === 'EXTERNAL' && k.state !== 'PendingImport') m.ExpirationModel = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
   if (k.keyUsage === 'KEY_AGREEMENT') m.KeyAgreementAlgorithms = keyAgreementAlgorithmsFor(spec);
   m.KeyId = k.keyId;
   m.KeyManager = 'CUSTOMER';

@@ -65,7 +65,9 @@ function respond(status: number, body: string, requestId: string, extra: Record<
 }
 
 export function errorResponse(e: KmsError, requestId: string, extra: Record<string, string> = {}): Response {
-  return respond(e.status, JSON.stringify({ __type: e.code, message: e.message }), requestId, { 'x-amzn-ErrorType': e.code, ...extra });
+  // KMS sends no message member for the errors it reports without one (InvalidCiphertextException, ...)
+  const body = e.message === '' ? { __type: e.code } : { __type: e.code, message: e.message };
+  return respond(e.status, JSON.stringify(body), requestId, { 'x-amzn-ErrorType': e.code, ...extra });
 }
 
 function playgroundHeaders(host: number, decision: Decision | undefined): Record<string, string> {

@@ -65,7 +65,7 @@ describe('Encrypt and Decrypt', () => {
     const dec = await sim.call('Decrypt', { CiphertextBlob: enc.CiphertextBlob }, { as: OTHER_ROOT });
     expect([dec.status, dec.json?.KeyId]).toEqual([200, key.Arn]);
     const elsewhere = await sim.call('Decrypt', { CiphertextBlob: enc.CiphertextBlob }, { region: 'eu-west-1' });
-    expect([elsewhere.type, elsewhere.message]).toEqual(['InvalidCiphertextException', '']);
+    expect([elsewhere.type, elsewhere.message]).toEqual(['InvalidCiphertextException', undefined]);
   });
 
   it('answers InvalidCiphertextException with an empty message for a wrong or missing encryption context', async () => {
@@ -74,8 +74,8 @@ describe('Encrypt and Decrypt', () => {
     const enc = await ok(sim, 'Encrypt', { KeyId: key.KeyId, Plaintext: PLAIN, EncryptionContext: { purpose: 'test' } });
     for (const EncryptionContext of [undefined, { purpose: 'Test' }, { Purpose: 'test' }, { purpose: 'test', extra: 'x' }]) {
       const r = await sim.call('Decrypt', { CiphertextBlob: enc.CiphertextBlob, EncryptionContext });
-      expect([r.status, r.type, r.message]).toEqual([400, 'InvalidCiphertextException', '']);
-      expect(r.text).toBe('{"__type":"InvalidCiphertextException","message":""}');
+      expect([r.status, r.type, r.message]).toEqual([400, 'InvalidCiphertextException', undefined]);
+      expect(r.text).toBe('{"__type":"InvalidCiphertextException"}');
     }
   });
 
@@ -172,7 +172,7 @@ describe('ReEncrypt', () => {
     const b = await sim.createKey();
     const enc = await ok(sim, 'Encrypt', { KeyId: a.KeyId, Plaintext: PLAIN, EncryptionContext: { from: 'a' } });
     const bad = await sim.call('ReEncrypt', { CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: b.KeyId });
-    expect([bad.type, bad.message]).toEqual(['InvalidCiphertextException', '']);
+    expect([bad.type, bad.message]).toEqual(['InvalidCiphertextException', undefined]);
     const re = await ok(sim, 'ReEncrypt', { CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: { from: 'a' }, DestinationKeyId: b.KeyId, DestinationEncryptionContext: { to: 'b' } });
     expect(Object.keys(re)).toEqual(['CiphertextBlob', 'SourceKeyId', 'KeyId', 'SourceEncryptionAlgorithm', 'DestinationEncryptionAlgorithm', 'SourceKeyMaterialId', 'DestinationKeyMaterialId']);
     expect([re.SourceKeyId, re.KeyId]).toEqual([a.Arn, b.Arn]);
@@ -270,7 +270,7 @@ describe('Sign, Verify, GetPublicKey', () => {
       const pub = await ok(sim, 'GetPublicKey', { KeyId: key.KeyId });
       expect(offline(unb64(pub.PublicKey), unb64(PLAIN), unb64(s.Signature))).toBe(true);
       const bad = await sim.call('Verify', { KeyId: key.KeyId, Message: b64('attack at dusk'), Signature: s.Signature, SigningAlgorithm });
-      expect([bad.status, bad.type, bad.message]).toEqual([400, 'KMSInvalidSignatureException', '']);
+      expect([bad.status, bad.type, bad.message]).toEqual([400, 'KMSInvalidSignatureException', undefined]);
     }
   });
 
@@ -326,7 +326,7 @@ describe('MACs and key agreement', () => {
       expect(Object.keys(v)).toEqual(['KeyId', 'MacValid', 'MacAlgorithm']);
       expect(v.MacValid).toBe(true);
       const bad = await sim.call('VerifyMac', { KeyId: key.KeyId, Message: b64('other'), MacAlgorithm, Mac: g.Mac });
-      expect([bad.type, bad.message]).toEqual(['KMSInvalidMacException', '']);
+      expect([bad.type, bad.message]).toEqual(['KMSInvalidMacException', undefined]);
     }
   });
 
@@ -342,7 +342,7 @@ describe('MACs and key agreement', () => {
     expect([sa.KeyId, sa.KeyAgreementAlgorithm, sa.KeyOrigin]).toEqual([a.Arn, 'ECDH', 'AWS_KMS']);
     expect(sa.SharedSecret).toBe(sb.SharedSecret);
     const bad = await sim.call('DeriveSharedSecret', { KeyId: a.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('InvalidPublicKey') });
-    expect([bad.type, bad.message]).toEqual(['ValidationException', '']);
+    expect([bad.type, bad.message]).toEqual(['ValidationException', undefined]);
   });
 });
 
