@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { checkInvariants, createSimulator, SUPPORTED_OPERATIONS } from '../../../src/kms/index';
 import { OPERATION_NAMES } from '../../../src/kms/model/shapes.generated';
 
-/** errors KMS sends with no message member (recorded: InvalidCiphertextException, ...) */
-const MESSAGELESS: ReadonlySet<string> = new Set(['InvalidCiphertextException', 'KMSInvalidSignatureException', 'KMSInvalidMacException']);
+/** errors KMS sends with no message member (InvalidCiphertextException ...; SerializationException for a scalar body, as in SPEC.md's raw body `{"__type":"SerializationException"}`) */
+const MESSAGELESS: ReadonlySet<string> = new Set(['InvalidCiphertextException', 'KMSInvalidSignatureException', 'KMSInvalidMacException', 'SerializationException']);
 
 export const PRINCIPALS = [
   { arn: 'arn:aws:iam::111122223333:role/App', accessKeyId: 'AKIAFUZZAPP000000000' },
