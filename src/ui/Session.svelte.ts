@@ -4,8 +4,15 @@
  * private `$state.raw` fields behind getters (svelte.dev's Workspace.svelte.ts is the model); every
  * change goes through a method, so the components stay thin.
  *
- * Everything reaches the engine through its public contract: `sim.fetch` (as the selected caller,
- * or as the account root for the state browser's reads), `sim.clock`, `sim.events`, `sim.subscribe`.
+ * Everything reaches the engine through its public contract: `sim.fetch` (as the selected caller),
+ * `sim.peek` (the state browser's reads as the account root: no log entry, no event),
+ * `sim.clock`, `sim.events`, `sim.subscribe`, and for time travel `sim.seek`, `sim.horizon`,
+ * `sim.fork`, `sim.log`.
+ *
+ * Time travel: `travelTo(t)` shows the world as it was at t (the engine replays its input log).
+ * What happened after t is the kept future: history entries after t are shown as such, moving
+ * forward (play, step, advance, the scrubber) replays them, and sending a request while in the
+ * past forks: the kept future is dropped (the UI says so first: `forkWarning`).
  */
 import type { PrincipalConfig, Simulator } from '../kms/api';
 import type { SimEvent } from '../kms/events';
@@ -16,6 +23,8 @@ import { plural } from './format';
 import { type Recent, templateBody, withGrantToken, TAKES_GRANT_TOKENS } from './templates';
 import { buildRequest, captureResponse, type Caller, type WireResponse, shortPrincipal, errorType } from './wire';
 import { EMPTY_WORLD, type AliasView, type GrantView, type WorldView, aliasFromEntry, grantFromEntry, keyFromMetadata } from './world';
+import { isTimeTravelSimulator, type TimeTravelSimulator } from './deferredSimulator';
+import { clampTravel, earliest, forkWarning, keptFuture, nextLoggedRequestAt, previousStop, putKeyPolicyBody, travelAnnouncement } from './timeline/travel';
 
 export interface SessionConfig {
   seed: number;
@@ -86,6 +95,17 @@ export class Session {
   #tokens = $state.raw<readonly string[]>([]);
   #announcement = $state.raw('');
   #notice = $state.raw('');
+  /** the latest time history reaches (sim.horizon); later than `now` while showing the past */
+  #horizon = $state.raw(0);
+  #travelling = $state.raw(false);
+
+  /** the simulator's time-travel side (undefined for a plain Simulator: no travel, reads via fetch) */
+  readonly #tt: TimeTravelSimulator | undefined;
+  /** the latest requested travel target not yet reached (drags coalesce into it) */
+  #travelTarget: number | undefined;
+  #travelRun: Promise<void> | undefined;
+  #travelQuiet = true;
+  #travelFrom = 0;
 
   /** true while the state browser's own reads run: their request events are hidden */
   #internal = false;
@@ -110,7 +130,9 @@ export class Session {
       ...config.principals.map((p) => ({ arn: p.arn, accessKeyId: p.accessKeyId, label: shortPrincipal(p.arn) })),
     ];
     this.#callerArn = this.rootArn;
+    this.#tt = isTimeTravelSimulator(sim) ? sim : undefined;
     this.#now = sim.clock.now();
+    this.#horizon = this.#tt ? this.#tt.horizon : this.#now;
     this.index = new EventIndex(config.hosts);
     this.#unsubscribe = sim.subscribe((e) => this.#onEvent(e));
     this.#sync();
@@ -193,6 +215,20 @@ export class Session {
     this.#drafts = { ...this.#drafts, [operation]: this.templateFor(operation) };
   }
 
+  /**
+   * "Edit policy": loads a PutKeyPolicy request carrying the key's current policy into the editor,
+   * so the change goes through the simulated API (authorized, logged, in the history).
+   */
+  editKeyPolicy(keyId: string): boolean {
+    const key = this.#world.keys.find((k) => k.keyId === keyId);
+    if (!key?.policy || !this.operations.includes('PutKeyPolicy')) return false;
+    this.#recent = { ...this.#recent, keyId };
+    this.#target = 'PutKeyPolicy';
+    this.#drafts = { ...this.#drafts, PutKeyPolicy: putKeyPolicyBody(keyId, key.policy) };
+    this.#notice = '';
+    return true;
+  }
+
   /** loads a fresh template for `operation` aimed at `keyId` (the state browser's quick actions) */
   startWith(operation: string, keyId?: string): void {
     if (keyId) this.#recent = { ...this.#recent, keyId };
@@ -239,9 +275,12 @@ export class Session {
     return this.#sending;
   }
 
-  /** a short message about the last editor action that could not be done */
+  /**
+   * A short message shown next to Send: the last editor action that could not be done, or, while
+   * the past is shown, what sending would do to the kept future ("Sending now replaces 2 later requests").
+   */
   get notice(): string {
-    return this.#notice;
+    return this.#notice || (this.forkWarning ?? '');
   }
 
   // ---- sending, history ------------------------------------------------------------------
@@ -283,7 +322,12 @@ export class Session {
     this.#notice = '';
     try {
       const entry = await this.#exclusive(async () => {
-        this.#commitClock();
+        if (this.#tt && (this.#hasKeptFuture() || this.#now < this.sim.clock.now())) {
+          // in the past: bring the engine to the shown time, then fork there
+          await this.#goTo(this.#now);
+          this.#tt.fork();
+          this.#dropKeptFuture();
+        } else this.#commitClock();
         const sentAt = this.sim.clock.now();
         try {
           const res = await this.sim.fetch(this.#request(req));
@@ -375,9 +419,13 @@ export class Session {
     return this.#now - this.config.startTime;
   }
 
-  /** moves the clock forward by `ms` (>= 0) */
+  /** moves the clock forward by `ms` (>= 0); in the past, through the kept future first */
   advance(ms: number): void {
     if (!(ms > 0)) return;
+    if (this.#travelling || this.#hasKeptFuture()) {
+      void this.travelTo(this.#now + ms);
+      return;
+    }
     this.#clockOp(() => {
       this.#commitClock();
       this.sim.clock.advance(ms);
@@ -386,6 +434,12 @@ export class Session {
 
   /** moves the clock to the moment every pending grant change has reached every host */
   settle(): void {
+    if (this.#travelling || this.#hasKeptFuture()) {
+      // in the past: to the moment the changes in flight at the shown time have all arrived
+      const last = this.index.lastPendingAt();
+      if (last !== undefined && last > this.#now) void this.travelTo(last);
+      return;
+    }
     this.#clockOp(() => {
       this.#commitClock();
       this.sim.clock.settle();
@@ -394,6 +448,13 @@ export class Session {
 
   /** advances to the next scheduled arrival; false when nothing is pending */
   stepToNext(): boolean {
+    if (this.#travelling || this.#hasKeptFuture()) {
+      // in the past: to the next arrival, or the next request of the kept future
+      const next = this.#nextStop(this.#now);
+      if (next === undefined) return false;
+      void this.travelTo(next);
+      return true;
+    }
     if (this.index.nextPendingAt(Math.max(this.#now, this.sim.clock.now())) === undefined) return false;
     this.#clockOp(() => {
       this.#commitClock();
@@ -416,10 +477,15 @@ export class Session {
     else void this.#exclusive(async () => run());
   }
 
-  /** the next scheduled arrival after now, if any */
+  /** the next scheduled arrival after now (in the past: or the next kept request), if any */
   get nextPendingAt(): number | undefined {
     void this.#version;
+    if (this.#horizon > this.#now) return this.#nextStop(this.#now);
     return this.index.nextPendingAt(this.#now);
+  }
+
+  #nextStop(now: number): number | undefined {
+    return earliest(this.index.nextPendingAt(now), this.#tt ? nextLoggedRequestAt(this.#tt.log, now) : undefined);
   }
 
   /**
@@ -429,7 +495,16 @@ export class Session {
   playTo(t: number, realNow: number): void {
     if (t <= this.#now) return;
     this.#now = t;
-    if (this.#busy > 0) return;
+    if (this.#busy > 0 || this.#travelling) return;
+    if (this.#hasKeptFuture()) {
+      // playing through the kept future replays it (seek forward), never forks it
+      const due = this.#nextStop(this.sim.clock.now());
+      if ((due !== undefined && due <= t) || realNow - this.#lastCommit >= COMMIT_EVERY_MS) {
+        this.#lastCommit = realNow;
+        void this.travelTo(t, { quiet: true });
+      }
+      return;
+    }
     const next = this.index.nextPendingAt(this.sim.clock.now());
     if ((next !== undefined && next <= t) || realNow - this.#lastCommit >= COMMIT_EVERY_MS) {
       this.#lastCommit = realNow;
@@ -441,29 +516,171 @@ export class Session {
   /** brings the simulator's clock up to the shown time */
   commit(): void {
     if (this.#busy > 0) return;
+    if (this.#hasKeptFuture()) {
+      if (this.#now !== this.sim.clock.now()) void this.travelTo(this.#now, { quiet: true });
+      return;
+    }
     this.#commitClock();
     this.#sync();
   }
 
-  /**
-   * Time travel seam. Moving forward works today. The engine can already rebuild the past
-   * (`seek(t)` on the simulator createSimulator returns: checkpoints plus replay), so going back is:
-   * `await sim.seek(t)`, then `this.index = EventIndex.rebuild(hosts, sim.events, hiddenRequests)`,
-   * then mark later history entries as "undone". What blocks it: the state browser reads through
-   * sim.fetch, and any request after a seek forks (drops) the kept future. It needs a read path
-   * that is not an input (e.g. a request header the engine does not log), or the state browser
-   * must stop reading while the user scrubs. Until then this returns false for a time in the past.
-   */
+  /** true when the simulator can rebuild the past (seek) and read it without forking it (peek) */
   get canTravelBack(): boolean {
-    return false;
+    return this.#tt !== undefined;
   }
 
+  /** moves the shown time to `t` (past or future); false when that cannot be done */
   seek(t: number): boolean {
-    if (t >= this.#now) {
+    if (!this.#tt) {
+      if (t < this.#now) return false;
       this.advance(t - this.#now);
       return true;
     }
-    return false;
+    void this.travelTo(t);
+    return true;
+  }
+
+  /** the latest time history reaches; later than `now` while the past is shown */
+  get horizon(): number {
+    return Math.max(this.#horizon, this.#now);
+  }
+
+  /** true while an earlier time than the latest is shown (there is a kept future) */
+  get inPast(): boolean {
+    return this.#horizon > this.#now;
+  }
+
+  /** true while the engine is rebuilding another time */
+  get travelling(): boolean {
+    return this.#travelling;
+  }
+
+  /** history entries after the shown time: undone for now, replayed by moving forward, dropped by sending */
+  get keptFuture(): readonly HistoryEntry[] {
+    return this.inPast ? keptFuture(this.#history, this.#now) : [];
+  }
+
+  /** said before a request would fork history (undefined at the present) */
+  get forkWarning(): string | undefined {
+    if (!this.inPast) return undefined;
+    return forkWarning(this.keptFuture.length, this.#now, this.#horizon, this.config.startTime);
+  }
+
+  /** back to the latest time history reaches (replays the kept future) */
+  returnToPresent(): Promise<void> {
+    return this.travelTo(this.horizon);
+  }
+
+  /** to the moment of the latest event before the shown time (or the start) */
+  stepBack(): boolean {
+    const t = previousStop(this.index.lanes, this.#now, this.config.startTime);
+    if (t === undefined || !this.#tt) return false;
+    void this.travelTo(t);
+    return true;
+  }
+
+  /** is there anything before the shown time to step back to? */
+  get canStepBack(): boolean {
+    return this.#tt !== undefined && this.#now > this.config.startTime;
+  }
+
+  /**
+   * Shows the world at virtual time `t`: the engine replays its log to t (`sim.seek`), or moves its
+   * clock on past the horizon. Calls made while one is running coalesce into its last target, so a
+   * dragged scrubber never queues a replay per pixel. Resolves once the state browser has caught up.
+   */
+  travelTo(t: number, opts: { quiet?: boolean } = {}): Promise<void> {
+    if (!this.#tt) {
+      this.seek(t);
+      return Promise.resolve();
+    }
+    const target = clampTravel(t, this.config.startTime);
+    if (!this.#travelling) {
+      this.#travelFrom = this.#now;
+      this.#travelQuiet = true;
+    }
+    this.#travelQuiet &&= opts.quiet === true;
+    this.#travelTarget = target;
+    this.#now = target;
+    this.#travelling = true;
+    if (this.#travelRun) return this.#travelRun;
+    const run = this.#exclusive(async () => {
+      try {
+        while (this.#travelTarget !== undefined) {
+          const next = this.#travelTarget;
+          this.#travelTarget = undefined;
+          await this.#goTo(next);
+        }
+      } finally {
+        this.#travelRun = undefined;
+        this.#travelling = false;
+        const simNow = this.sim.clock.now();
+        // playback may have moved the shown time on meanwhile; never show a time the engine is not at
+        if (this.#now < simNow) this.#now = simNow;
+        this.#horizon = this.#tt?.horizon ?? this.#horizon;
+      }
+    }).then(async () => {
+      this.#announceTravel();
+      await this.refreshWorld();
+    });
+    this.#travelRun = run;
+    return run;
+  }
+
+  #announceTravel(): void {
+    const to = this.#now;
+    const horizon = this.horizon;
+    const reachedPresent = to >= horizon && this.#travelFrom < horizon;
+    if (this.#travelQuiet && !reachedPresent) return;
+    if (to === this.#travelFrom) return;
+    const text = travelAnnouncement({ from: this.#travelFrom, to, horizon, start: this.config.startTime, kept: this.keptFuture.length });
+    // where the clock now is replaces whatever was waiting to be said; a drag speaks at most every ANNOUNCE_EVERY_MS
+    this.#pendingAnnouncements = [text.replace(/\.$/, '')];
+    if (this.#announceTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastAnnounce + ANNOUNCE_EVERY_MS - Date.now());
+    this.#announceTimer = setTimeout(() => this.#flushAnnouncements(), wait);
+  }
+
+  /** brings the engine to `target` (inside #exclusive): replay for the past and the kept future, clock moves beyond */
+  async #goTo(target: number): Promise<void> {
+    const tt = this.#tt;
+    if (!tt) return;
+    const t = clampTravel(target, this.config.startTime);
+    const simNow = tt.clock.now();
+    if (t === simNow) return;
+    const horizon = tt.horizon;
+    if (t < simNow || horizon > simNow) {
+      await tt.seek(Math.min(t, horizon));
+      this.#reindex();
+    }
+    const at = tt.clock.now();
+    // beyond the horizon there is nothing to replay: the present moves on
+    if (t > at) tt.clock.advance(t - at);
+    this.#horizon = tt.horizon;
+    this.#sync();
+  }
+
+  /** does the engine hold inputs later than its clock (a kept future)? */
+  #hasKeptFuture(): boolean {
+    return this.#tt !== undefined && this.#tt.horizon > this.sim.clock.now();
+  }
+
+  /** after a fork: the history entries that were in the kept future are gone */
+  #dropKeptFuture(): void {
+    const now = this.sim.clock.now();
+    const dropped = keptFuture(this.#history, now).length;
+    if (dropped > 0) {
+      this.#history = this.#history.slice(0, this.#history.length - dropped);
+      if (this.#selected !== undefined && this.#selected > this.#history.length) this.#selected = undefined;
+      this.#pendingAnnouncements.push(`${plural(dropped, 'later request')} replaced`);
+    }
+    this.#horizon = this.#tt?.horizon ?? now;
+  }
+
+  /** a fresh index over the engine's events (they were rebuilt by a seek) */
+  #reindex(): void {
+    this.index = EventIndex.rebuild(this.config.hosts, this.sim.events, this.index.hiddenRequests);
+    this.#version++;
   }
 
   #commitClock(): void {
@@ -501,7 +718,10 @@ export class Session {
     this.#syncScheduled = false;
     // the clock may also have been moved by someone else (a scenario runner, a test's setup)
     const simNow = this.sim.clock.now();
-    if (simNow > this.#now) this.#now = simNow;
+    if (simNow > this.#now && !this.#travelling) this.#now = simNow;
+    if (this.#tt) this.#horizon = this.#tt.horizon;
+    // someone else rebuilt the engine's past (sim.seek): start the index over
+    if (this.index.cursor > this.sim.events.length) this.#reindex();
     if (this.index.cursor === this.sim.events.length) return;
     const added = this.index.sync(this.sim.events);
     this.#version++;
@@ -532,12 +752,14 @@ export class Session {
     return this.#world;
   }
 
-  /** re-reads keys, aliases and grants through the KMS API as the account root */
+  /** re-reads keys (with their policies), aliases and grants through the KMS API as the account root, with peek: no trace */
   refreshWorld(): Promise<void> {
     if (this.#refreshQueued) return this.#queue.then(() => undefined);
     this.#refreshQueued = true;
     return this.#exclusive(async () => {
       this.#refreshQueued = false;
+      // another time travel is on its way (a drag): it re-reads when it gets there
+      if (this.#travelTarget !== undefined) return;
       this.#internal = true;
       try {
         const aliases: AliasView[] = (await this.#readAll('ListAliases', 'Aliases')).map(aliasFromEntry);
@@ -548,7 +770,14 @@ export class Session {
           const described = await this.#read('DescribeKey', { KeyId: keyId });
           const meta = (described.KeyMetadata ?? {}) as Record<string, unknown>;
           const grants: GrantView[] = (await this.#readAll('ListGrants', 'Grants', { KeyId: keyId })).map(grantFromEntry);
-          keys.push(keyFromMetadata(meta, aliases, grants));
+          let policy: string | undefined;
+          try {
+            const p = (await this.#read('GetKeyPolicy', { KeyId: keyId, PolicyName: 'default' })).Policy;
+            policy = typeof p === 'string' ? p : undefined;
+          } catch {
+            /* shown as "could not be read" */
+          }
+          keys.push({ ...keyFromMetadata(meta, aliases, grants), policy });
         }
         this.#world = { loaded: true, keys, aliases };
       } catch (err) {
@@ -561,8 +790,10 @@ export class Session {
   }
 
   async #read(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    // pinned to host 0 so these reads never touch the simulator's routing choices
-    const res = await this.sim.fetch(this.#request({ operation, callerArn: this.rootArn, body: JSON.stringify(body), host: 0 }));
+    // pinned to host 0 so these reads never touch the simulator's routing choices; peek leaves no
+    // trace (no log entry, so reading the past never forks it; no event on the timeline)
+    const request = this.#request({ operation, callerArn: this.rootArn, body: JSON.stringify(body), host: 0 });
+    const res = this.#tt ? await this.#tt.peek(request) : await this.sim.fetch(request);
     const text = await res.text();
     if (res.status >= 400) {
       const code = errorType({ status: res.status, body: text });

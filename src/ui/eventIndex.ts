@@ -7,8 +7,8 @@
  * '@kms.grant.arrived' event for h has happened. The `arrivals` of '@kms.grant.changed' are only used
  * to draw arrivals that are still pending.
  *
- * Time travel seam: when the engine offers checkpoints, `EventIndex.rebuild(events)` recomputes the
- * index for a truncated stream; nothing here assumes time only moves forward except `sync`.
+ * Time travel: after `sim.seek(t)` the engine's events are those of the world at t, and the Session
+ * builds a fresh index over them with `EventIndex.rebuild`; `sync` only ever appends.
  */
 import type { GrantChange, SimEvent } from '../kms/events';
 
@@ -187,6 +187,17 @@ export class EventIndex {
       for (const t of this.#open) if (t.arrivals.some((a, h) => !t.arrived[h] && a <= now)) return now;
     }
     return next;
+  }
+
+  /** the latest scheduled arrival not applied yet (where "Settle" goes), if any */
+  lastPendingAt(): number | undefined {
+    let last: number | undefined;
+    for (const t of this.#open) {
+      for (let h = 0; h < t.arrivals.length; h++) {
+        if (!t.arrived[h] && (last === undefined || t.arrivals[h] > last)) last = t.arrivals[h];
+      }
+    }
+    return last;
   }
 
   /** how many grant changes are still on their way to at least one host */

@@ -26,6 +26,8 @@ export interface KeyView {
   deletionDate?: number;
   aliases: string[];
   grants: GrantView[];
+  /** the key policy (GetKeyPolicy's text); undefined when it could not be read */
+  policy?: string;
 }
 
 export interface AliasView {

@@ -63,5 +63,54 @@ export default {
     assert(rows === 50, `one page of 50 rows, got ${rows}`);
     await page.getByRole('button', { name: 'Older' }).click();
     await page.getByText(/Page 2 of \d+/).waitFor();
+
+    // time travel over 10,000 events: back to the middle and to the present again (figures printed)
+    const travel = await page.evaluate(async () => {
+      const { session } = globalThis.__kmsPlayground;
+      const start = session.config.startTime;
+      const present = session.now;
+      const before = session.index.items.length;
+      const t0 = performance.now();
+      await session.travelTo(start + (present - start) / 2);
+      const back = performance.now() - t0;
+      const middle = session.index.items.length;
+      const t1 = performance.now();
+      await session.returnToPresent();
+      const forward = performance.now() - t1;
+      return { back, forward, before, middle, after: session.index.items.length, now: session.now, present };
+    });
+    console.log(`    time travel with ${travel.before} timeline items: back to the middle ${travel.back.toFixed(0)} ms, forward to the present ${travel.forward.toFixed(0)} ms (state browser re-read included)`);
+    assert(travel.middle < travel.before && travel.middle > 0, `the middle shows fewer events: ${travel.middle} of ${travel.before}`);
+    assert(travel.after === travel.before && travel.now === travel.present, 'the present is restored');
+    // dragging the Time slider: frames keep coming while the replays run (gaps recorded in the page)
+    await page.evaluate(() => {
+      const w = globalThis;
+      w.__dragFrames = [];
+      w.__dragOn = true;
+      const tick = (t) => {
+        w.__dragFrames.push(t);
+        if (w.__dragOn) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const slider = page.getByRole('slider', { name: 'Time' });
+    const sbox = await slider.boundingBox();
+    await page.mouse.move(sbox.x + sbox.width - 4, sbox.y + sbox.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 30; i++) await page.mouse.move(sbox.x + sbox.width * (1 - i / 40), sbox.y + sbox.height / 2);
+    await page.mouse.up();
+    await page.getByTestId('time-travel').waitFor();
+    const dragFrames = await page.evaluate(async () => {
+      await globalThis.__kmsPlayground.session.travelTo(globalThis.__kmsPlayground.session.now);
+      globalThis.__dragOn = false;
+      return globalThis.__dragFrames;
+    });
+    const dragGaps = dragFrames.slice(1).map((t, i) => t - dragFrames[i]).sort((a, b) => a - b);
+    console.log(
+      `    frames while dragging the Time slider over ${travel.before} items: ${dragFrames.length} frames, median gap ${dragGaps[Math.floor(dragGaps.length / 2)].toFixed(1)} ms, p95 ${dragGaps[Math.floor(dragGaps.length * 0.95)].toFixed(1)} ms, max ${dragGaps[dragGaps.length - 1].toFixed(1)} ms`,
+    );
+    await page.getByTestId('time-travel').waitFor();
+    await page.getByTestId('time-travel').getByRole('button', { name: 'Return to the present' }).click();
+    await page.getByTestId('time-travel').waitFor({ state: 'detached' });
   },
 };

@@ -150,6 +150,8 @@ function marker(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: num
 export interface DrawState {
   now: number;
   start: number;
+  /** the latest time history reaches: after `now` while the past is shown (the kept future) */
+  horizon?: number;
   selected?: TimelineItem;
   hovered?: Hit;
 }
@@ -201,6 +203,42 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
   ctx.beginPath();
   ctx.rect(l.gutter, 0, l.width - l.gutter, l.height);
   ctx.clip();
+
+  // the kept future (shown the past): hatched, up to the horizon, labelled
+  if (s.horizon !== undefined && s.horizon > s.now) {
+    const xa = Math.max(l.gutter, xOf(s.now, v, l));
+    const xb = Math.min(l.width, xOf(s.horizon, v, l));
+    if (xb > xa) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(xa, l.axis, xb - xa, l.height - l.axis);
+      ctx.clip();
+      ctx.strokeStyle = p.muted;
+      ctx.globalAlpha = 0.22;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let x = xa - (l.height - l.axis); x < xb; x += 8) {
+        ctx.moveTo(x, l.height);
+        ctx.lineTo(x + (l.height - l.axis), l.axis);
+      }
+      ctx.stroke();
+      ctx.restore();
+      const xh = Math.round(xOf(s.horizon, v, l)) + 0.5;
+      if (xh <= l.width) {
+        ctx.strokeStyle = p.muted;
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(xh, l.axis);
+        ctx.lineTo(xh, l.height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+      ctx.fillStyle = p.muted;
+      ctx.textAlign = 'left';
+      const label = 'kept future';
+      if (xb - xa > ctx.measureText(label).width + 12) ctx.fillText(label, xa + 8, l.axis + l.laneHeight * 0.25);
+    }
+  }
 
   // change lines and pending arrivals
   for (const c of index.changes) {
