@@ -15,7 +15,7 @@ export const MAX_ENCODED_LENGTH = 65_536;
 export const MAX_JSON_BYTES = 1_048_576;
 /** Above this many characters a link gets cut by chat tools (TypeScript-Website#541): offer a file. */
 export const URL_SAFE_LENGTH = 2_000;
-/** The hash parameter that carries a scenario: `#s=v1.…` */
+/** The hash parameter that carries a scenario: `#s=v2.…` */
 export const HASH_PARAM = 's';
 
 export type DecodeError = 'bad-encoding' | 'bad-compression' | 'too-large' | 'bad-json' | 'unknown-version' | 'bad-shape';
@@ -51,7 +51,7 @@ function decode(text: unknown): DecodeResult {
   // tolerate what chat tools and copy-paste add: surrounding or wrapped whitespace
   const compact = text.replace(/\s+/g, '');
   const m = /^v(0|[1-9]\d{0,5})\.(.*)$/s.exec(compact);
-  if (!m) return { ok: false, error: 'bad-encoding', detail: 'does not start with a version prefix such as "v1."' };
+  if (!m) return { ok: false, error: 'bad-encoding', detail: 'does not start with a version prefix such as "v2."' };
   const version = Number(m[1]);
   if (version > SCENARIO_VERSION) {
     return { ok: false, error: 'unknown-version', detail: `format v${version} is newer than this playground (reads up to v${SCENARIO_VERSION})` };
@@ -132,7 +132,7 @@ export function scenarioToUrlHash(s: Scenario): string {
 }
 
 /**
- * Reads the scenario from a location hash such as `#s=v1.…` (other `&`-separated parameters are
+ * Reads the scenario from a location hash such as `#s=v2.…` (other `&`-separated parameters are
  * ignored). Returns null when the hash carries no scenario, so the caller can load the default
  * lesson quietly; a broken one gives an error result to show inline.
  */

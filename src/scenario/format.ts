@@ -13,6 +13,9 @@ import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } f
 // Types
 // ---------------------------------------------------------------------------------------------
 
+/** Any JSON value (what a response body holds, and what `expect.match` compares with). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 /** The simulator settings a scenario may carry; every member has a default (DEFAULT_SETTINGS). */
 export interface ScenarioSettings {
   region?: string;
@@ -26,38 +29,73 @@ export interface ScenarioSettings {
   principals?: PrincipalConfig[];
 }
 
-export interface RequestStep {
+/**
+ * What a request step expects of its response; replay reports every miss in plain English
+ * (expect.ts) and goes on. Every member is optional; an empty expectation always holds.
+ */
+export interface Expectation {
+  /** the HTTP status, e.g. 200 or 400 */
+  status?: number;
+  /** the error's `__type`, e.g. 'AccessDeniedException' (any namespace prefix is ignored) */
+  error?: string;
+  /**
+   * dotted path into the response body -> expected value (deep equality), e.g.
+   * { "Grants.length": 1, "KeyMetadata.KeyState": "Enabled", "Grants.0.Name": "app" }.
+   * Values may hold {{stepId.Path}} references, like request bodies.
+   */
+  match?: Record<string, JsonValue>;
+}
+
+/** Members every v2 step may carry. */
+export interface StepMeta {
+  /** names the step for references ({{id.Path}}) and for the lesson player; unique in a scenario */
+  id?: string;
+  /** a short heading (at most 120 characters) */
+  title?: string;
+  /** the narrative, plain text: paragraphs separated by a blank line, `backticks` mark code */
+  note?: string;
+}
+
+export interface RequestStep extends StepMeta {
   kind: 'request';
   /** virtual ms offset from the start; the clock is moved forward to it before sending (never back) */
   at?: number;
-  /** principal ARN; default: the account root (arn:aws:iam::<accountId>:root) */
+  /**
+   * principal ARN; default: the account root (arn:aws:iam::<accountId>:root).
+   * May be, or contain, a {{stepId.Path}} reference.
+   */
   caller?: string;
   /** the KMS operation, e.g. 'CreateGrant' (sent as X-Amz-Target: TrentService.CreateGrant) */
   target: string;
-  /** the JSON request body */
+  /**
+   * the JSON request body. Any string in it (at any depth) may hold {{stepId.Dotted.Path}}
+   * references to the response body of an earlier step: a string that is exactly one
+   * reference takes the referenced value with its JSON type, otherwise the value is
+   * interpolated as text.
+   */
   body: Record<string, unknown>;
-  note?: string;
   /** pin this request to one simulated host (0-based) */
   host?: number;
+  expect?: Expectation;
 }
-export interface AdvanceStep {
+export interface AdvanceStep extends StepMeta {
   kind: 'advance';
   ms: number;
-  note?: string;
 }
-export interface SettleStep {
+export interface SettleStep extends StepMeta {
   kind: 'settle';
-  note?: string;
 }
-export interface NoteStep {
+export interface NoteStep extends StepMeta {
   kind: 'note';
   text: string;
 }
 export type Step = RequestStep | AdvanceStep | SettleStep | NoteStep;
 
-export interface ScenarioV1 {
-  v: 1;
+export interface ScenarioV2 {
+  v: 2;
   title?: string;
+  /** what the scenario is about, plain text like a step note */
+  description?: string;
   /** seeds every random choice of the simulator (ids, routing, propagation delays): uint32 */
   seed: number;
   settings?: ScenarioSettings;
@@ -65,8 +103,22 @@ export interface ScenarioV1 {
 }
 
 /** The latest version. */
-export type Scenario = ScenarioV1;
-export const SCENARIO_VERSION = 1;
+export type Scenario = ScenarioV2;
+export const SCENARIO_VERSION = 2;
+
+/** v1: as v2 without step ids, titles, expectations, references or a description. */
+export type StepV1 =
+  | { kind: 'request'; at?: number; caller?: string; target: string; body: Record<string, unknown>; note?: string; host?: number }
+  | { kind: 'advance'; ms: number; note?: string }
+  | { kind: 'settle'; note?: string }
+  | { kind: 'note'; text: string };
+export interface ScenarioV1 {
+  v: 1;
+  title?: string;
+  seed: number;
+  settings?: ScenarioSettings;
+  steps: StepV1[];
+}
 
 /**
  * v0: the pre-release format of the development builds, kept only so that its links still open.
@@ -90,7 +142,7 @@ export interface ScenarioV0 {
 export type ResolvedSettings = Required<ScenarioSettings>;
 
 /**
- * The settings a scenario gets when it does not name them. They are part of the v1 format (a
+ * The settings a scenario gets when it does not name them. They are part of the format since v1 (a
  * link made today must replay the same way next year), so they are not the engine's defaults:
  * replay always passes every setting to createSimulator. Changing one of them needs a new
  * format version and a migration that writes the old value into older scenarios.
@@ -121,8 +173,20 @@ export const DEFAULT_SETTINGS: Readonly<{
 export const LIMITS = Object.freeze({
   steps: 500,
   titleLength: 200,
+  /** the scenario's description */
+  descriptionLength: 4_000,
+  /** a step's title */
+  stepTitleLength: 120,
   noteLength: 2_000,
   textLength: 4_000,
+  /** a step id: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/ */
+  stepIdLength: 32,
+  /** entries in one expect.match */
+  matchEntries: 32,
+  /** a dotted path in expect.match */
+  pathLength: 256,
+  /** an expected error type */
+  errorLength: 256,
   callerLength: 2_048,
   principals: 50,
   arnLength: 2_048,
@@ -151,7 +215,19 @@ export const PATTERNS = Object.freeze({
   principalArn: /^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/,
   accessKeyId: /^\w{16,128}$/,
   secretAccessKey: /^[\x21-\x7e]+$/,
+  stepId: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+  /** a dotted path into a JSON body: `Grants.0.Name`, `Grants.length`, `KeyMetadata.Arn` */
+  path: /^[A-Za-z0-9_$@:-]+(\.[A-Za-z0-9_$@:-]+)*$/,
+  /** an error `__type`, bare or namespaced (`com.amazon.coral.validate#ValidationException`) */
+  errorType: /^[A-Za-z][\w.#:-]*$/,
 });
+
+/**
+ * A reference inside a request body string, a caller or an expected value:
+ * `{{stepId}}` or `{{stepId.Dotted.Path}}` (global: use with matchAll or replace).
+ * Text between `{{` and `}}` that is not of this form stays literal.
+ */
+export const REFERENCE = /\{\{([A-Za-z][A-Za-z0-9_-]{0,31})((?:\.[A-Za-z0-9_$@:-]+)*)\}\}/g;
 
 export function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
@@ -189,9 +265,10 @@ export function simulatorOptions(scenario: Scenario): SimulatorOptions {
  * A propagation without `distribution` means the default distribution.
  */
 export function stripDefaults(scenario: Scenario): Scenario {
-  // canonical key order (v, title, seed, settings, steps): equal scenarios encode to equal links
+  // canonical key order (v, title, description, seed, settings, steps): equal scenarios encode to equal links
   const out = { v: scenario.v } as Scenario;
   if (scenario.title !== undefined) out.title = scenario.title;
+  if (scenario.description !== undefined) out.description = scenario.description;
   out.seed = scenario.seed;
   const settings = scenario.settings && stripDefaultSettings(scenario.settings);
   if (settings) out.settings = settings;
@@ -361,36 +438,116 @@ function readSettings(x: unknown): ScenarioSettings {
   return out;
 }
 
-function readStep(x: unknown, path: string, ctx: { hosts: number; callers: Set<string> }): Step {
+interface StepContext {
+  hosts: number;
+  callers: Set<string>;
+  /** ids of the earlier request steps (references may name only these) */
+  requestIds: Set<string>;
+  /** every id so far (ids are unique across all steps) */
+  ids: Set<string>;
+}
+
+/** Checks that every {{id.path}} in `text` names an earlier request step. */
+function checkReferences(text: string, path: string, ctx: StepContext): void {
+  for (const m of text.matchAll(REFERENCE)) {
+    if (!ctx.requestIds.has(m[1])) fail(path, `refers to step '${m[1]}', which is not an earlier request step with that id`);
+  }
+}
+
+/** Checks the references in every string of a copied JSON value. */
+function checkJsonReferences(x: unknown, path: string, ctx: StepContext): void {
+  if (typeof x === 'string') {
+    if (x.includes('{{')) checkReferences(x, path, ctx);
+  } else if (Array.isArray(x)) {
+    x.forEach((v, i) => checkJsonReferences(v, `${path}[${i}]`, ctx));
+  } else if (x !== null && typeof x === 'object') {
+    for (const key of Object.keys(x)) checkJsonReferences((x as Record<string, unknown>)[key], `${path}.${key}`, ctx);
+  }
+}
+
+function readExpectation(x: unknown, path: string, ctx: StepContext): Expectation {
+  const o = record(x, path);
+  const out: Expectation = {};
+  if (has(o, 'status')) out.status = int(o.status, `${path}.status`, 100, 599);
+  if (has(o, 'error')) out.error = str(o.error, `${path}.error`, LIMITS.errorLength, PATTERNS.errorType, 1);
+  if (has(o, 'match')) {
+    const m = record(o.match, `${path}.match`);
+    const keys = Object.keys(m);
+    if (keys.length > LIMITS.matchEntries) fail(`${path}.match`, `must hold at most ${LIMITS.matchEntries} entries`);
+    const match: Record<string, JsonValue> = {};
+    const budget = { nodes: LIMITS.jsonNodes };
+    for (const key of keys) {
+      str(key, `${path}.match`, LIMITS.pathLength, PATTERNS.path, 1);
+      const value = copyJson(m[key], `${path}.match.${key}`, 0, budget) as JsonValue;
+      checkJsonReferences(value, `${path}.match.${key}`, ctx);
+      Object.defineProperty(match, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    out.match = match;
+  }
+  return out;
+}
+
+function readMeta(o: Record<string, unknown>, path: string, ctx: StepContext, step: StepMeta): void {
+  if (has(o, 'id')) {
+    const id = str(o.id, `${path}.id`, LIMITS.stepIdLength, PATTERNS.stepId, 1);
+    if (ctx.ids.has(id)) fail(`${path}.id`, `'${id}' is used by an earlier step`);
+    ctx.ids.add(id);
+    step.id = id;
+  }
+  if (has(o, 'title')) step.title = str(o.title, `${path}.title`, LIMITS.stepTitleLength);
+}
+
+function readNote(o: Record<string, unknown>, path: string, step: StepMeta): void {
+  if (has(o, 'note')) step.note = str(o.note, `${path}.note`, LIMITS.noteLength);
+}
+
+function readStep(x: unknown, path: string, ctx: StepContext): Step {
   const o = record(x, path);
   switch (o.kind) {
     case 'request': {
-      // built in the order the encoder writes: kind, at, caller, target, body, host, note
+      // built in the order the encoder writes: kind, id, title, at, caller, target, body, host, expect, note
       const step = { kind: 'request' } as RequestStep;
+      readMeta(o, path, ctx, step);
       if (has(o, 'at')) step.at = int(o.at, `${path}.at`, 0, LIMITS.timeMs);
       if (has(o, 'caller')) {
         const caller = str(o.caller, `${path}.caller`, LIMITS.callerLength, undefined, 1);
-        if (!ctx.callers.has(caller)) fail(`${path}.caller`, 'must be the account root or a principal in settings.principals');
+        if (caller.includes('{{') && new RegExp(REFERENCE.source).test(caller)) {
+          // resolved at replay time, which checks the result against the configured callers
+          checkReferences(caller, `${path}.caller`, ctx);
+        } else if (!ctx.callers.has(caller)) {
+          fail(`${path}.caller`, 'must be the account root or a principal in settings.principals');
+        }
         step.caller = caller;
       }
       step.target = str(o.target, `${path}.target`, 64, PATTERNS.target);
       step.body = jsonObject(o.body, `${path}.body`);
+      checkJsonReferences(step.body, `${path}.body`, ctx);
       if (has(o, 'host')) step.host = int(o.host, `${path}.host`, 0, ctx.hosts - 1);
-      if (has(o, 'note')) step.note = str(o.note, `${path}.note`, LIMITS.noteLength);
+      if (has(o, 'expect')) step.expect = readExpectation(o.expect, `${path}.expect`, ctx);
+      readNote(o, path, step);
+      if (step.id !== undefined) ctx.requestIds.add(step.id);
       return step;
     }
     case 'advance': {
-      const step: AdvanceStep = { kind: 'advance', ms: int(o.ms, `${path}.ms`, 0, LIMITS.timeMs) };
-      if (has(o, 'note')) step.note = str(o.note, `${path}.note`, LIMITS.noteLength);
+      const step = { kind: 'advance' } as AdvanceStep;
+      readMeta(o, path, ctx, step);
+      step.ms = int(o.ms, `${path}.ms`, 0, LIMITS.timeMs);
+      readNote(o, path, step);
       return step;
     }
     case 'settle': {
       const step: SettleStep = { kind: 'settle' };
-      if (has(o, 'note')) step.note = str(o.note, `${path}.note`, LIMITS.noteLength);
+      readMeta(o, path, ctx, step);
+      readNote(o, path, step);
       return step;
     }
-    case 'note':
-      return { kind: 'note', text: str(o.text, `${path}.text`, LIMITS.textLength) };
+    case 'note': {
+      const step = { kind: 'note' } as NoteStep;
+      readMeta(o, path, ctx, step);
+      step.text = str(o.text, `${path}.text`, LIMITS.textLength);
+      readNote(o, path, step);
+      return step;
+    }
     default:
       return fail(`${path}.kind`, "must be 'request', 'advance', 'settle' or 'note'");
   }
@@ -400,7 +557,8 @@ function readStep(x: unknown, path: string, ctx: { hosts: number; callers: Set<s
  * Checks a latest-version scenario and returns a copy holding only the known fields. Older
  * versions are refused with 'unknown-version': pass them to parseScenario, which migrates.
  * Checks beyond the JSON Schema: a caller must be the root or a configured principal, host
- * numbers must be below `hosts`, minMs <= maxMs, principal ARNs and key ids are unique.
+ * numbers must be below `hosts`, minMs <= maxMs, principal ARNs and key ids are unique, step
+ * ids are unique, and every {{id.path}} reference names an earlier request step.
  */
 export function validateScenario(x: unknown): ScenarioResult {
   try {
@@ -417,8 +575,9 @@ export function validateScenario(x: unknown): ScenarioResult {
           : `format v${o.v} is not supported (this playground reads up to v${SCENARIO_VERSION})`,
       };
     }
-    const out = { v: 1 } as Scenario;
+    const out = { v: SCENARIO_VERSION } as Scenario;
     if (has(o, 'title')) out.title = str(o.title, 'title', LIMITS.titleLength);
+    if (has(o, 'description')) out.description = str(o.description, 'description', LIMITS.descriptionLength);
     out.seed = int(o.seed, 'seed', 0, LIMITS.seedMax);
     if (has(o, 'settings')) {
       const settings = readSettings(o.settings);
@@ -428,7 +587,8 @@ export function validateScenario(x: unknown): ScenarioResult {
     const callers = new Set([rootArn(resolved.accountId), ...resolved.principals.map((p) => p.arn)]);
     if (!Array.isArray(o.steps)) fail('steps', 'must be an array');
     if (o.steps.length > LIMITS.steps) fail('steps', `must hold at most ${LIMITS.steps} steps`);
-    out.steps = o.steps.map((s, i) => readStep(s, `steps[${i}]`, { hosts: resolved.hosts, callers }));
+    const ctx: StepContext = { hosts: resolved.hosts, callers, requestIds: new Set(), ids: new Set() };
+    out.steps = o.steps.map((s, i) => readStep(s, `steps[${i}]`, ctx));
     return { ok: true, scenario: out };
   } catch (e) {
     if (e instanceof ShapeError) return { ok: false, error: 'bad-shape', detail: e.message };
@@ -476,6 +636,13 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
       if (Object.keys(settings).length > 0) out.settings = settings;
       out.steps = steps;
       return out;
+    },
+  },
+  1: {
+    to: 2,
+    summary: 'v1 → v2: nothing moves (v2 only adds step ids, titles, expectations, references and a description)',
+    up(doc: Record<string, unknown>): Record<string, unknown> {
+      return { ...doc, v: 2 };
     },
   },
 });

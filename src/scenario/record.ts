@@ -3,7 +3,7 @@
  * list into a scenario to share. Literal ids in the bodies (KeyId, GrantId, ciphertexts) stay
  * valid because replay with the same seed and settings makes the same ids again.
  */
-import { resolveSettings, rootArn, stripDefaults, type RequestStep, type Scenario, type ScenarioSettings, type Step } from './format';
+import { resolveSettings, rootArn, SCENARIO_VERSION, stripDefaults, type RequestStep, type Scenario, type ScenarioSettings, type Step } from './format';
 
 export interface LoggedRequest {
   /** virtual time at which it was sent, epoch ms (the clock's now()) */
@@ -56,7 +56,7 @@ export function scenarioFromLog(
     const end = options.until - startTime;
     if (end > last) steps.push({ kind: 'advance', ms: end - last });
   }
-  const scenario: Scenario = { v: 1, seed: options.seed, steps };
+  const scenario: Scenario = { v: SCENARIO_VERSION, seed: options.seed, steps };
   if (options.title !== undefined) scenario.title = options.title;
   if (options.settings !== undefined) scenario.settings = options.settings;
   return stripDefaults(scenario);

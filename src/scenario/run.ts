@@ -5,7 +5,8 @@
  */
 import type { PrincipalConfig, Simulator, SimulatorOptions } from '../kms/api';
 import type { Decision, SimEvent } from '../kms/events';
-import { resolveSettings, rootArn, simulatorOptions, validateScenario, type RequestStep, type ResolvedSettings, type Scenario } from './format';
+import { checkExpectation, resolveReferences, type CheckResult } from './expect';
+import { resolveSettings, rootArn, simulatorOptions, validateScenario, type Expectation, type RequestStep, type ResolvedSettings, type Scenario } from './format';
 import { amzDate, authorization } from './sigv4';
 
 export type CreateSimulator = (options: SimulatorOptions) => Simulator;
@@ -32,6 +33,13 @@ export type StepResult =
       body: string;
       /** sim.lastDecision after the response */
       decision?: Decision;
+      /** the step's expectation, checked (only when the step has one, or could not be sent) */
+      check?: CheckResult;
+      /**
+       * why the request was not sent: a {{reference}} could not be resolved (status is then 0,
+       * headers empty and body ''; check fails with the same message)
+       */
+      unresolved?: string;
     }
   /** virtual time (epoch ms) after the step */
   | { kind: 'advance' | 'settle' | 'note'; at: number };
@@ -66,6 +74,9 @@ export async function replayWith(createSimulator: CreateSimulator, scenario: Sce
   const sim = createSimulator(simulatorOptions(s));
   const start = sim.clock.now();
   const results: StepResult[] = [];
+  /** step id -> parsed response body, for {{id.Path}} references */
+  const responses = new Map<string, unknown>();
+  const callers = new Set([rootArn(settings.accountId), ...settings.principals.map((p) => p.arn)]);
 
   for (let i = 0; i < s.steps.length; i++) {
     signal?.throwIfAborted();
@@ -76,22 +87,44 @@ export async function replayWith(createSimulator: CreateSimulator, scenario: Sce
         case 'request': {
           if (step.at !== undefined && start + step.at > sim.clock.now()) sim.clock.set(start + step.at);
           const at = sim.clock.now();
-          const request = await buildRequest(step, settings, at);
+          const resolved = resolveStep(step, responses, callers);
+          if (!resolved.ok) {
+            result = {
+              kind: 'request',
+              at,
+              target: step.target,
+              caller: step.caller ?? rootArn(settings.accountId),
+              status: 0,
+              headers: {},
+              body: '',
+              check: { ok: false, failures: [`not sent: ${resolved.message}`] },
+              unresolved: resolved.message,
+            };
+            break;
+          }
+          const sent = resolved.step;
+          const request = await buildRequest(sent, settings, at);
           const response = await sim.fetch(request);
           const headers: Record<string, string> = {};
           response.headers.forEach((value, name) => {
             headers[name] = value;
           });
-          result = {
+          const text = await response.text();
+          const done: StepResult & { kind: 'request' } = {
             kind: 'request',
             at,
             target: step.target,
-            caller: step.caller ?? rootArn(settings.accountId),
+            caller: sent.caller ?? rootArn(settings.accountId),
             status: response.status,
             headers,
-            body: await response.text(),
+            body: text,
           };
-          if (sim.lastDecision !== undefined) result.decision = sim.lastDecision;
+          if (sim.lastDecision !== undefined) done.decision = sim.lastDecision;
+          const parsed = parseBody(text);
+          // expectations compare with the responses before this one (a step cannot name itself)
+          if (step.expect) done.check = check(step.expect, response.status, parsed, responses);
+          if (step.id !== undefined) responses.set(step.id, parsed);
+          result = done;
           break;
         }
         case 'advance':
@@ -112,6 +145,48 @@ export async function replayWith(createSimulator: CreateSimulator, scenario: Sce
     onStep?.(i, result);
   }
   return { sim, results, events: sim.events };
+}
+
+/** A response body as JSON; undefined when it is empty or not JSON. */
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The step with the references in its body and caller resolved. A caller must still
+ * be the root or a configured principal once resolved.
+ */
+function resolveStep(
+  step: RequestStep,
+  responses: ReadonlyMap<string, unknown>,
+  callers: ReadonlySet<string>,
+): { ok: true; step: RequestStep } | { ok: false; message: string } {
+  const body = resolveReferences(step.body, responses);
+  if (!body.ok) return body;
+  const out: RequestStep = { ...step, body: body.value as Record<string, unknown> };
+  if (step.caller !== undefined) {
+    const caller = resolveReferences(step.caller, responses);
+    if (!caller.ok) return caller;
+    if (typeof caller.value !== 'string' || !callers.has(caller.value)) {
+      return { ok: false, message: `the caller ${JSON.stringify(caller.value)} is neither the account root nor a principal in settings.principals` };
+    }
+    out.caller = caller.value;
+  }
+  return { ok: true, step: out };
+}
+
+/** Checks a response against the step's expectation, references in expected values resolved first. */
+function check(expect: Expectation, status: number, body: unknown, responses: ReadonlyMap<string, unknown>): CheckResult {
+  if (!expect.match) return checkExpectation(expect, status, body);
+  const match = resolveReferences(expect.match, responses);
+  if (match.ok) return checkExpectation({ ...expect, match: match.value as Expectation['match'] }, status, body);
+  const { failures } = checkExpectation({ ...expect, match: undefined }, status, body);
+  return { ok: false, failures: [...failures, `cannot check the response: ${match.message}`] };
 }
 
 /**

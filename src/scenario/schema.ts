@@ -5,11 +5,22 @@
  * equal. The schema is stricter about unknown members (additionalProperties: false, to catch
  * typos while editing; the loader drops them instead) and looser about cross-field rules it
  * cannot state: a caller must be the root or a configured principal, host numbers below `hosts`,
- * minMs <= maxMs, unique principals; validateScenario checks those.
+ * minMs <= maxMs, unique principals, unique step ids, references to earlier request steps;
+ * validateScenario checks those.
  */
 import { DEFAULT_SETTINGS, LIMITS, PATTERNS, SCENARIO_VERSION } from './format';
 
-const note = { type: 'string', maxLength: LIMITS.noteLength, description: 'shown beside the step' } as const;
+const note = {
+  type: 'string',
+  maxLength: LIMITS.noteLength,
+  description: 'the narrative shown with the step: plain text, paragraphs separated by a blank line, `backticks` mark code',
+} as const;
+const id = {
+  type: 'string',
+  pattern: PATTERNS.stepId.source,
+  description: 'names the step, unique in the scenario; later steps refer to its response as {{id.Dotted.Path}}',
+} as const;
+const stepTitle = { type: 'string', maxLength: LIMITS.stepTitleLength, description: 'a short heading' } as const;
 const timeMs = { type: 'integer', minimum: 0, maximum: LIMITS.timeMs } as const;
 
 export const scenarioJsonSchema = {
@@ -24,6 +35,7 @@ export const scenarioJsonSchema = {
   properties: {
     v: { const: SCENARIO_VERSION, description: 'format version' },
     title: { type: 'string', maxLength: LIMITS.titleLength },
+    description: { type: 'string', maxLength: LIMITS.descriptionLength, description: 'what the scenario is about, plain text' },
     seed: { type: 'integer', minimum: 0, maximum: LIMITS.seedMax, description: 'seeds ids, routing and propagation delays' },
     settings: { $ref: '#/$defs/settings' },
     steps: { type: 'array', maxItems: LIMITS.steps, items: { $ref: '#/$defs/step' } },
@@ -104,36 +116,63 @@ export const scenarioJsonSchema = {
       additionalProperties: false,
       properties: {
         kind: { const: 'request' },
+        id,
+        title: stepTitle,
         at: { ...timeMs, description: 'virtual ms from the start; the clock moves forward to it before sending' },
         caller: {
           type: 'string',
           minLength: 1,
           maxLength: LIMITS.callerLength,
-          description: 'principal ARN; default: the account root',
+          description: 'principal ARN, or a {{id.Path}} reference to one; default: the account root',
         },
         target: { type: 'string', pattern: PATTERNS.target.source, description: 'operation, e.g. CreateGrant' },
-        body: { type: 'object', description: 'the JSON request body' },
+        body: {
+          type: 'object',
+          description: 'the JSON request body; any string in it may hold {{id.Dotted.Path}} references to earlier responses',
+        },
         host: { type: 'integer', minimum: 0, maximum: LIMITS.hosts - 1, description: 'pin to one simulated host' },
+        expect: { $ref: '#/$defs/expectation' },
         note,
+      },
+    },
+    expectation: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'what the response should be; replay reports each miss and goes on',
+      properties: {
+        status: { type: 'integer', minimum: 100, maximum: 599, description: 'HTTP status, e.g. 200 or 400' },
+        error: {
+          type: 'string',
+          minLength: 1,
+          maxLength: LIMITS.errorLength,
+          pattern: PATTERNS.errorType.source,
+          description: "the error's __type, e.g. AccessDeniedException",
+        },
+        match: {
+          type: 'object',
+          maxProperties: LIMITS.matchEntries,
+          propertyNames: { maxLength: LIMITS.pathLength, pattern: PATTERNS.path.source },
+          description: 'dotted path into the response body (Grants.0.Name, Grants.length) -> expected JSON value',
+        },
       },
     },
     advanceStep: {
       type: 'object',
       required: ['kind', 'ms'],
       additionalProperties: false,
-      properties: { kind: { const: 'advance' }, ms: timeMs, note },
+      properties: { kind: { const: 'advance' }, id, title: stepTitle, ms: timeMs, note },
     },
     settleStep: {
       type: 'object',
       required: ['kind'],
       additionalProperties: false,
-      properties: { kind: { const: 'settle' }, note },
+      properties: { kind: { const: 'settle' }, id, title: stepTitle, note },
     },
     noteStep: {
       type: 'object',
       required: ['kind', 'text'],
       additionalProperties: false,
-      properties: { kind: { const: 'note' }, text: { type: 'string', maxLength: LIMITS.textLength } },
+      properties: { kind: { const: 'note' }, id, title: stepTitle, text: { type: 'string', maxLength: LIMITS.textLength }, note },
     },
   },
 } as const;

@@ -41,25 +41,57 @@ const settingsArbitrary: fc.Arbitrary<ScenarioSettings> = fc
     ),
   );
 
+const expectation = fc.record(
+  {
+    status: fc.integer({ min: 100, max: 599 }),
+    error: fc.constantFrom('AccessDeniedException', 'com.amazon.coral.validate#ValidationException', 'NotFoundException'),
+    match: fc.dictionary(fc.constantFrom('Grants.length', 'Grants.0.Name', 'KeyMetadata.KeyState', 'GrantId', 'a_b.c-d.0'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  },
+  { requiredKeys: [] },
+);
+
 function stepArbitrary(callers: string[], hosts: number): fc.Arbitrary<Step> {
   const note = fc.string({ maxLength: 30 });
+  const title = fc.string({ maxLength: 40 });
   return fc.oneof(
     fc.record(
       {
         kind: fc.constant('request' as const),
+        title,
         at: fc.integer({ min: 0, max: LIMITS.timeMs }),
         caller: fc.constantFrom(...callers),
         target: fc.constantFrom('CreateKey', 'CreateGrant', 'Encrypt', 'Decrypt', 'RetireGrant', 'RevokeGrant', 'ListGrants', 'NoSuchOp'),
         body: jsonObject,
         host: fc.integer({ min: 0, max: hosts - 1 }),
+        expect: expectation,
         note,
       },
       { requiredKeys: ['kind', 'target', 'body'] },
     ),
-    fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: LIMITS.timeMs }), note }, { requiredKeys: ['kind', 'ms'] }),
-    fc.record({ kind: fc.constant('settle' as const), note }, { requiredKeys: ['kind'] }),
-    fc.record({ kind: fc.constant('note' as const), text: fc.string({ maxLength: 60 }) }),
+    fc.record({ kind: fc.constant('advance' as const), title, ms: fc.integer({ min: 0, max: LIMITS.timeMs }), note }, { requiredKeys: ['kind', 'ms'] }),
+    fc.record({ kind: fc.constant('settle' as const), title, note }, { requiredKeys: ['kind'] }),
+    fc.record({ kind: fc.constant('note' as const), title, text: fc.string({ maxLength: 60 }), note }, { requiredKeys: ['kind', 'text'] }),
   );
+}
+
+/**
+ * Steps with unique ids on some of them (placed first, as the encoder writes them), and
+ * request bodies that refer to earlier request steps by id.
+ */
+function withIds(steps: Step[], named: boolean[], refer: boolean[]): Step[] {
+  const requestIds: string[] = [];
+  return steps.map((step, i) => {
+    let out: Step = step;
+    if (step.kind === 'request' && refer[i] && requestIds.length > 0) {
+      const id = requestIds[i % requestIds.length];
+      out = { ...step, body: { ...step.body, Ref: `{{${id}.GrantId}}`, Text: `grant {{${id}.Grants.0.Name}} !` } };
+    }
+    if (!named[i]) return out;
+    const { kind, ...rest } = out;
+    const id = `s${i}_x-${i % 3}`;
+    if (kind === 'request') requestIds.push(id);
+    return { kind, id, ...rest } as Step;
+  });
 }
 
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
@@ -67,9 +99,12 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
   .chain(([settings, seed, title]) => {
     const accountId = settings?.accountId ?? '111122223333';
     const callers = [rootArn(accountId), ...(settings?.principals ?? []).map((p) => p.arn)];
-    return fc.array(stepArbitrary(callers, settings?.hosts ?? 3), { maxLength: 12 }).map((steps) => {
-      const s: Scenario = { v: 1, seed, steps };
+    return fc
+      .tuple(fc.array(stepArbitrary(callers, settings?.hosts ?? 3), { maxLength: 12 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.option(fc.string({ maxLength: 60 }), { nil: undefined }))
+      .map(([steps, named, refer, description]) => {
+      const s: Scenario = { v: 2, seed, steps: withIds(steps, named, refer) };
       if (title !== undefined) s.title = title;
+      if (description !== undefined) s.description = description;
       if (settings !== undefined) s.settings = settings;
       return s;
     });

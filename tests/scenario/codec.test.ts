@@ -16,6 +16,9 @@ import {
 import { stripDefaults, validateScenario, type Scenario } from '../../src/scenario/format';
 import { CIPHERTEXT, GRANT_TOKEN, LESSON_20, MINIMAL, TOKEN_LAB } from './fixtures';
 import { scenarioArbitrary } from './arbitraries';
+import { LESSONS } from '../../src/scenario/lessons/index';
+
+const LESSON_LINKS = LESSONS.map((l) => encodeScenario(l.scenario));
 
 const ERRORS = ['bad-encoding', 'bad-compression', 'too-large', 'bad-json', 'unknown-version', 'bad-shape'];
 
@@ -36,7 +39,7 @@ describe('encodeScenario / decodeScenario', () => {
   it('round-trips the lesson and the minimal scenario', () => {
     for (const s of [LESSON_20, MINIMAL]) {
       const encoded = encodeScenario(s);
-      expect(encoded).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
+      expect(encoded).toMatch(/^v2\.[A-Za-z0-9_-]+$/);
       expect(decodeScenario(encoded)).toEqual({ ok: true, scenario: s });
     }
   });
@@ -66,7 +69,7 @@ describe('encodeScenario / decodeScenario', () => {
   });
 
   it('refuses to encode an invalid scenario (such a link would not open)', () => {
-    expect(() => encodeScenario({ v: 1, seed: -1, steps: [] })).toThrow(TypeError);
+    expect(() => encodeScenario({ v: 2, seed: -1, steps: [] })).toThrow(TypeError);
   });
 
   it('keeps the 20-step lesson under 2,000 characters', () => {
@@ -91,19 +94,19 @@ describe('encodeScenario / decodeScenario', () => {
   });
 
   it('refuses text longer than the limit before doing any work', () => {
-    expectError(decodeScenario('v1.' + 'A'.repeat(MAX_ENCODED_LENGTH)), 'too-large');
+    expectError(decodeScenario('v2.' + 'A'.repeat(MAX_ENCODED_LENGTH)), 'too-large');
   });
 
   it('refuses a decompression bomb: small link, huge output', () => {
     const bomb = toBase64Url(deflateSync(new Uint8Array(32 * 1024 * 1024).fill(0x20), { level: 9 }));
     expect(bomb.length).toBeLessThan(MAX_ENCODED_LENGTH);
     const started = performance.now();
-    const r = decodeScenario('v1.' + bomb);
+    const r = decodeScenario('v2.' + bomb);
     const ms = performance.now() - started;
     expectError(r, 'too-large');
     console.info(`[scenario] bomb: ${bomb.length} chars would inflate to 32 MiB; refused after ${ms.toFixed(0)} ms`);
     // a JSON document just over the limit is refused too, one just under is read
-    const spaces = (n: number) => link('v1.', '{"v":1,"seed":1,"steps":[]}' + ' '.repeat(n));
+    const spaces = (n: number) => link('v2.', '{"v":2,"seed":1,"steps":[]}' + ' '.repeat(n));
     expectError(decodeScenario(spaces(1_048_576)), 'too-large');
     expect(decodeScenario(spaces(1_000_000)).ok).toBe(true);
   });
@@ -111,30 +114,30 @@ describe('encodeScenario / decodeScenario', () => {
   it('tells the kinds of broken links apart', () => {
     expectError(decodeScenario(''), 'bad-encoding');
     expectError(decodeScenario('hello'), 'bad-encoding');
-    expectError(decodeScenario('v1.'), 'bad-json');
+    expectError(decodeScenario('v2.'), 'bad-json');
     expectError(decodeScenario('v1.abc$'), 'bad-encoding');
     expectError(decodeScenario('v1.A'), 'bad-encoding');
-    expectError(decodeScenario('v1.' + toBase64Url(new Uint8Array([0xff, 0xff, 0xff, 0x12]))), 'bad-compression');
+    expectError(decodeScenario('v2.' + toBase64Url(new Uint8Array([0xff, 0xff, 0xff, 0x12]))), 'bad-compression');
     expectError(decodeScenario(encodeScenario(MINIMAL).slice(0, -4)), 'bad-compression');
-    expectError(decodeScenario(link('v1.', '{"v":1,')), 'bad-json');
-    expectError(decodeScenario('v1.' + toBase64Url(deflateSync(new Uint8Array([0xc3, 0x28])))), 'bad-json');
-    expectError(decodeScenario(link('v1.', '[1,2]')), 'bad-shape');
-    expectError(decodeScenario(link('v1.', '{"v":1,"seed":"x","steps":[]}')), 'bad-shape');
-    expectError(decodeScenario(link('v1.', '{"seed":1,"steps":[]}')), 'bad-shape');
+    expectError(decodeScenario(link('v2.', '{"v":2,')), 'bad-json');
+    expectError(decodeScenario('v2.' + toBase64Url(deflateSync(new Uint8Array([0xc3, 0x28])))), 'bad-json');
+    expectError(decodeScenario(link('v2.', '[1,2]')), 'bad-shape');
+    expectError(decodeScenario(link('v2.', '{"v":2,"seed":"x","steps":[]}')), 'bad-shape');
+    expectError(decodeScenario(link('v2.', '{"seed":1,"steps":[]}')), 'bad-shape');
   });
 
   it('says unknown-version for a newer link, before decompressing it', () => {
-    expect(decodeScenario('v2.whatever')).toEqual({
+    expect(decodeScenario('v3.whatever')).toEqual({
       ok: false,
       error: 'unknown-version',
-      detail: 'format v2 is newer than this playground (reads up to v1)',
+      detail: 'format v3 is newer than this playground (reads up to v2)',
     });
-    expectError(decodeScenario(link('v1.', '{"v":7,"seed":1,"steps":[]}')), 'bad-shape');
+    expectError(decodeScenario(link('v2.', '{"v":7,"seed":1,"steps":[]}')), 'bad-shape');
   });
 
   it('opens a v0 link through the migration', () => {
     const r = decodeScenario(link('v0.', JSON.stringify({ v: 0, seed: 5, requests: [{ t: 10, op: 'ListKeys', input: {} }] })));
-    expect(r).toEqual({ ok: true, scenario: { v: 1, seed: 5, steps: [{ kind: 'request', at: 10, target: 'ListKeys', body: {} }] } });
+    expect(r).toEqual({ ok: true, scenario: { v: 2, seed: 5, steps: [{ kind: 'request', at: 10, target: 'ListKeys', body: {} }] } });
   });
 
   it('tolerates whitespace, padding and the standard base64 alphabet', () => {
@@ -143,11 +146,11 @@ describe('encodeScenario / decodeScenario', () => {
     expect(decodeScenario(wrapped).ok).toBe(true);
     const payload = encoded.slice(3);
     const padded = payload + '='.repeat((4 - (payload.length % 4)) % 4);
-    expect(decodeScenario('v1.' + padded.replaceAll('-', '+').replaceAll('_', '/')).ok).toBe(true);
+    expect(decodeScenario('v2.' + padded.replaceAll('-', '+').replaceAll('_', '/')).ok).toBe(true);
   });
 
   it('never throws, whatever the text (property)', () => {
-    const prefix = fc.constantFrom('', 'v1.', 'v0.', 'v2.', 'v01.', 'V1.');
+    const prefix = fc.constantFrom('', 'v2.', 'v1.', 'v0.', 'v3.', 'v01.', 'V2.');
     const texts = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.string({ maxLength: 300, unit: 'binary' }),
@@ -164,6 +167,15 @@ describe('encodeScenario / decodeScenario', () => {
         const at = i % e.length;
         return e.slice(0, at) + c + e.slice(at + 1);
       }),
+      // a lesson link (references, expectations, notes) with one character changed or cut short
+      fc.tuple(fc.constantFrom(...LESSON_LINKS), fc.nat(), fc.constantFrom(...'Aa0-_.'), fc.boolean()).map(([e, i, c, cut]) => {
+        const at = i % e.length;
+        return cut ? e.slice(0, at) : e.slice(0, at) + c + e.slice(at + 1);
+      }),
+      // JSON that is almost a v2 scenario
+      fc
+        .tuple(fc.constantFrom('v2.', 'v1.'), fc.record({ v: fc.constantFrom(1, 2), seed: fc.nat(), steps: fc.array(fc.record({ kind: fc.constantFrom('request', 'settle', 'note'), id: fc.string({ maxLength: 4 }), target: fc.constant('X'), body: fc.jsonValue({ maxDepth: 2 }), expect: fc.anything() }, { requiredKeys: ['kind'] }), { maxLength: 4 }) }))
+        .map(([p, j]) => link(p, JSON.stringify(j))),
     );
     fc.assert(
       fc.property(texts, (text) => {

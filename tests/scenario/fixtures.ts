@@ -38,7 +38,7 @@ export const GRANT_TOKEN = 'AQpAM2Rh' + opaque(11, 432, 'ABCDEFGHIJKLMNOPQRSTUVW
 const context = { tenant: 'acme', purpose: 'orders' };
 
 export const LESSON_20: Scenario = {
-  v: 1,
+  v: 2,
   title: 'Grants are eventually consistent',
   seed: 20_261_122,
   settings: {
@@ -109,7 +109,7 @@ export const LESSON_20: Scenario = {
 
 /** The smallest useful scenario: defaults everywhere. */
 export const MINIMAL: Scenario = {
-  v: 1,
+  v: 2,
   seed: 42,
   steps: [{ kind: 'request', target: 'CreateKey', body: {} }],
 };

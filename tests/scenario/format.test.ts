@@ -39,7 +39,7 @@ describe('validateScenario', () => {
 
   it('drops members it does not know, at every level but inside request bodies', () => {
     const r = validateScenario({
-      v: 1,
+      v: 2,
       seed: 1,
       extra: 'x',
       settings: { hosts: 2, evil: true, propagation: { minMs: 1, maxMs: 2, other: 3 } },
@@ -48,7 +48,7 @@ describe('validateScenario', () => {
     expect(r).toEqual({
       ok: true,
       scenario: {
-        v: 1,
+        v: 2,
         seed: 1,
         settings: { hosts: 2, propagation: { minMs: 1, maxMs: 2 } },
         steps: [{ kind: 'request', target: 'CreateKey', body: { Description: 'kept', Custom: 1 } }],
@@ -57,7 +57,7 @@ describe('validateScenario', () => {
   });
 
   it('keeps a "__proto__" key in a body as plain data without touching any prototype', () => {
-    const input = JSON.parse('{"v":1,"seed":1,"steps":[{"kind":"request","target":"Encrypt","body":{"EncryptionContext":{"__proto__":{"polluted":true}}}}]}');
+    const input = JSON.parse('{"v":2,"seed":1,"steps":[{"kind":"request","target":"Encrypt","body":{"EncryptionContext":{"__proto__":{"polluted":true}}}}]}');
     const r = validateScenario(input);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -71,45 +71,45 @@ describe('validateScenario', () => {
   it.each([
     ['not an object', 'nope', /scenario: must be an object/],
     ['no version', { seed: 1, steps: [] }, /^v: is missing/],
-    ['a string version', { v: '1', seed: 1, steps: [] }, /^v: must be a number/],
-    ['no seed', { v: 1, steps: [] }, /^seed: must be an integer/],
-    ['a negative seed', { v: 1, seed: -1, steps: [] }, /^seed: must be between/],
-    ['a fractional seed', { v: 1, seed: 1.5, steps: [] }, /^seed: must be an integer/],
-    ['a seed above uint32', { v: 1, seed: 2 ** 32, steps: [] }, /^seed: must be between/],
-    ['steps not an array', { v: 1, seed: 1, steps: {} }, /^steps: must be an array/],
-    ['an unknown step kind', { v: 1, seed: 1, steps: [{ kind: 'wait' }] }, /^steps\[0\]\.kind/],
-    ['a request without body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey' }] }, /^steps\[0\]\.body: must be an object/],
-    ['a body that is an array', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: [] }] }, /^steps\[0\]\.body: must be an object/],
-    ['a target with a dot', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'TrentService.CreateKey', body: {} }] }, /^steps\[0\]\.target: must match/],
-    ['a negative at', { v: 1, seed: 1, steps: [{ kind: 'request', at: -5, target: 'CreateKey', body: {} }] }, /^steps\[0\]\.at/],
-    ['a negative advance', { v: 1, seed: 1, steps: [{ kind: 'advance', ms: -1 }] }, /^steps\[0\]\.ms/],
-    ['an infinite advance', { v: 1, seed: 1, steps: [{ kind: 'advance', ms: Infinity }] }, /^steps\[0\]\.ms: must be an integer/],
-    ['a note without text', { v: 1, seed: 1, steps: [{ kind: 'note' }] }, /^steps\[0\]\.text: must be a string/],
-    ['a host beyond hosts', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: {}, host: 3 }] }, /^steps\[0\]\.host: must be between 0 and 2/],
-    ['a pinned host beyond hosts', { v: 1, seed: 1, settings: { hosts: 2, routing: { pinned: 2 } }, steps: [] }, /^settings\.routing\.pinned/],
-    ['an unknown routing', { v: 1, seed: 1, settings: { routing: 'nearest' }, steps: [] }, /^settings\.routing: must be/],
-    ['minMs above maxMs', { v: 1, seed: 1, settings: { propagation: { minMs: 10, maxMs: 5 } }, steps: [] }, /^settings\.propagation\.maxMs: must be between 10/],
-    ['zero hosts', { v: 1, seed: 1, settings: { hosts: 0 }, steps: [] }, /^settings\.hosts/],
-    ['a bad region', { v: 1, seed: 1, settings: { region: 'evil.com/x' }, steps: [] }, /^settings\.region: must match/],
-    ['a bad account', { v: 1, seed: 1, settings: { accountId: '12' }, steps: [] }, /^settings\.accountId/],
-    ['an access key id with a header break', { v: 1, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIA\r\nX-Evil: 1' }] }, steps: [] }, /accessKeyId: must match/],
-    ['a principal twice', { v: 1, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { arn: APP_ROLE, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' }] }, steps: [] }, /principals\[1\]\.arn: is configured twice/],
-    ['an unknown caller', { v: 1, seed: 1, steps: [{ kind: 'request', caller: APP_ROLE, target: 'Decrypt', body: {} }] }, /^steps\[0\]\.caller: must be the account root or a principal/],
-    ['a NaN in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: NaN } }] }, /body\.x: must be a finite number/],
-    ['a function in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: () => 1 } }] }, /body\.x: must be JSON/],
-    ['a Date in a body', { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: new Date(0) } }] }, /body\.x: must be JSON/],
+    ['a string version', { v: '2', seed: 1, steps: [] }, /^v: must be a number/],
+    ['no seed', { v: 2, steps: [] }, /^seed: must be an integer/],
+    ['a negative seed', { v: 2, seed: -1, steps: [] }, /^seed: must be between/],
+    ['a fractional seed', { v: 2, seed: 1.5, steps: [] }, /^seed: must be an integer/],
+    ['a seed above uint32', { v: 2, seed: 2 ** 32, steps: [] }, /^seed: must be between/],
+    ['steps not an array', { v: 2, seed: 1, steps: {} }, /^steps: must be an array/],
+    ['an unknown step kind', { v: 2, seed: 1, steps: [{ kind: 'wait' }] }, /^steps\[0\]\.kind/],
+    ['a request without body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey' }] }, /^steps\[0\]\.body: must be an object/],
+    ['a body that is an array', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: [] }] }, /^steps\[0\]\.body: must be an object/],
+    ['a target with a dot', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'TrentService.CreateKey', body: {} }] }, /^steps\[0\]\.target: must match/],
+    ['a negative at', { v: 2, seed: 1, steps: [{ kind: 'request', at: -5, target: 'CreateKey', body: {} }] }, /^steps\[0\]\.at/],
+    ['a negative advance', { v: 2, seed: 1, steps: [{ kind: 'advance', ms: -1 }] }, /^steps\[0\]\.ms/],
+    ['an infinite advance', { v: 2, seed: 1, steps: [{ kind: 'advance', ms: Infinity }] }, /^steps\[0\]\.ms: must be an integer/],
+    ['a note without text', { v: 2, seed: 1, steps: [{ kind: 'note' }] }, /^steps\[0\]\.text: must be a string/],
+    ['a host beyond hosts', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: {}, host: 3 }] }, /^steps\[0\]\.host: must be between 0 and 2/],
+    ['a pinned host beyond hosts', { v: 2, seed: 1, settings: { hosts: 2, routing: { pinned: 2 } }, steps: [] }, /^settings\.routing\.pinned/],
+    ['an unknown routing', { v: 2, seed: 1, settings: { routing: 'nearest' }, steps: [] }, /^settings\.routing: must be/],
+    ['minMs above maxMs', { v: 2, seed: 1, settings: { propagation: { minMs: 10, maxMs: 5 } }, steps: [] }, /^settings\.propagation\.maxMs: must be between 10/],
+    ['zero hosts', { v: 2, seed: 1, settings: { hosts: 0 }, steps: [] }, /^settings\.hosts/],
+    ['a bad region', { v: 2, seed: 1, settings: { region: 'evil.com/x' }, steps: [] }, /^settings\.region: must match/],
+    ['a bad account', { v: 2, seed: 1, settings: { accountId: '12' }, steps: [] }, /^settings\.accountId/],
+    ['an access key id with a header break', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIA\r\nX-Evil: 1' }] }, steps: [] }, /accessKeyId: must match/],
+    ['a principal twice', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { arn: APP_ROLE, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' }] }, steps: [] }, /principals\[1\]\.arn: is configured twice/],
+    ['an unknown caller', { v: 2, seed: 1, steps: [{ kind: 'request', caller: APP_ROLE, target: 'Decrypt', body: {} }] }, /^steps\[0\]\.caller: must be the account root or a principal/],
+    ['a NaN in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: NaN } }] }, /body\.x: must be a finite number/],
+    ['a function in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: () => 1 } }] }, /body\.x: must be JSON/],
+    ['a Date in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: new Date(0) } }] }, /body\.x: must be JSON/],
   ])('refuses %s', (_name, input, detail) => {
     expectShapeError(input, detail);
   });
 
   it('bounds the number of steps and the length of strings', () => {
     const steps = Array.from({ length: LIMITS.steps + 1 }, () => ({ kind: 'settle' }));
-    expectShapeError({ v: 1, seed: 1, steps }, /^steps: must hold at most 500 steps/);
-    expect(validateScenario({ v: 1, seed: 1, steps: steps.slice(1) }).ok).toBe(true);
-    expectShapeError({ v: 1, seed: 1, title: 'x'.repeat(LIMITS.titleLength + 1), steps: [] }, /^title: must have at most 200/);
-    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'note', text: 'x'.repeat(LIMITS.textLength + 1) }] }, /text: must have at most/);
+    expectShapeError({ v: 2, seed: 1, steps }, /^steps: must hold at most 500 steps/);
+    expect(validateScenario({ v: 2, seed: 1, steps: steps.slice(1) }).ok).toBe(true);
+    expectShapeError({ v: 2, seed: 1, title: 'x'.repeat(LIMITS.titleLength + 1), steps: [] }, /^title: must have at most 200/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'note', text: 'x'.repeat(LIMITS.textLength + 1) }] }, /text: must have at most/);
     expectShapeError(
-      { v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { Plaintext: 'x'.repeat(LIMITS.jsonStringLength + 1) } }] },
+      { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { Plaintext: 'x'.repeat(LIMITS.jsonStringLength + 1) } }] },
       /body\.Plaintext: must have at most 65536/,
     );
   });
@@ -117,35 +117,36 @@ describe('validateScenario', () => {
   it('bounds the depth and the size of bodies, cycles included', () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < LIMITS.jsonDepth + 2; i++) deep = { a: deep };
-    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: deep }] }, /nests deeper than 16 levels/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: deep }] }, /nests deeper than 16 levels/);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: cyclic }] }, /nests deeper/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: cyclic }] }, /nests deeper/);
     const wide = { list: Array.from({ length: LIMITS.jsonNodes }, (_, i) => i) };
-    expectShapeError({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: wide }] }, /holds more than 10000 values/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: wide }] }, /holds more than 10000 values/);
   });
 
   it('answers instead of throwing when reading the input throws', () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } });
-    const r = validateScenario({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'X', body: hostile }] });
+    const r = validateScenario({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'X', body: hostile }] });
     expect(r.ok).toBe(false);
-    const getter = { v: 1, seed: 1, get steps(): never { throw new Error('boom'); } };
+    const getter = { v: 2, seed: 1, get steps(): never { throw new Error('boom'); } };
     expect(validateScenario(getter)).toMatchObject({ ok: false, error: 'bad-shape' });
   });
 
   it('accepts the account root as caller, by its ARN for the configured account', () => {
-    const s = { v: 1, seed: 1, settings: { accountId: '444455556666' }, steps: [{ kind: 'request', caller: rootArn('444455556666'), target: 'ListKeys', body: {} }] };
+    const s = { v: 2, seed: 1, settings: { accountId: '444455556666' }, steps: [{ kind: 'request', caller: rootArn('444455556666'), target: 'ListKeys', body: {} }] };
     expect(validateScenario(s).ok).toBe(true);
     expectShapeError({ ...s, settings: {} }, /caller/);
   });
 
   it('refuses other versions with unknown-version, pointing older ones to parseScenario', () => {
-    expect(validateScenario({ v: 2, seed: 1, steps: [] })).toEqual({
+    expect(validateScenario({ v: 3, seed: 1, steps: [] })).toEqual({
       ok: false,
       error: 'unknown-version',
-      detail: 'format v2 is not supported (this playground reads up to v1)',
+      detail: 'format v3 is not supported (this playground reads up to v2)',
     });
     expect(validateScenario({ v: 0, seed: 1, requests: [] })).toMatchObject({ ok: false, error: 'unknown-version', detail: expect.stringMatching(/parseScenario/) });
+    expect(validateScenario({ v: 1, seed: 1, steps: [] })).toMatchObject({ ok: false, error: 'unknown-version', detail: expect.stringMatching(/v1 is older than v2/) });
   });
 });
 
@@ -172,7 +173,7 @@ describe('settings and defaults', () => {
 
   it('strips the settings that equal their defaults', () => {
     const s: Scenario = {
-      v: 1,
+      v: 2,
       seed: 3,
       settings: {
         region: 'us-east-1',
@@ -184,9 +185,9 @@ describe('settings and defaults', () => {
       },
       steps: [],
     };
-    expect(stripDefaults(s)).toEqual({ v: 1, seed: 3, steps: [] });
+    expect(stripDefaults(s)).toEqual({ v: 2, seed: 3, steps: [] });
     expect(stripDefaults({ ...s, settings: { routing: { pinned: 1 }, propagation: { minMs: 500, maxMs: 300_000, distribution: 'uniform' } } })).toEqual({
-      v: 1,
+      v: 2,
       seed: 3,
       settings: { routing: { pinned: 1 }, propagation: { minMs: 500, maxMs: 300_000, distribution: 'uniform' } },
       steps: [],
@@ -220,11 +221,11 @@ describe('migrations', () => {
     expect(Math.max(...Object.values(MIGRATIONS).map((m) => m.to))).toBe(SCENARIO_VERSION);
   });
 
-  it('migrates the v0 pre-release format to v1', () => {
+  it('migrates the v0 pre-release format to the latest version, through v1', () => {
     expect(parseScenario(v0)).toEqual({
       ok: true,
       scenario: {
-        v: 1,
+        v: 2,
         seed: 9,
         settings: { region: 'eu-west-1' },
         steps: [
@@ -244,8 +245,8 @@ describe('migrations', () => {
   });
 
   it('leaves the latest version alone and refuses newer or unknown ones', () => {
-    expect(migrate({ v: 1 })).toEqual({ ok: true, doc: { v: 1 } });
-    expect(migrate({ v: 2 })).toMatchObject({ ok: false, error: 'unknown-version' });
+    expect(migrate({ v: 2 })).toEqual({ ok: true, doc: { v: 2 } });
+    expect(migrate({ v: 3 })).toMatchObject({ ok: false, error: 'unknown-version' });
     expect(migrate({ v: -1 })).toMatchObject({ ok: false, error: 'unknown-version' });
     expect(migrate({ v: 0.5 })).toMatchObject({ ok: false, error: 'bad-shape' });
   });
@@ -268,5 +269,102 @@ describe('migrations', () => {
     expect(migrate({ v: 0 }, liar, 1)).toMatchObject({ ok: false, error: 'bad-shape' });
     const thrower: Record<number, Migration> = { 0: { to: 1, summary: '', up: () => { throw new TypeError('oops'); } } };
     expect(migrate({ v: 0 }, thrower, 1)).toMatchObject({ ok: false, error: 'bad-shape', detail: expect.stringMatching(/oops/) });
+  });
+});
+
+describe('v2: ids, titles, notes, expectations and references', () => {
+  const base = { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }] } };
+  const full: Scenario = {
+    v: 2,
+    title: 'T',
+    description: 'What it is about.\n\nSecond paragraph with `code`.',
+    seed: 1,
+    settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }] },
+    steps: [
+      { kind: 'note', id: 'intro', title: 'Intro', text: 'Hello', note: 'n' },
+      { kind: 'request', id: 'key', title: 'Create', target: 'CreateKey', body: {}, expect: { status: 200, match: { 'KeyMetadata.KeyState': 'Enabled' } }, note: 'k' },
+      {
+        kind: 'request',
+        id: 'grant',
+        title: 'Grant',
+        target: 'CreateGrant',
+        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] },
+        expect: { status: 200 },
+      },
+      { kind: 'advance', id: 'wait', title: 'Wait', ms: 1_000, note: 'w' },
+      { kind: 'settle', id: 'settle', title: 'Settle', note: 's' },
+      {
+        kind: 'request',
+        title: 'Use the token',
+        caller: APP_ROLE,
+        target: 'Decrypt',
+        body: { CiphertextBlob: 'x', GrantTokens: ['{{grant.GrantToken}}'], Note: 'key {{key.KeyMetadata.KeyId}}' },
+        expect: { status: 400, error: 'AccessDeniedException', match: { 'x.y': '{{grant.GrantId}}', n: [1, { a: null }] } },
+      },
+    ],
+  };
+
+  it('accepts every new member and keeps them in canonical order', () => {
+    const r = validateScenario(full);
+    expect(r).toEqual({ ok: true, scenario: full });
+    if (!r.ok) return;
+    expect(Object.keys(r.scenario)).toEqual(['v', 'title', 'description', 'seed', 'settings', 'steps']);
+    expect(Object.keys(r.scenario.steps[5])).toEqual(['kind', 'title', 'caller', 'target', 'body', 'expect', 'note'].filter((k) => k in full.steps[5]));
+    expect(Object.keys(r.scenario.steps[1])).toEqual(['kind', 'id', 'title', 'target', 'body', 'expect', 'note']);
+    expect(stripDefaults(r.scenario)).toEqual(full);
+  });
+
+  it.each([
+    ['an id that starts with a digit', [{ kind: 'settle', id: '1a' }], /^steps\[0\]\.id: must match/],
+    ['an id of 33 characters', [{ kind: 'settle', id: 'a'.repeat(33) }], /^steps\[0\]\.id: must have at most 32/],
+    ['the same id twice', [{ kind: 'settle', id: 'a' }, { kind: 'advance', id: 'a', ms: 1 }], /^steps\[1\]\.id: 'a' is used by an earlier step/],
+    ['a title of 121 characters', [{ kind: 'settle', title: 'x'.repeat(121) }], /^steps\[0\]\.title: must have at most 120/],
+    ['a note that is not a string', [{ kind: 'advance', ms: 1, note: 5 }], /^steps\[0\]\.note: must be a string/],
+    ['a status of 99', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { status: 99 } }], /^steps\[0\]\.expect\.status: must be between 100 and 599/],
+    ['an error with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { error: 'Access Denied' } }], /^steps\[0\]\.expect\.error: must match/],
+    ['a match that is an array', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: [] } }], /^steps\[0\]\.expect\.match: must be an object/],
+    ['a match path with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a b': 1 } } }], /^steps\[0\]\.expect\.match: must match/],
+    ['a match path with an empty segment', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a..b': 1 } } }], /^steps\[0\]\.expect\.match: must match/],
+    ['a NaN to match', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: NaN } } }], /^steps\[0\]\.expect\.match\.a: must be a finite number/],
+    ['too many match entries', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) } }], /must hold at most 32 entries/],
+    ['a reference to an unknown step', [{ kind: 'request', target: 'Encrypt', body: { KeyId: '{{key.KeyMetadata.Arn}}' } }], /^steps\[0\]\.body\.KeyId: refers to step 'key'/],
+    [
+      'a reference to a later step',
+      [
+        { kind: 'request', target: 'Encrypt', body: { K: ['{{key.Arn}}'] } },
+        { kind: 'request', id: 'key', target: 'CreateKey', body: {} },
+      ],
+      /^steps\[0\]\.body\.K\[0\]: refers to step 'key'/,
+    ],
+    ['a reference to the step itself', [{ kind: 'request', id: 'me', target: 'Encrypt', body: { K: '{{me.X}}' } }], /refers to step 'me'/],
+    ['a reference to a step that is not a request', [{ kind: 'settle', id: 's' }, { kind: 'request', target: 'Encrypt', body: { K: '{{s.X}}' } }], /refers to step 's'/],
+    ['a reference in expect.match to an unknown step', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: 'x {{k.Y}}' } } }], /^steps\[0\]\.expect\.match\.a: refers to step 'k'/],
+    ['a caller reference to an unknown step', [{ kind: 'request', caller: '{{who.Arn}}', target: 'ListKeys', body: {} }], /^steps\[0\]\.caller: refers to step 'who'/],
+  ])('refuses %s', (_name, steps, detail) => {
+    expectShapeError({ ...base, steps }, detail);
+  });
+
+  it('leaves text between braces that is not a reference alone', () => {
+    const steps = [{ kind: 'request', target: 'Encrypt', body: { EncryptionContext: { a: '{{ spaced }}', b: '{{1x}}', c: '{x}', d: '{{}}' } } }];
+    expect(validateScenario({ ...base, steps }).ok).toBe(true);
+  });
+
+  it('accepts a caller that is a reference, and leaves its check to replay', () => {
+    const steps = [
+      { kind: 'request', id: 'k', target: 'CreateKey', body: {} },
+      { kind: 'request', caller: 'arn:aws:iam::{{k.KeyMetadata.AWSAccountId}}:root', target: 'ListKeys', body: {} },
+    ];
+    expect(validateScenario({ ...base, steps }).ok).toBe(true);
+  });
+
+  it('migrates a v1 document to v2 by changing nothing but v', () => {
+    const v1 = { ...LESSON_20, v: 1 };
+    expect(parseScenario(v1)).toEqual({ ok: true, scenario: LESSON_20 });
+    expect(MIGRATIONS[1].to).toBe(2);
+    expect(MIGRATIONS[1].up({ v: 1, seed: 3, steps: [] })).toEqual({ v: 2, seed: 3, steps: [] });
+  });
+
+  it('refuses a v1 document whose body happens to look like a reference (it would now mean one)', () => {
+    expect(parseScenario({ v: 1, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: '{{a.b}}' } }] })).toMatchObject({ ok: false, error: 'bad-shape' });
   });
 });

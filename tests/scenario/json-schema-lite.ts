@@ -8,7 +8,7 @@ type Schema = Record<string, unknown>;
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'default']);
 const KNOWN = new Set([
   'type', 'const', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'minItems', 'maxItems',
-  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'oneOf', '$ref', '$defs',
+  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'oneOf', '$ref', '$defs', 'maxProperties', 'propertyNames',
 ]);
 
 function typeOf(x: unknown): string {
@@ -60,6 +60,9 @@ export function check(root: Schema, value: unknown, schema: Schema = root, path 
     for (const key of (schema.required as string[] | undefined) ?? []) {
       if (!Object.prototype.hasOwnProperty.call(o, key)) errors.push(`${path}: missing ${key}`);
     }
+    const keys = Object.keys(o);
+    if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties) errors.push(`${path}: more than ${schema.maxProperties} members`);
+    if (schema.propertyNames) for (const key of keys) errors.push(...check(root, key, schema.propertyNames as Schema, `${path}[${JSON.stringify(key)}]`));
     const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
     for (const key of Object.keys(o)) {
       if (Object.prototype.hasOwnProperty.call(properties, key)) errors.push(...check(root, o[key], properties[key], `${path}.${key}`));

@@ -2,25 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeScenario, encodeScenario, fitsInUrl } from '../../src/scenario/codec';
 import type { Scenario, Step } from '../../src/scenario/format';
 import { scenarioFromLog, type LoggedRequest } from '../../src/scenario/record';
-import type { ReplayResult } from '../../src/scenario/run';
+import { replay, type ReplayResult } from '../../src/scenario/replay';
 import { APP_ROLE, CIPHERTEXT, GRANT_ID, GRANT_TOKEN, KEY_ARN, LESSON_20, MINIMAL, TOKEN_LAB } from './fixtures';
-
-async function engineExports(): Promise<Record<string, unknown> | undefined> {
-  // a variable path, so that the missing module fails here at run time and not at transform time
-  const path = '../../src/kms/index';
-  try {
-    return (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-const engineReady = typeof (await engineExports())?.createSimulator === 'function';
-
-async function replay(s: Scenario): Promise<ReplayResult> {
-  const mod = await import('../../src/scenario/replay');
-  return mod.replay(s);
-}
 
 /**
  * What the UI does when it records a session: each request is sent with the ids that earlier
@@ -52,7 +35,7 @@ async function record(lesson: Scenario): Promise<Scenario> {
 
 const scenarios: [string, Scenario][] = [];
 
-describe.skipIf(!engineReady)('replay against the engine', () => {
+describe('replay against the engine', () => {
   let lesson: Scenario;
   let lab: Scenario;
 
@@ -145,11 +128,5 @@ describe.skipIf(!engineReady)('replay against the engine', () => {
     const responses = (x: ReplayResult) => x.results.filter((r) => r.kind === 'request');
     expect(responses(second)).toEqual(responses(first));
     expect(second.sim.clock.now()).toBe(first.sim.clock.now());
-  });
-});
-
-describe('engine readiness', () => {
-  it.skipIf(engineReady)('the replay tests above are skipped: src/kms/index.ts does not export createSimulator yet', () => {
-    console.warn('[scenario] replay tests SKIPPED: src/kms/index.ts does not export createSimulator yet');
   });
 });

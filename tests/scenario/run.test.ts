@@ -146,7 +146,7 @@ describe('replayWith (fake simulator)', () => {
 
   it('moves the clock to start + at before a request, never backwards', async () => {
     const scenario: Scenario = {
-      v: 1,
+      v: 2,
       seed: 1,
       steps: [
         { kind: 'request', at: 5_000, target: 'ListKeys', body: {} },
@@ -172,7 +172,7 @@ describe('replayWith (fake simulator)', () => {
 
   it('records status, every header, the body text and the time of each response', async () => {
     const seen: [number, StepResult][] = [];
-    const scenario: Scenario = { v: 1, seed: 1, steps: [{ kind: 'request', caller: undefined, target: 'ListKeys', body: { Limit: 10 } }] };
+    const scenario: Scenario = { v: 2, seed: 1, steps: [{ kind: 'request', caller: undefined, target: 'ListKeys', body: { Limit: 10 } }] };
     const { results, events, sim } = await replayWith((o) => fakeSimulator(o), scenario, { onStep: (i, r) => seen.push([i, r]) });
     expect(results).toEqual([
       {
@@ -215,7 +215,7 @@ describe('replayWith (fake simulator)', () => {
 
   it('refuses an invalid scenario before creating a simulator', async () => {
     let created = false;
-    const bad = { v: 1, seed: 1, steps: [{ kind: 'request', caller: 'arn:aws:iam::111122223333:role/Nobody', target: 'ListKeys', body: {} }] } as Scenario;
+    const bad = { v: 2, seed: 1, steps: [{ kind: 'request', caller: 'arn:aws:iam::111122223333:role/Nobody', target: 'ListKeys', body: {} }] } as Scenario;
     await expect(replayWith((o) => ((created = true), fakeSimulator(o)), bad)).rejects.toThrow(TypeError);
     expect(created).toBe(false);
   });
@@ -249,7 +249,7 @@ describe('stepsFromLog / scenarioFromLog', () => {
   it('builds a valid scenario that replays the session and ends where it ended', async () => {
     const scenario = scenarioFromLog(log, { seed: 8, settings: { ...settings, region: 'us-east-1' }, title: 'Recorded', until: START + 60_000 });
     expect(scenario).toEqual({
-      v: 1,
+      v: 2,
       title: 'Recorded',
       seed: 8,
       settings,
@@ -262,5 +262,99 @@ describe('stepsFromLog / scenarioFromLog', () => {
     expect(sim().sent.map((s) => s.headers['x-amz-target'])).toEqual(log.map((l) => `TrentService.${l.target.replace('TrentService.', '')}`));
     expect(sim().sent[1].headers.authorization).toBeUndefined();
     expect(sim().sent[2].headers.authorization).toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+});
+
+describe('replayWith: references and checks (fake simulator)', () => {
+  const KEY = 'arn:aws:kms:us-east-1:111122223333:key/k1';
+  /** answers CreateKey and CreateGrant with fixed bodies, Encrypt with a 400, the rest with {n} */
+  function scripted(options: SimulatorOptions) {
+    const sim = fakeSimulator(options);
+    const inner = sim.fetch.bind(sim);
+    sim.fetch = async (request) => {
+      const target = request.headers.get('x-amz-target');
+      const res = await inner(request);
+      const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: res.headers });
+      if (target === 'TrentService.CreateKey') return json({ KeyMetadata: { Arn: KEY, KeyId: 'k1', Enabled: true } });
+      if (target === 'TrentService.CreateGrant') return json({ GrantId: 'g1', GrantToken: 'tok' });
+      if (target === 'TrentService.Encrypt') return json({ __type: 'AccessDeniedException', message: 'User: x is not authorized' }, 400);
+      if (target === 'TrentService.RetireGrant') return new Response('', { status: 200, headers: res.headers });
+      return res;
+    };
+    return sim;
+  }
+
+  const scenario: Scenario = {
+    v: 2,
+    seed: 1,
+    settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }] },
+    steps: [
+      { kind: 'request', id: 'key', target: 'CreateKey', body: {}, expect: { status: 200, match: { 'KeyMetadata.Enabled': true } } },
+      { kind: 'request', id: 'grant', target: 'CreateGrant', body: { KeyId: '{{key.KeyMetadata.Arn}}', Operations: ['Decrypt'], Name: 'for {{key.KeyMetadata.KeyId}}' }, expect: { status: 200 } },
+      { kind: 'request', caller: APP_ROLE, target: 'Encrypt', body: { KeyId: '{{key.KeyMetadata.Arn}}', GrantTokens: ['{{grant.GrantToken}}'] }, expect: { status: 200 } },
+      { kind: 'request', id: 'retire', target: 'RetireGrant', body: { GrantToken: '{{grant.GrantToken}}' }, expect: { status: 200, match: { GrantId: '{{grant.GrantId}}' } } },
+      { kind: 'request', target: 'RetireGrant', body: { GrantToken: '{{retire.GrantToken}}' }, expect: { status: 200 } },
+      { kind: 'request', target: 'ListGrants', body: { KeyId: '{{key.KeyMetadata.Arn}}', Limit: '{{key.KeyMetadata.Enabled}}' } },
+    ],
+  };
+
+  it('sends each body with its references resolved, typed when a string is one reference', async () => {
+    let sim: ReturnType<typeof scripted> | undefined;
+    await replayWith((o) => (sim = scripted(o)), scenario);
+    const bodies = sim!.sent.map((s) => JSON.parse(s.body) as unknown);
+    expect(bodies).toEqual([
+      {},
+      { KeyId: KEY, Operations: ['Decrypt'], Name: 'for k1' },
+      { KeyId: KEY, GrantTokens: ['tok'] },
+      { GrantToken: 'tok' },
+      // step 4 is not sent: step 'retire' answered with an empty body
+      { KeyId: KEY, Limit: true },
+    ]);
+  });
+
+  it('reports each check; a failed check does not stop the replay', async () => {
+    const { results } = await replayWith(scripted, scenario);
+    const checks = results.map((r) => (r.kind === 'request' ? r.check : undefined));
+    expect(checks[0]).toEqual({ ok: true, failures: [] });
+    expect(checks[1]).toEqual({ ok: true, failures: [] });
+    expect(checks[2]).toEqual({ ok: false, failures: ['expected status 200, got 400 (AccessDeniedException: User: x is not authorized)'] });
+    expect(checks[3]).toEqual({ ok: false, failures: ['expected GrantId to be "g1", but the response has no GrantId'] });
+    expect(checks[5]).toBeUndefined(); // no expectation, no check
+    expect(results).toHaveLength(6);
+  });
+
+  it('does not send a request whose reference cannot be resolved, and says why', async () => {
+    const { results } = await replayWith(scripted, scenario);
+    expect(results[4]).toEqual({
+      kind: 'request',
+      at: START,
+      target: 'RetireGrant',
+      caller: 'arn:aws:iam::111122223333:root',
+      status: 0,
+      headers: {},
+      body: '',
+      check: { ok: false, failures: ["not sent: step 'retire' has no response member GrantToken (its response had no JSON body)"] },
+      unresolved: "step 'retire' has no response member GrantToken (its response had no JSON body)",
+    });
+  });
+
+  it('resolves a caller reference and refuses one that names nobody configured', async () => {
+    const withCaller = (caller: string): Scenario => ({
+      ...scenario,
+      steps: [scenario.steps[0], { kind: 'request', caller, target: 'ListKeys', body: {} }],
+    });
+    let sim: ReturnType<typeof scripted> | undefined;
+    const ok = await replayWith((o) => (sim = scripted(o)), withCaller('arn:aws:iam::111122223333:role/{{key.KeyMetadata.KeyId}}'));
+    expect(ok.results[1]).toMatchObject({ status: 0, unresolved: expect.stringMatching(/role\/k1" is neither the account root nor a principal/) });
+    expect(sim!.sent).toHaveLength(1);
+    const app = APP_ROLE.replace('OrdersApp', '{{key.KeyMetadata.KeyId}}');
+    const named = await replayWith(scripted, { ...withCaller(app), settings: { principals: [{ arn: APP_ROLE.replace('OrdersApp', 'k1'), accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }] } });
+    expect(named.results[1]).toMatchObject({ status: 200, caller: APP_ROLE.replace('OrdersApp', 'k1') });
+  });
+
+  it('replays the same results twice (resolution is deterministic)', async () => {
+    const a = await replayWith(scripted, scenario);
+    const b = await replayWith(scripted, scenario);
+    expect(JSON.stringify(b.results)).toBe(JSON.stringify(a.results));
   });
 });

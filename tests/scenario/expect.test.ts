@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bareErrorType, checkExpectation, jsonEqual, resolveReferences, valueAtPath } from '../../src/scenario/expect';
+
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const responses = new Map<string, unknown>([
+  ['key', { KeyMetadata: { Arn: KEY_ARN, KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Enabled: true, CreationDate: 1767225600 } }],
+  ['grant', { GrantId: 'g'.repeat(64), GrantToken: 'TOKEN' }],
+  ['list', { Grants: [{ Name: 'app', Operations: ['Encrypt', 'Decrypt'] }], Truncated: false }],
+  ['retire', undefined],
+]);
+
+describe('valueAtPath', () => {
+  it('walks object members, array indexes and length', () => {
+    const body = responses.get('list');
+    expect(valueAtPath(body, 'Grants.length')).toBe(1);
+    expect(valueAtPath(body, 'Grants.0.Name')).toBe('app');
+    expect(valueAtPath(body, 'Grants.0.Name.length')).toBe(3);
+    expect(valueAtPath(body, 'Grants.0.Operations.1')).toBe('Decrypt');
+    expect(valueAtPath(body, 'Truncated')).toBe(false);
+    expect(valueAtPath(body, '')).toBe(body);
+  });
+
+  it('finds nothing past the end, in scalars, or through inherited members', () => {
+    const body = responses.get('list');
+    for (const path of ['Grants.1', 'Grants.01', 'Grants.-1', 'Truncated.x', 'Nope', 'Grants.0.Name.0', 'constructor', '__proto__', 'Grants.0.toString']) {
+      expect(valueAtPath(body, path), path).toBeTypeOf('symbol');
+    }
+  });
+});
+
+describe('resolveReferences', () => {
+  it('gives a string that is exactly one reference the referenced value, with its JSON type', () => {
+    expect(resolveReferences('{{key.KeyMetadata.Arn}}', responses)).toEqual({ ok: true, value: KEY_ARN });
+    expect(resolveReferences('{{key.KeyMetadata.Enabled}}', responses)).toEqual({ ok: true, value: true });
+    expect(resolveReferences('{{key.KeyMetadata.CreationDate}}', responses)).toEqual({ ok: true, value: 1767225600 });
+    expect(resolveReferences('{{list.Grants.0.Operations}}', responses)).toEqual({ ok: true, value: ['Encrypt', 'Decrypt'] });
+    expect(resolveReferences('{{list.Grants.length}}', responses)).toEqual({ ok: true, value: 1 });
+  });
+
+  it('interpolates references inside longer text as text', () => {
+    expect(resolveReferences('key {{key.KeyMetadata.KeyId}} has {{list.Grants.length}} grant(s)', responses)).toEqual({
+      ok: true,
+      value: 'key 1234abcd-12ab-34cd-56ef-1234567890ab has 1 grant(s)',
+    });
+    expect(resolveReferences('{{grant.GrantToken}}{{grant.GrantToken}}', responses)).toEqual({ ok: true, value: 'TOKENTOKEN' });
+    expect(resolveReferences('ops: {{list.Grants.0.Operations}}', responses)).toEqual({ ok: true, value: 'ops: ["Encrypt","Decrypt"]' });
+  });
+
+  it('replaces references at any depth and leaves everything else as it was', () => {
+    const body = {
+      KeyId: '{{key.KeyMetadata.Arn}}',
+      GrantTokens: ['{{grant.GrantToken}}', 'literal'],
+      Constraints: { EncryptionContextSubset: { id: '{{grant.GrantId}}', other: '{{ not a reference }}', n: 3, b: null } },
+    };
+    const r = resolveReferences(body, responses);
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        KeyId: KEY_ARN,
+        GrantTokens: ['TOKEN', 'literal'],
+        Constraints: { EncryptionContextSubset: { id: 'g'.repeat(64), other: '{{ not a reference }}', n: 3, b: null } },
+      },
+    });
+    expect(body.KeyId).toBe('{{key.KeyMetadata.Arn}}');
+  });
+
+  it('says which reference cannot be resolved, and why', () => {
+    expect(resolveReferences({ GrantTokens: ['{{grant.GrantTokn}}'] }, responses)).toEqual({ ok: false, message: "step 'grant' has no response member GrantTokn" });
+    expect(resolveReferences('{{nope.X}}', responses)).toEqual({ ok: false, message: expect.stringMatching(/^step 'nope' has no response/) });
+    expect(resolveReferences('{{retire.X}}', responses)).toEqual({ ok: false, message: "step 'retire' has no response member X (its response had no JSON body)" });
+    expect(resolveReferences('{{retire}}', responses)).toEqual({ ok: false, message: "step 'retire' has no response body" });
+  });
+
+  it('keeps a "__proto__" key a plain data member', () => {
+    const r = resolveReferences(JSON.parse('{"__proto__":{"x":"{{grant.GrantToken}}"}}'), responses);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(Object.keys(r.value as object)).toEqual(['__proto__']);
+    expect(JSON.stringify(r.value)).toBe('{"__proto__":{"x":"TOKEN"}}');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('is the identity on values without references (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
+        fc.pre(!JSON.stringify(v).includes('{{'));
+        const r = resolveReferences(v, responses);
+        expect(r.ok).toBe(true);
+        if (r.ok) expect(JSON.stringify(r.value)).toBe(JSON.stringify(v));
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+});
+
+describe('checkExpectation', () => {
+  const denied = {
+    __type: 'AccessDeniedException',
+    message: `User: arn:aws:iam::111122223333:role/App is not authorized to perform: kms:Encrypt on resource: ${KEY_ARN} because no identity-based policy allows the kms:Encrypt action`,
+  };
+
+  it('passes when every stated member matches, and an empty expectation always passes', () => {
+    expect(checkExpectation({}, 500, undefined)).toEqual({ ok: true, failures: [] });
+    expect(checkExpectation({ status: 400, error: 'AccessDeniedException' }, 400, denied)).toEqual({ ok: true, failures: [] });
+    expect(checkExpectation({ error: 'com.amazon.coral.service#AccessDeniedException' }, 400, denied).ok).toBe(true);
+    expect(checkExpectation({ status: 200, match: { 'Grants.length': 1, 'Grants.0': { Operations: ['Encrypt', 'Decrypt'], Name: 'app' } } }, 200, responses.get('list')).ok).toBe(true);
+  });
+
+  it('explains a wrong status in plain English, with the error the response carried', () => {
+    const r = checkExpectation({ status: 200 }, 400, denied);
+    expect(r.ok).toBe(false);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatch(/^expected status 200, got 400 \(AccessDeniedException: User: arn:aws:iam::111122223333:role\/App is not authorized/);
+    expect(checkExpectation({ status: 400 }, 200, { GrantId: 'x' }).failures).toEqual(['expected status 400, got 200']);
+  });
+
+  it('explains a wrong or missing error type', () => {
+    expect(checkExpectation({ error: 'DisabledException' }, 400, denied).failures).toEqual([expect.stringMatching(/^expected error DisabledException, got AccessDeniedException: User: /)]);
+    expect(checkExpectation({ error: 'DisabledException' }, 200, undefined).failures).toEqual(['expected error DisabledException, got 200 with no error']);
+    expect(checkExpectation({ error: 'InvalidCiphertextException' }, 400, { __type: 'IncorrectKeyException' }).failures).toEqual([
+      'expected error InvalidCiphertextException, got IncorrectKeyException',
+    ]);
+  });
+
+  it('explains each value that differs or is missing', () => {
+    const r = checkExpectation({ status: 200, match: { 'Grants.length': 2, 'Grants.0.Name': 'app', 'Grants.1.Name': 'other', Truncated: false } }, 200, responses.get('list'));
+    expect(r).toEqual({
+      ok: false,
+      failures: ['expected Grants.length to be 2, got 1', 'expected Grants.1.Name to be "other", but the response has no Grants.1.Name'],
+    });
+    expect(checkExpectation({ match: { 'Grants.length': 0 } }, 400, denied).failures).toEqual([
+      expect.stringMatching(/^expected Grants\.length to be 0, but the response has no Grants\.length \(it is 400 \(AccessDeniedException: /),
+    ]);
+  });
+
+  it('compares with JSON types: 1 is not "1", and arrays keep their order', () => {
+    expect(checkExpectation({ match: { 'Grants.length': '1' } }, 200, responses.get('list')).ok).toBe(false);
+    expect(checkExpectation({ match: { 'Grants.0.Operations': ['Decrypt', 'Encrypt'] } }, 200, responses.get('list')).ok).toBe(false);
+    expect(checkExpectation({ match: { Truncated: null } }, 200, { Truncated: null }).ok).toBe(true);
+  });
+});
+
+describe('helpers', () => {
+  it('reads error types as the SDKs do', () => {
+    expect(bareErrorType('com.amazon.coral.validate#ValidationException')).toBe('ValidationException');
+    expect(bareErrorType('AccessDeniedException:http://internal.amazon.com/coral/')).toBe('AccessDeniedException');
+  });
+
+  it('compares JSON deeply, member order aside', () => {
+    expect(jsonEqual({ a: [1, { b: 2, c: 3 }] }, { a: [1, { c: 3, b: 2 }] })).toBe(true);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
+  });
+});
