@@ -1,0 +1,44 @@
+/**
+ * The lesson page's composition root (lesson.html): reads `location` and mounts one of
+ *   lesson.html                              the list of lessons, with the learner's progress
+ *   lesson.html?lesson=<id>                  the lesson player beside the playground's panes
+ *   lesson.html?lesson=<id>&print=1          the lesson as a printable handout
+ *   lesson.html?lesson=<id>&follow=<channel> an audience window following a presenter
+ *   lesson.html?lesson=<id>&present=<channel> the presenter, after a reload while presenting
+ *   &editor=plain / &e2e=1                   as on the playground (src/main.ts)
+ */
+import { mount } from 'svelte';
+import { Prefs } from './ui/Prefs.svelte';
+import { LESSONS, lessonById } from './ui/lessons/source';
+import LessonList from './ui/lessons/LessonList.svelte';
+import LessonPage from './ui/lessons/LessonPage.svelte';
+import Handout from './ui/lessons/Handout.svelte';
+import Audience from './ui/follow/Audience.svelte';
+import { isChannelId } from './ui/follow/channel';
+import './ui/app.css';
+
+const params = new URLSearchParams(location.search);
+const target = document.getElementById('app');
+if (!target) throw new Error('lesson.html has no #app element');
+
+const id = params.get('lesson');
+const lesson = id ? lessonById(id) : undefined;
+const prefs = new Prefs();
+const follow = params.get('follow');
+const present = params.get('present');
+
+if (!lesson) {
+  document.title = 'Lessons · KMS Grant Playground';
+  mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
+} else {
+  document.title = `${lesson.title} · Lessons · KMS Grant Playground`;
+  if (params.get('print') === '1') mount(Handout, { target, props: { lesson } });
+  else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, channelId: follow } });
+  else {
+    document.documentElement.classList.toggle('presenter', prefs.presenter);
+    mount(LessonPage, {
+      target,
+      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich: params.get('editor') !== 'plain', present: isChannelId(present) ? present : undefined },
+    });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The lesson player without a browser: every built-in lesson played through a Session as the
+ * page plays it (references resolved, unsigned editor requests, checks), a wrong attempt failing
+ * in plain English, progress snapshots replaying to the same responses, and the pure helpers.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../src/kms/api';
+import { LESSONS } from '../../src/scenario/lessons/index';
+import { LessonPlayer, parseSnapshot } from '../../src/ui/lessons/LessonPlayer.svelte';
+import { createScenarioSession } from '../../src/ui/lessons/session';
+import { simulatorOptions } from '../../src/ui/lessons/source';
+import { callerLabel, clockAction, describeExpectation, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
+import { editorRequest, isPrefix, replayInputs } from '../../src/ui/follow/inputs';
+
+async function open(lesson: LessonInfo) {
+  const { session, ready } = createScenarioSession(simulatorOptions(lesson.scenario));
+  await ready;
+  return new LessonPlayer(lesson, session);
+}
+
+/** plays every step as "Run this step" / the clock buttons / Next do */
+async function walk(player: LessonPlayer) {
+  for (let i = 0; i < player.total; i++) {
+    player.goTo(i);
+    const step = player.step!;
+    if (step.kind === 'request') await player.run();
+    else if (step.kind === 'advance' || step.kind === 'settle') player.moveClock();
+    else player.markRead();
+  }
+}
+
+describe('every built-in lesson, played through the lesson player', () => {
+  it('has at least eleven lessons', () => {
+    expect(LESSONS.length).toBeGreaterThanOrEqual(11);
+  });
+
+  for (const lesson of LESSONS) {
+    it(`${lesson.id}: every check passes`, async () => {
+      const player = await open(lesson);
+      await walk(player);
+      const failed = player.steps.flatMap((s, i) => (s.kind === 'request' && !player.check(i)?.ok ? [`step ${i + 1} ${stepTitle(s, i)}: ${player.check(i)?.failures.join('; ')}`] : []));
+      expect(failed).toEqual([]);
+      expect(player.finished).toBe(true);
+      expect(player.completed).toBe(player.total);
+      player.session.dispose();
+    });
+  }
+});
+
+describe('a learner off the script', () => {
+  const lesson = LESSONS[0];
+  const firstRequest = lesson.scenario.steps.findIndex((s) => s.kind === 'request');
+
+  it('a wrong request of the step operation fails its check with reasons; another operation leaves it alone', async () => {
+    const player = await open(lesson);
+    player.goTo(firstRequest);
+    const s = player.session;
+    s.body = '{ not json';
+    await s.send();
+    player.observe();
+    const check = player.check(firstRequest)!;
+    expect(check.ok).toBe(false);
+    expect(check.failures.length).toBeGreaterThan(0);
+    expect(check.failures.every((f) => /^(expected|this step)/.test(f))).toBe(true);
+
+    await player.run();
+    expect(player.check(firstRequest)?.ok).toBe(true);
+    const entry = player.check(firstRequest)!.entry;
+    s.setTarget(s.target === 'ListKeys' ? 'ListAliases' : 'ListKeys');
+    s.body = '{}';
+    await s.send();
+    player.observe();
+    expect(player.check(firstRequest)?.entry).toBe(entry);
+    s.dispose();
+  });
+
+  it('a step sent as the wrong caller fails and says who should send it', async () => {
+    const index = lesson.scenario.steps.findIndex((st) => st.kind === 'request' && st.caller !== undefined);
+    const player = await open(lesson);
+    for (let i = 0; i < index; i++) {
+      player.goTo(i);
+      if (player.step?.kind === 'request') await player.run();
+    }
+    player.goTo(index);
+    player.session.callerArn = player.session.rootArn;
+    await player.session.send();
+    player.observe();
+    expect(player.check(index)?.failures).toContain(
+      `this step is sent as ${callerLabel((lesson.scenario.steps[index] as { caller: string }).caller)}, but it was sent as the account root`,
+    );
+    player.session.dispose();
+  });
+
+  it('a step whose references are missing says which earlier step to run', async () => {
+    const index = lesson.scenario.steps.findIndex((st) => st.kind === 'request' && JSON.stringify(st.body).includes('{{'));
+    expect(index).toBeGreaterThan(0);
+    const player = await open(lesson);
+    player.goTo(index);
+    expect(player.message).toMatch(/uses the response of step \d+ \(.+\), which has not succeeded yet/);
+    player.session.dispose();
+  });
+});
+
+describe('snapshots: reload and follow', () => {
+  const lesson = LESSONS[1] ?? LESSONS[0];
+
+  it('replaying a snapshot gives the same history, byte for byte, and the same checks', async () => {
+    const a = await open(lesson);
+    await walk(a);
+    const snap = a.snapshot();
+    expect(snap.log.length).toBeGreaterThan(0);
+
+    const b = await open(lesson);
+    await replayInputs(b.session, snap.log);
+    b.adopt(snap);
+    const bodies = (p: LessonPlayer) => p.session.history.map((h) => [h.operation, h.callerArn, h.response?.status, h.response?.body]);
+    expect(bodies(b)).toEqual(bodies(a));
+    expect(b.finished).toBe(true);
+    expect(b.index).toBe(a.index);
+    // and its simulator now holds the same inputs
+    expect(isPrefix(snap.log, b.snapshot().log)).toBe(true);
+    a.session.dispose();
+    b.session.dispose();
+  });
+
+  it('parseSnapshot refuses what is not a snapshot of this lesson', () => {
+    expect(parseSnapshot(null, lesson.id)).toBeUndefined();
+    expect(parseSnapshot({ v: 1, lesson: 'other', step: 0, checks: [], done: [], log: [] }, lesson.id)).toBeUndefined();
+    expect(parseSnapshot({ v: 2, lesson: lesson.id, step: 0, checks: [], done: [], log: [] }, lesson.id)).toBeUndefined();
+    const ok = parseSnapshot({ v: 1, lesson: lesson.id, step: 2, checks: [[1, { ok: true, failures: [], entry: 1 }], 'junk'], done: [0, 'x'], log: [{ kind: 'clock', at: 1, to: 2 }, 7] }, lesson.id);
+    expect(ok).toEqual({ v: 1, lesson: lesson.id, step: 2, checks: [[1, { ok: true, failures: [], entry: 1 }]], done: [0], log: [{ kind: 'clock', at: 1, to: 2 }] });
+  });
+
+  it('isPrefix compares entries in order', () => {
+    const e1: LogEntry = { kind: 'clock', at: 0, to: 5 };
+    const e2: LogEntry = { kind: 'clock', at: 5, to: 9 };
+    expect(isPrefix([], [e1])).toBe(true);
+    expect(isPrefix([e1], [e1, e2])).toBe(true);
+    expect(isPrefix([e2], [e1, e2])).toBe(false);
+    expect(isPrefix([e1, e2], [e1])).toBe(false);
+  });
+
+  it('editorRequest reads operation, caller, host and body from a logged request', () => {
+    const session = {
+      rootArn: 'arn:aws:iam::111122223333:root',
+      callers: [{ arn: 'arn:aws:iam::111122223333:role/App', accessKeyId: 'AKIAAPPROLEEXAMPLE01', label: 'role/App' }],
+    };
+    const entry = (headers: [string, string][]): Extract<LogEntry, { kind: 'request' }> => ({ kind: 'request', at: 0, method: 'POST', url: 'https://kms.us-east-1.amazonaws.com/', headers, body: '{"KeyId":"k"}' });
+    expect(editorRequest(entry([['x-amz-target', 'TrentService.Encrypt'], ['authorization', 'AWS4-HMAC-SHA256 Credential=AKIAAPPROLEEXAMPLE01/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=0'], ['x-playground-host', '2']]), session)).toEqual({
+      operation: 'Encrypt',
+      callerArn: 'arn:aws:iam::111122223333:role/App',
+      body: '{"KeyId":"k"}',
+      host: 2,
+    });
+    expect(editorRequest(entry([['X-Amz-Target', 'TrentService.ListKeys']]), session)).toEqual({ operation: 'ListKeys', callerArn: session.rootArn, body: '{"KeyId":"k"}' });
+    // an access key nobody here has: not replayable as an editor request
+    expect(editorRequest(entry([['x-amz-target', 'TrentService.ListKeys'], ['authorization', 'AWS4-HMAC-SHA256 Credential=AKIAUNKNOWN000000000/x']]), session)).toBeUndefined();
+  });
+});
+
+describe('narrative and labels', () => {
+  it('splits paragraphs at blank lines and marks code spans', () => {
+    expect(narrative('Send `CreateKey` now.\nThen wait.\n\n  Second `a` and `b`  ')).toEqual([
+      [
+        { code: false, text: 'Send ' },
+        { code: true, text: 'CreateKey' },
+        { code: false, text: ' now. Then wait.' },
+      ],
+      [
+        { code: false, text: 'Second ' },
+        { code: true, text: 'a' },
+        { code: false, text: ' and ' },
+        { code: true, text: 'b' },
+      ],
+    ]);
+    expect(narrative('a lone ` backtick')).toEqual([[{ code: false, text: 'a lone ' }, { code: false, text: '` backtick' }]]);
+    expect(narrative('<b>not html</b>')).toEqual([[{ code: false, text: '<b>not html</b>' }]]);
+    expect(narrative(undefined)).toEqual([]);
+  });
+
+  it('names steps and expectations in words', () => {
+    expect(clockAction({ kind: 'advance', ms: 10_000 })).toBe('Advance the clock 10 s');
+    expect(clockAction({ kind: 'settle' })).toBe('Let every grant arrive');
+    expect(stepTitle({ kind: 'request', target: 'CreateGrant', body: {} }, 0)).toBe('Send CreateGrant');
+    expect(stepTitle({ kind: 'note', text: 'x', title: 'Why' }, 3)).toBe('Why');
+    expect(describeExpectation({ status: 200, match: { 'Grants.length': 1 } })).toEqual(['HTTP 200 (success)', 'Grants.length to be 1']);
+    expect(describeExpectation({ status: 400, error: 'AccessDeniedException' })).toEqual(['the error AccessDeniedException (HTTP 400)']);
+    expect(callerLabel(undefined)).toBe('the account root');
+    expect(callerLabel('arn:aws:iam::444455556666:role/Partner')).toBe('role/Partner');
+  });
+});
