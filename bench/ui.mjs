@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+/**
+ * The UI figures of issue 6 §8, measured on the built app in headless Chromium (a script that
+ * prints figures, not a test: nothing here is asserted).
+ *
+ *   node bench/ui.mjs                  builds into node_modules/.cache/bench/ui-dist, then measures
+ *   BENCH_DIST=dist node bench/ui.mjs  measures an existing build instead
+ *   BENCH_LOADS=9 node bench/ui.mjs    cold loads to take the median of (default 5)
+ *
+ * 1. JavaScript shipped before the editor: gzip bytes (zlib default level, what a static host
+ *    sends) of every JS file the page requests before it requests the first Monaco chunk.
+ * 2. Cold loads on localhost (a fresh browser context each: empty HTTP cache, no service worker
+ *    yet, which registers and precaches during the load as on a first visit), median: first
+ *    contentful paint, Send in the page and enabled, the interactive page (both), the engine
+ *    ready (the state browser's first read), Monaco present, and Monaco accepting input (text
+ *    typed as soon as the editor appears, seen rendered). Times are from navigation start,
+ *    taken in the page.
+ * 3. Frame time while the timeline plays 10,000 events (the setup of tests/e2e/scale.e2e.mjs).
+ *
+ * The server is a plain static file server (no compression, Cache-Control: no-cache).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'node_modules/.cache/bench/ui-dist');
+const LOADS = Math.max(1, Number(process.env.BENCH_LOADS ?? 5));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const GOAL_KB = 60;
+const MONACO_CHUNK = /\/assets\/monaco-[^/]*\.js$/;
+
+if (!process.env.BENCH_DIST) {
+  console.log(`building the app into ${dist} …`);
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error(`no build at ${dist}`);
+  process.exit(1);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png' };
+const server = createServer((req, res) => {
+  let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = normalize(join(dist, path));
+  if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const baseUrl = `http://127.0.0.1:${server.address().port}/`;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const gz = (file) => gzipSync(readFileSync(join(dist, file))).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => (n === undefined ? '—' : `${Math.round(n)} ms`);
+
+/** in the page, before any script: times (ms from navigation start) at which each milestone is first seen */
+function milestones() {
+  const t = (globalThis.__bench = {});
+  const check = () => {
+    const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+    if (t.send === undefined && send && !send.disabled && document.querySelector('[data-editor]')) t.send = performance.now();
+    if (t.engine === undefined && document.body?.textContent?.includes('Create a key to begin.')) t.engine = performance.now();
+    if (t.monaco === undefined && document.querySelector('[data-editor="monaco"] .monaco-editor')) t.monaco = performance.now();
+    if (t.typed === undefined && document.querySelector('[data-editor="monaco"] .view-lines')?.textContent?.includes('qqq')) t.typed = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+const version = browser.version();
+try {
+  // 1 and 2: cold loads
+  const loads = [];
+  let before;
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.addInitScript(milestones);
+    const js = [];
+    let monacoSeen = false;
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (MONACO_CHUNK.test(url.pathname)) monacoSeen = true;
+      else if (!monacoSeen && url.pathname.endsWith('.js') && r.resourceType() === 'script') js.push(url.pathname.slice(1));
+    });
+    await page.goto(baseUrl);
+    const editor = page.locator('[data-editor="monaco"] .monaco-editor');
+    await editor.waitFor({ timeout: 60_000 });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('qqq');
+    await page.waitForFunction(() => globalThis.__bench.typed !== undefined && globalThis.__bench.engine !== undefined, null, { timeout: 30_000 });
+    const t = await page.evaluate(() => ({ ...globalThis.__bench, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime }));
+    // interactive: Send is usable and the page has painted (Send can be in the DOM before the first paint)
+    loads.push({ ...t, interactive: t.fcp === undefined ? undefined : Math.max(t.fcp, t.send) });
+    before ??= [...new Set(js)];
+    await context.close();
+  }
+
+  const beforeBytes = before.map((f) => ({ f, gz: gz(f) }));
+  const total = beforeBytes.reduce((s, x) => s + x.gz, 0);
+  const monacoFiles = existsSync(join(dist, 'assets')) ? spawnSync('ls', [join(dist, 'assets')], { encoding: 'utf8' }).stdout.split('\n').filter((f) => /^(monaco|jsonMode|editor\.worker|json\.worker)-.*\.js$/.test(f)) : [];
+  const monacoGz = monacoFiles.reduce((s, f) => s + gz(`assets/${f}`), 0);
+
+  console.log(`\nUI benchmark: headless Chromium ${version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}, localhost, no compression on the wire`);
+  console.log(`\nJavaScript before the editor (gzip): ${kb(total)}  (goal < ${GOAL_KB} KB ${total < GOAL_KB * 1024 ? '✓' : '✗'})`);
+  // the shell: the page's entry script and the modules it preloads; the rest is imported lazily (engine, store, …)
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const shell = new Set([...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]));
+  for (const { f, gz: n } of beforeBytes) console.log(`  ${f.padEnd(44)} ${kb(n).padStart(9)}  ${shell.has(f) ? 'shell (entry, preloaded)' : 'imported lazily, before Monaco'}`);
+  const shellGz = beforeBytes.filter((x) => shell.has(x.f)).reduce((s, x) => s + x.gz, 0);
+  console.log(`  of which the shell: ${kb(shellGz)}; imported lazily before Monaco: ${kb(total - shellGz)}`);
+  console.log(`  then Monaco, lazily: ${monacoFiles.length} files, ${kb(monacoGz)} gzip (editor, JSON mode and both workers)`);
+
+  console.log(`\nCold load, median of ${LOADS} (ms from navigation start):`);
+  const rows = [
+    ['first contentful paint', 'fcp'],
+    ['Send in the page and enabled', 'send'],
+    ['interactive page (both of the above)', 'interactive'],
+    ['engine ready (state browser read)', 'engine'],
+    ['Monaco editor present', 'monaco'],
+    ['Monaco accepting input (typed text shown)', 'typed'],
+  ];
+  for (const [label, k] of rows) {
+    const xs = loads.map((l) => l[k]).filter((x) => x !== undefined);
+    console.log(`  ${label.padEnd(44)} ${ms(xs.length ? median(xs) : undefined).padStart(8)}   (runs: ${xs.map((x) => Math.round(x)).join(', ')})`);
+  }
+
+  // 3: frame time with 10,000 events
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}?e2e=1`);
+  await page.getByText('Create a key to begin.').first().waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+  const count = await page.evaluate(async () => {
+    const { session } = globalThis.__kmsPlayground;
+    const sim = await globalThis.__kmsPlayground.sim;
+    const post = (target, body) =>
+      sim.fetch(
+        new Request('https://kms.us-east-1.amazonaws.com/', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${target}` },
+          body: JSON.stringify(body),
+        }),
+      );
+    const key = await (await post('CreateKey', {})).json();
+    for (let i = 0; i < 2000; i++) {
+      await post('CreateGrant', { KeyId: key.KeyMetadata.KeyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Encrypt'] });
+      if (i % 20 === 19) sim.clock.advance(1000);
+    }
+    sim.clock.settle();
+    await new Promise((r) => setTimeout(r, 50));
+    session.commit();
+    return sim.events.length;
+  });
+  await page.getByRole('button', { name: 'Fit all' }).click();
+  await page.getByRole('checkbox', { name: 'Follow clock' }).check();
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('60');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const frames = await page.evaluate(
+    () =>
+      new Promise((resolveFrames) => {
+        const times = [];
+        const tick = (t) => {
+          times.push(t);
+          if (times.length < 181) requestAnimationFrame(tick);
+          else resolveFrames(times);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await context.close();
+  const gaps = frames
+    .slice(1)
+    .map((t, i) => t - frames[i])
+    .sort((a, b) => a - b);
+  console.log(`\nTimeline playing ${count.toLocaleString('en-US')} events (all in view, speed ×60, following the clock), ${gaps.length} frames:`);
+  console.log(`  frame time median ${gaps[Math.floor(gaps.length / 2)].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, max ${gaps[gaps.length - 1].toFixed(1)} ms`);
+} finally {
+  await browser.close();
+  server.close();
+}
