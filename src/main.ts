@@ -1,21 +1,24 @@
 /**
- * The composition root: the only place that reads `location`, creates the simulator and mounts
- * the Svelte app. Query parameters:
- *   ?seed=<n>       the simulator's seed (default 42); later also from saved workspaces
+ * The composition root: the only place that reads `location`, opens the storage, creates the
+ * simulator and mounts the Svelte app. Query parameters:
+ *   ?seed=<n>       the seed of a fresh workspace kept in memory only (default 42)
  *   ?editor=plain   keep the plain textarea (no Monaco)
- *   ?e2e=1          editor options for exact typing in end-to-end tests, and a setup hook
+ *   ?e2e=1          editor options for exact typing in end-to-end tests, a fresh in-memory
+ *                   workspace (add &store=idb for IndexedDB), and a setup hook
  *                   (globalThis.__kmsPlayground) tests use to create thousands of events quickly
+ * and the hash `#s=v1.…`: a shared scenario, replayed into a new workspace (then removed).
  *
- * The engine is its own chunk, imported here without waiting: the shell paints and the editor is
- * usable while it loads (requests sent meanwhile wait for it). Monaco comes later still.
+ * The in-memory world is the working copy and IndexedDB the durable copy: the current workspace
+ * (remembered in the store's settings) is loaded whole, and every request is committed before its
+ * response shows. The engine and the store are their own chunks, imported here without waiting:
+ * the shell paints and the editor is usable while they load (requests sent meanwhile wait).
  */
 import { mount } from 'svelte';
 import type { PrincipalConfig } from './kms/api';
+import type { WorkspaceOptions } from './store/index';
 import App from './ui/App.svelte';
-import { Session, type EngineInfo } from './ui/Session.svelte';
-import { Playback } from './ui/Playback.svelte';
 import { Prefs } from './ui/Prefs.svelte';
-import { deferredSimulator } from './ui/deferredSimulator';
+import { WorkspaceApp, type Backend } from './ui/workspaces/WorkspaceApp.svelte';
 import { groupsFrom } from './ui/operations';
 import './ui/app.css';
 
@@ -24,6 +27,7 @@ const ACCOUNT_ID = '111122223333';
 const REGION = 'us-east-1';
 const HOSTS = 3;
 const START_TIME = Date.UTC(2026, 0, 1, 12, 0, 0);
+const DB_NAME = 'kms-playground';
 
 /** The workshop cast: an application role with no IAM permissions (grants only) and a key administrator. */
 const PRINCIPALS: PrincipalConfig[] = [
@@ -43,44 +47,78 @@ function seedFrom(params: URLSearchParams): number {
 }
 
 const params = new URLSearchParams(location.search);
-const seed = seedFrom(params);
 const e2e = params.get('e2e') === '1';
+/** ?seed= and ?e2e=1 pages get a fresh workspace in memory, so tests and experiments stay independent */
+const inMemory = params.has('seed') || (e2e && params.get('store') !== 'idb');
 
-const booted = Promise.all([import('./kms/index'), import('./kms/model/shapes.generated')]).then(async ([kms, model]) => {
-  const sim = kms.createSimulator({
-    seed,
-    region: REGION,
-    accountId: ACCOUNT_ID,
-    startTime: START_TIME,
-    propagation: { minMs: 500, maxMs: 8_000 },
-    hosts: HOSTS,
-    principals: PRINCIPALS,
-  });
-  await sim.ready;
-  const info: EngineInfo = {
-    operationGroups: groupsFrom(kms.OPERATION_GROUPS),
-    requiredMembers: (operation) => {
-      const def = (model.OPERATIONS as Record<string, { input: string | null }>)[operation];
-      const shape = def?.input ? model.SHAPES[def.input] : undefined;
-      return shape?.type === 'structure' ? shape.required : undefined;
-    },
-  };
-  return { sim, info };
-});
-const sim = deferredSimulator(
-  booted.then((b) => b.sim),
-  START_TIME,
-);
+/** a new workspace's options: today's workshop settings */
+const DEFAULTS: WorkspaceOptions = {
+  seed: seedFrom(params),
+  region: REGION,
+  accountId: ACCOUNT_ID,
+  startTime: START_TIME,
+  propagation: { minMs: 500, maxMs: 8_000 },
+  hosts: HOSTS,
+  principals: PRINCIPALS,
+};
 
-const session = new Session(sim, { seed, region: REGION, accountId: ACCOUNT_ID, hosts: HOSTS, startTime: START_TIME, principals: PRINCIPALS });
-const playback = new Playback(session);
+const app = new WorkspaceApp(DEFAULTS);
 const prefs = new Prefs();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { session, playback, prefs, e2e, rich: params.get('editor') !== 'plain' } });
+mount(App, { target, props: { app, prefs, e2e, rich: params.get('editor') !== 'plain' } });
 
-void session.attach(Promise.all([booted, sim.whenLoaded]).then(([b]) => b.info)).then(() => {
-  if (e2e) Object.assign(globalThis, { __kmsPlayground: { sim: sim.whenLoaded, session } });
-  return session.refreshWorld();
+const backend: Promise<Backend> = Promise.all([
+  import('./kms/index'),
+  import('./kms/model/shapes.generated'),
+  import('./store/index'),
+  import('./scenario/codec'),
+  import('./scenario/run'),
+  import('./scenario/format'),
+]).then(async ([kms, model, store, codec, run, format]) => {
+  const storage = inMemory
+    ? (store.createMemoryPlaygroundStore({
+        name: DB_NAME,
+        reason: 'This page was opened with ?seed= or ?e2e=1, so it uses a fresh workspace kept in memory only (open the playground without them to keep your work).',
+      }) as Backend['storage'])
+    : await store.openPlaygroundStorage({ name: DB_NAME, onNotice: (n) => app.connectionNotice(n) });
+  return {
+    storage,
+    openSimulator: (id) => store.openWorkspaceSimulator(storage, id),
+    scratch: (options) => kms.createSimulator({ ...options }),
+    describeStoreError: store.describeStoreError,
+    reapplyInputs: store.reapplyInputs,
+    fromHash: codec.scenarioFromHash,
+    optionsOf: (scenario) => format.simulatorOptions(scenario),
+    replayInto: async (sim, scenario) => {
+      await run.replayWith(() => sim, scenario);
+    },
+    info: {
+      operationGroups: groupsFrom(kms.OPERATION_GROUPS),
+      requiredMembers: (operation) => {
+        const def = (model.OPERATIONS as Record<string, { input: string | null }>)[operation];
+        const shape = def?.input ? model.SHAPES[def.input] : undefined;
+        return shape?.type === 'structure' ? shape.required : undefined;
+      },
+    },
+  } satisfies Backend;
+});
+
+if (e2e) {
+  Object.assign(globalThis, {
+    __kmsPlayground: {
+      sim: app.firstSimulator,
+      get session() {
+        return app.session;
+      },
+      app,
+    },
+  });
+}
+
+void app.boot(backend, {
+  hash: location.hash,
+  clearHash: () => history.replaceState(history.state, '', location.pathname + location.search),
+  quiet: inMemory,
 });

@@ -298,6 +298,19 @@ export class Session {
     if (n >= 1 && n <= this.#history.length) this.#selected = n;
   }
 
+  /**
+   * Puts back the history of a reloaded workspace (entries rebuilt from its stored log), before
+   * whatever was sent meanwhile; remembers their ids and tokens for templates and completions.
+   */
+  restoreHistory(entries: readonly Omit<HistoryEntry, 'n'>[]): void {
+    if (!entries.length) return;
+    const hadSelection = this.#selected !== undefined;
+    const all = [...entries, ...this.#history];
+    this.#history = all.map((e, i) => ({ ...e, n: i + 1 }));
+    for (const e of this.#history) this.#learn(e);
+    this.#selected = hadSelection ? this.#selected! + entries.length : this.#history.length;
+  }
+
   /** sends the request in the editor */
   send(): Promise<HistoryEntry> {
     return this.#run({ operation: this.#target, callerArn: this.#callerArn, body: this.body, host: this.#pinnedHost });

@@ -1,0 +1,504 @@
+/**
+ * The playground's workspaces in the UI: which workspace is shown, its Session (and Playback),
+ * the workspace list for the header menu, and the notices about storage.
+ *
+ * The in-memory simulator is the working copy; IndexedDB (through src/store) is the durable copy:
+ * every request is committed before its response shows. A workspace opens as a simulator loaded
+ * from the store; the History pane is rebuilt by replaying the stored log (history.ts).
+ *
+ * Other tabs: when another tab commits to the shown workspace (`storage.watch`), this tab loads
+ * the workspace again and says so. When both wrote at once, this tab's commit fails with a
+ * ConflictError (nothing of it landed): it loads the other tab's work and sends its own unsaved
+ * inputs again on top (`reapplyInputs`), so both writes survive.
+ *
+ * The store and the engine are their own chunks: they arrive through `boot(backend)`, after the
+ * shell has painted with a Session on a deferred simulator.
+ */
+import type { LogEntry, Simulator } from '../../kms/api';
+import type { SimulatorWithEngine } from '../../kms/index';
+import type { Scenario } from '../../scenario/format';
+import type { DecodeResult } from '../../scenario/codec';
+import type { ConnectionNotice, ImportResult, PlaygroundStore, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
+import { Session, type EngineInfo, type SessionConfig } from '../Session.svelte';
+import { Playback } from '../Playback.svelte';
+import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
+import { plural } from '../format';
+import { rebuildHistory } from './history';
+import { sharedWorkspaceName } from '../share/names';
+
+export const DEFAULT_WORKSPACE_NAME = 'My workspace';
+/** the setting that remembers the workspace a new tab opens */
+export const CURRENT_SETTING = 'current-workspace';
+
+/** what the lazily loaded chunks (engine, store, scenario codec) give the UI */
+export interface Backend {
+  storage: PlaygroundStore & { persistent: boolean; reason?: string };
+  /** the workspace's simulator, loaded from the store and resumed */
+  openSimulator(id: string): Promise<SimulatorWithEngine>;
+  /** a simulator with no store, for rebuilding the History pane */
+  scratch(options: WorkspaceOptions): SimulatorWithEngine;
+  describeStoreError(e: unknown): string;
+  reapplyInputs(sim: SimulatorWithEngine, entries: readonly LogEntry[], savedNow: number | undefined): Promise<Response[]>;
+  /** the scenario of a `#s=` location hash (null: none) */
+  fromHash(hash: string): DecodeResult | null;
+  /** the options a scenario's simulator runs with */
+  optionsOf(scenario: Scenario): WorkspaceOptions;
+  /** runs a scenario's steps on an open simulator */
+  replayInto(sim: SimulatorWithEngine, scenario: Scenario): Promise<void>;
+  info: EngineInfo;
+}
+
+export interface NoticeItem {
+  /** one notice per key: a newer one replaces it */
+  key: string;
+  kind: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+interface ConflictLike extends Error {
+  reason: 'changed' | 'deleted';
+  unsavedFrom: number;
+  savedNow: number | undefined;
+}
+
+function isConflict(e: unknown): e is ConflictLike {
+  return e instanceof Error && e.name === 'ConflictError';
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** the Session's view of a workspace's options (the engine's defaults where it names none) */
+export function configFor(o: WorkspaceOptions, info?: EngineInfo): SessionConfig {
+  return {
+    seed: o.seed ?? 42,
+    region: o.region ?? 'us-east-1',
+    accountId: o.accountId ?? '111122223333',
+    hosts: o.hosts ?? 3,
+    startTime: o.startTime ?? Date.UTC(2026, 0, 1),
+    principals: o.principals ?? [],
+    ...(info ? { operationGroups: info.operationGroups, requiredMembers: info.requiredMembers } : {}),
+  };
+}
+
+export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
+  return (
+    a.seed === b.seed &&
+    a.region === b.region &&
+    a.accountId === b.accountId &&
+    a.hosts === b.hosts &&
+    a.startTime === b.startTime &&
+    JSON.stringify(a.principals) === JSON.stringify(b.principals)
+  );
+}
+
+export class WorkspaceApp {
+  #session = $state.raw() as Session;
+  #playback = $state.raw() as Playback;
+  #notices = $state.raw<readonly NoticeItem[]>([]);
+  #list = $state.raw<readonly WorkspaceInfo[]>([]);
+  #current = $state.raw<WorkspaceInfo | undefined>(undefined);
+  #ready = $state.raw(false);
+  #persistent = $state.raw(true);
+  #storageNote = $state.raw('');
+  #working = $state.raw(false);
+
+  readonly #defaults: WorkspaceOptions;
+  #backend: Backend | undefined;
+  #sim: SimulatorWithEngine | undefined;
+  #reported: Error | undefined;
+  #unwatch: (() => void) | undefined;
+  #unsubscribeSim: (() => void) | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #resolveDeferred!: (sim: TimeTravelSimulator) => void;
+  #resolveFirst!: (sim: SimulatorWithEngine) => void;
+  /** the first workspace's simulator (what `?e2e=1`'s hook hands tests) */
+  readonly firstSimulator: Promise<SimulatorWithEngine>;
+
+  constructor(defaults: WorkspaceOptions) {
+    this.#defaults = defaults;
+    const config = configFor(defaults);
+    this.firstSimulator = new Promise<SimulatorWithEngine>((resolve) => (this.#resolveFirst = resolve));
+    const sim = deferredSimulator(new Promise<TimeTravelSimulator>((resolve) => (this.#resolveDeferred = resolve)), config.startTime);
+    this.#session = new Session(sim, config);
+    this.#playback = new Playback(this.#session);
+  }
+
+  get session(): Session {
+    return this.#session;
+  }
+  get playback(): Playback {
+    return this.#playback;
+  }
+  get notices(): readonly NoticeItem[] {
+    return this.#notices;
+  }
+  get workspaces(): readonly WorkspaceInfo[] {
+    return this.#list;
+  }
+  get current(): WorkspaceInfo | undefined {
+    return this.#current;
+  }
+  /** false until storage is open and the first workspace is shown */
+  get ready(): boolean {
+    return this.#ready;
+  }
+  /** false when the workspaces live in memory only */
+  get persistent(): boolean {
+    return this.#persistent;
+  }
+  /** why storage is memory-only, when it is */
+  get storageNote(): string {
+    return this.#storageNote;
+  }
+  /** true while a workspace operation runs */
+  get working(): boolean {
+    return this.#working;
+  }
+  /** the simulator of the shown workspace (once loaded) */
+  get simulator(): SimulatorWithEngine | undefined {
+    return this.#sim;
+  }
+
+  // ---- notices -------------------------------------------------------------------------------
+
+  notify(key: string, kind: NoticeItem['kind'], text: string): void {
+    this.#notices = [...this.#notices.filter((n) => n.key !== key), { key, kind, text }];
+  }
+
+  dismiss(key: string): void {
+    this.#notices = this.#notices.filter((n) => n.key !== key);
+  }
+
+  /** a connection notice of the store (blocked, blocking, terminated): its text, as is */
+  connectionNotice(n: ConnectionNotice): void {
+    if (n.kind === 'unblocked') this.notify('connection', 'info', n.message);
+    else this.notify('connection', n.kind === 'blocked' ? 'warn' : 'error', n.message);
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+
+  /**
+   * Opens the storage's current workspace (or the one a `#s=` link brings) once the chunks have
+   * loaded. `hash` is location.hash; `clearHash` removes it from the address bar.
+   */
+  async boot(loading: Promise<Backend>, opts: { hash: string; clearHash: () => void; quiet?: boolean }): Promise<void> {
+    const initial = this.#session;
+    let infoReady!: (info: EngineInfo) => void;
+    const attached = initial.attach(new Promise<EngineInfo>((resolve) => (infoReady = resolve))).then(() => {
+      if (this.#session === initial) return initial.refreshWorld();
+    });
+    let b: Backend;
+    try {
+      b = await loading;
+    } catch (e) {
+      this.notify('boot', 'error', `The simulator could not be loaded (${message(e)}). Reload the page to try again.`);
+      return;
+    }
+    this.#backend = b;
+    this.#persistent = b.storage.persistent;
+    if (!b.storage.persistent) {
+      this.#storageNote = b.storage.reason ?? 'Your work is kept in memory only.';
+      if (!opts.quiet) this.notify('storage', 'warn', this.#storageNote);
+    }
+    b.storage.watchWorkspaces(() => void this.refreshList());
+
+    await this.#enqueue(async () => {
+      let shared: { id: string; sim: SimulatorWithEngine } | undefined;
+      const link = opts.hash ? b.fromHash(opts.hash) : null;
+      if (link) {
+        opts.clearHash();
+        if (!link.ok) {
+          this.notify('shared', 'error', `This shared link could not be opened (${link.error}: ${link.detail}). Nothing was changed: your workspaces are as they were.`);
+        } else {
+          shared = await this.#openShared(link.scenario);
+        }
+      }
+      const id = shared?.id ?? (await this.#pickCurrent());
+      await this.#show(id, { sim: shared?.sim, first: { initial, infoReady } });
+    }).catch((e: unknown) => {
+      this.notify('boot', 'error', `The workspace could not be opened (${message(e)}). Reload the page to try again.`);
+      infoReady(b.info);
+    });
+    this.#ready = true;
+    await attached;
+  }
+
+  async #pickCurrent(): Promise<string> {
+    const s = this.#backend!.storage;
+    const remembered = await s.getSetting<string>(CURRENT_SETTING).catch(() => undefined);
+    if (remembered && (await s.getWorkspace(remembered))) return remembered;
+    const list = await s.listWorkspaces();
+    if (list.length) return [...list].sort((a, b) => b.updated - a.updated)[0].id;
+    return (await s.createWorkspace(DEFAULT_WORKSPACE_NAME, this.#defaults)).id;
+  }
+
+  /** a shared scenario, replayed into a new workspace named after it (never into an existing one) */
+  async #openShared(scenario: Scenario): Promise<{ id: string; sim: SimulatorWithEngine } | undefined> {
+    const b = this.#backend!;
+    const name = sharedWorkspaceName(scenario, new Date());
+    let ws;
+    try {
+      ws = await b.storage.createWorkspace(name, b.optionsOf(scenario));
+    } catch (e) {
+      this.notify('shared', 'error', `The shared scenario could not be opened: no new workspace could be created (${message(e)}).`);
+      return undefined;
+    }
+    const sim = await b.openSimulator(ws.id);
+    try {
+      await b.replayInto(sim, scenario);
+      await sim.flush();
+      this.notify('shared', 'info', `Opened shared scenario “${name}” in a new workspace; your other workspaces are untouched.`);
+    } catch (e) {
+      this.notify('shared', 'error', `Opened shared scenario “${name}” in a new workspace, but its replay stopped: ${message(e)}. Your other workspaces are untouched.`);
+    }
+    return { id: ws.id, sim };
+  }
+
+  /** shows workspace `id`: its simulator (given, or loaded now), a Session on it, its History rebuilt */
+  async #show(id: string, opts: { sim?: SimulatorWithEngine; first?: { initial: Session; infoReady: (i: EngineInfo) => void } } = {}): Promise<void> {
+    const b = this.#backend!;
+    const ws = await b.storage.getWorkspace(id);
+    if (!ws) throw new Error(`There is no workspace ${id}.`);
+    const sim = opts.sim ?? (await b.openSimulator(id));
+    const log = sim.log.slice();
+    const config = configFor(ws.options, b.info);
+    let session: Session;
+    if (opts.first) {
+      this.#resolveFirst(sim);
+      if (sameConfig(opts.first.initial.config, config)) {
+        this.#resolveDeferred(sim);
+        session = opts.first.initial;
+      } else {
+        // the shell's session was made for other settings (its clock may even be later): it gets
+        // a simulator of its own to finish anything sent early, and the workspace a new session
+        this.#resolveDeferred(b.scratch(this.#defaults));
+        session = this.#replaceSession(sim, config);
+      }
+      opts.first.infoReady(b.info);
+    } else {
+      session = this.#replaceSession(sim, config);
+    }
+    this.#attachSim(sim, id);
+    this.#current = ws;
+    await b.storage.setSetting(CURRENT_SETTING, id).catch(() => undefined);
+    await this.refreshList();
+    if (sim.storeError) this.#checkStore(sim);
+    const { entries, total } = await rebuildHistory(log, ws.options, b.scratch(ws.options));
+    session.restoreHistory(entries);
+    if (total > entries.length) this.notify('history', 'info', `The History pane shows the latest ${entries.length.toLocaleString('en-US')} of this workspace’s ${total.toLocaleString('en-US')} requests.`);
+    else this.dismiss('history');
+  }
+
+  #replaceSession(sim: Simulator, config: SessionConfig): Session {
+    const old = this.#session;
+    const next = new Session(sim, config);
+    // the request being edited survives a reload or a switch
+    if (next.operations.includes(old.target)) {
+      next.setTarget(old.target);
+      next.body = old.body;
+    }
+    next.callerArn = old.callerArn;
+    this.#playback.dispose();
+    old.dispose();
+    this.#session = next;
+    this.#playback = new Playback(next);
+    void next.refreshWorld();
+    return next;
+  }
+
+  #attachSim(sim: SimulatorWithEngine, id: string): void {
+    this.#unwatch?.();
+    this.#unsubscribeSim?.();
+    this.#sim = sim;
+    this.#reported = undefined;
+    let scheduled = false;
+    this.#unsubscribeSim = sim.subscribe(() => {
+      if (scheduled) return;
+      scheduled = true;
+      void sim.flush().then(() => {
+        scheduled = false;
+        this.#checkStore(sim);
+      });
+    });
+    this.#unwatch = this.#backend!.storage.watch(id, (m) => {
+      void this.#enqueue(() => this.#onOtherTab(sim, id, m.cause)).catch((e: unknown) => this.notify('tabs', 'error', `Another tab changed this workspace, and it could not be loaded again (${message(e)}).`));
+    });
+  }
+
+  /** after a commit: a failed save is said, a conflict with another tab is resolved */
+  #checkStore(sim: SimulatorWithEngine): void {
+    const err = sim.storeError;
+    if (sim !== this.#sim || !err || this.#reported === err) return;
+    this.#reported = err;
+    if (isConflict(err) && err.reason === 'changed') {
+      void this.#enqueue(() => this.#recover(sim)).catch((e: unknown) => this.notify('store', 'error', `${this.#backend!.describeStoreError(err)} (${message(e)})`));
+    } else {
+      this.notify('store', 'error', this.#backend!.describeStoreError(err));
+    }
+  }
+
+  /** both tabs wrote at once: load the other tab's work, then send this tab's unsaved inputs again */
+  async #recover(sim: SimulatorWithEngine): Promise<void> {
+    const err = sim.storeError;
+    const id = this.#current?.id;
+    if (sim !== this.#sim || !isConflict(err) || !id) return;
+    const b = this.#backend!;
+    const unsaved = sim.log.slice(err.unsavedFrom);
+    const fresh = await b.openSimulator(id);
+    await b.reapplyInputs(fresh, unsaved, err.savedNow);
+    await fresh.flush();
+    await this.#show(id, { sim: fresh });
+    const count = unsaved.filter((e) => e.kind === 'request').length;
+    this.notify(
+      'tabs',
+      'info',
+      `Another tab changed this workspace at the same time. This tab now shows the saved workspace with that tab’s work, and sent your ${plural(count, 'unsaved request')} again on top of it.`,
+    );
+  }
+
+  async #onOtherTab(sim: SimulatorWithEngine, id: string, cause: 'reset' | 'deleted' | 'imported' | undefined): Promise<void> {
+    if (sim !== this.#sim) return;
+    if (cause === 'deleted') {
+      this.notify('tabs', 'warn', 'This workspace was deleted in another tab. What you do here is no longer saved: export it to keep it, or switch to another workspace.');
+      await this.refreshList();
+      return;
+    }
+    await sim.flush();
+    if (sim !== this.#sim) return;
+    if (isConflict(sim.storeError)) {
+      this.#reported = sim.storeError;
+      return this.#recover(sim);
+    }
+    if (sim.storeError) return; // already said; nothing more can be saved from this simulator
+    await this.#show(id);
+    this.notify(
+      'tabs',
+      'info',
+      cause === 'reset' ? 'This workspace was reset in another tab; it is shown as it is now (empty).' : 'This workspace was changed in another tab; it now shows the saved state, with that tab’s work.',
+    );
+  }
+
+  #enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.#working = true;
+      try {
+        return await job();
+      } finally {
+        this.#working = false;
+      }
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---- workspace operations (the header menu) ------------------------------------------------
+
+  async refreshList(): Promise<void> {
+    const s = this.#backend?.storage;
+    if (!s) return;
+    const list = await s.listWorkspaces().catch(() => undefined);
+    if (!list) return;
+    this.#list = [...list].sort((a, b) => a.created - b.created || a.name.localeCompare(b.name));
+    const cur = this.#current && list.find((w) => w.id === this.#current!.id);
+    if (cur) this.#current = cur;
+  }
+
+  switchTo(id: string): Promise<void> {
+    return this.#enqueue(async () => {
+      if (id === this.#current?.id) return;
+      await this.#show(id);
+    });
+  }
+
+  create(name: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const ws = await this.#backend!.storage.createWorkspace(name.trim() || this.#nextName(), this.#defaults);
+      await this.#show(ws.id);
+    });
+  }
+
+  #nextName(): string {
+    const names = new Set(this.#list.map((w) => w.name));
+    for (let i = 2; ; i++) if (!names.has(`Workspace ${i}`)) return `Workspace ${i}`;
+  }
+
+  rename(id: string, name: string): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#backend!.storage.renameWorkspace(id, name.trim());
+      await this.refreshList();
+    });
+  }
+
+  duplicate(id: string): Promise<void> {
+    return this.#enqueue(async () => {
+      if (id === this.#current?.id) await this.#sim?.flush();
+      const src = this.#list.find((w) => w.id === id);
+      const ws = await this.#backend!.storage.duplicateWorkspace(id, `${src?.name ?? 'Workspace'} (copy)`);
+      await this.#show(ws.id);
+    });
+  }
+
+  reset(id: string): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#backend!.storage.resetWorkspace(id);
+      if (id === this.#current?.id) {
+        this.dismiss('store');
+        await this.#show(id);
+      } else await this.refreshList();
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const s = this.#backend!.storage;
+      await s.deleteWorkspace(id);
+      if (id !== this.#current?.id) return this.refreshList();
+      const rest = (await s.listWorkspaces()).filter((w) => w.id !== id);
+      const next = rest.length ? [...rest].sort((a, b) => b.updated - a.updated)[0].id : (await s.createWorkspace(DEFAULT_WORKSPACE_NAME, this.#defaults)).id;
+      this.dismiss('store');
+      await this.#show(next);
+    });
+  }
+
+  /** the workspace as a JSON file's name and text (everything sent so far is saved first) */
+  exportFile(id: string): Promise<{ fileName: string; text: string }> {
+    return this.#enqueue(async () => {
+      if (id === this.#current?.id) await this.#sim?.flush();
+      const file = await this.#backend!.storage.exportWorkspace(id, { exportedAt: Date.now() });
+      const safe = file.workspace.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'workspace';
+      return { fileName: `${safe}.kms-workspace.json`, text: JSON.stringify(file, null, 1) };
+    });
+  }
+
+  /** imports a workspace file as a new workspace and shows it; a bad or newer file gives an error to show */
+  importFile(text: string): Promise<ImportResult> {
+    return this.#enqueue(async () => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch (e) {
+        return { ok: false, error: 'not-a-workspace', detail: `The file is not JSON (${message(e)}).` } as const;
+      }
+      const result = await this.#backend!.storage.importWorkspace(doc);
+      if (result.ok) await this.#show(result.id);
+      return result;
+    });
+  }
+
+  /** the shown workspace's input log and options, up to the shown time (for Share) */
+  async shareSource(): Promise<{ log: readonly LogEntry[]; options: WorkspaceOptions; until: number; start: number; title?: string } | undefined> {
+    const sim = this.#sim;
+    const ws = this.#current;
+    if (!sim || !ws) return undefined;
+    this.#session.commit();
+    await sim.flush();
+    // the default name says nothing to the receiver, who then gets "Shared scenario <date>"
+    const title = ws.name === DEFAULT_WORKSPACE_NAME ? undefined : ws.name;
+    return { log: sim.log, options: ws.options, until: sim.clock.now(), start: ws.options.startTime ?? Date.UTC(2026, 0, 1), title };
+  }
+}
+
+export { plural };
