@@ -2,6 +2,7 @@
  * Runs bench/store/store.bench.ts in headless Chromium (real IndexedDB) and prints a table.
  *
  *   node bench/store/run.mjs                 # Chromium at /usr/bin/chromium (CHROMIUM=… to change)
+ *   node bench/store/run.mjs --incognito     # an incognito context (in-memory IndexedDB: slower on big transactions)
  *   node bench/store/run.mjs --node          # fallback: Node + fake-indexeddb
  *   BENCH_GRANTS=10000 node bench/store/run.mjs
  *
@@ -61,24 +62,28 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+// a fresh on-disk profile, as users have: a plain newPage() is an incognito context, whose
+// in-memory IndexedDB is several times slower on large transactions (--incognito measures it)
+const { mkdtempSync, rmSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const profile = process.argv.includes('--incognito') ? null : mkdtempSync(join(tmpdir(), 'store-bench-'));
+const launch = { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] };
+const context = profile ? await chromium.launchPersistentContext(profile, launch) : null;
+const browser = context ? null : await chromium.launch(launch);
 try {
-  const page = await browser.newPage();
+  const page = await (context ?? browser).newPage();
   page.on('console', (m) => console.log(`[page] ${m.text()}`));
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   await page.goto(url);
   await page.waitForFunction(() => typeof globalThis.runStoreBench === 'function');
-  const version = browser.version();
+  const version = browser?.version() ?? (await page.evaluate(() => /Chrome\/([\d.]+)/.exec(navigator.userAgent)?.[1] ?? 'unknown'));
   const result = await page.evaluate(
     ([n, env]) => globalThis.runStoreBench({ grants: n, env, log: (l) => console.log(l) }),
-    [grants, `headless Chromium ${version}, real IndexedDB`],
+    [grants, `headless Chromium ${version}, real IndexedDB, ${profile ? 'on-disk profile' : 'incognito (in-memory)'}`],
   );
   table(result);
 } finally {
-  await browser.close();
+  await (context ?? browser).close();
   server.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
 }

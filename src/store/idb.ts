@@ -356,12 +356,6 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
     return out;
   }
 
-  async function requireWorkspace(id: string): Promise<WorkspaceRecord> {
-    const w = await getDb().get('workspaces', id);
-    if (!w) throw new WorkspaceNotFoundError(id);
-    return w;
-  }
-
   const store: PlaygroundStore = {
     persistent: true,
     name,

@@ -4,7 +4,7 @@
  *
  * Rows are keyed by [workspaceId, id], so one database holds many workspaces and a workspace's
  * rows are one key range (`wsRange`). Keys, aliases and grants are one row per record; the log
- * and the events are rows of up to 64 consecutive entries keyed by [workspaceId, first index]
+ * and the events are rows of up to CHUNK (256) consecutive entries keyed by [workspaceId, first index]
  * (chunks.ts: reloading 150,000 single-entry rows is too slow). The engine's in-memory indexes serve every read while a
  * simulator runs; these object stores are the durable copy, loaded whole (one getAll per store,
  * in one transaction) when a workspace is opened. The grant indexes exist so tools can look a

@@ -247,3 +247,52 @@ describe('IndexedDB store against the reference memory store, random operations'
     });
   }
 });
+
+describe('reloading after seeking back', () => {
+  /** seek back, reload, then send: the reloaded simulator must know it is in the past */
+  async function run(store: () => Promise<SimulatorStore>, reload: boolean) {
+    let s = makeSim({ store: await store(), propagation: { minMs: 1_000, maxMs: 30_000 }, seed: 12 });
+    await s.sim.ready;
+    const out: string[] = [];
+    const c: { key?: string } = {};
+    const steps: (() => Promise<unknown> | void)[] = [
+      async () => (c.key = (await s.createKey()).KeyId),
+      async () => out.push((await s.call('CreateGrant', { KeyId: c.key, GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] })).text),
+      () => s.sim.clock.advance(20_000),
+      async () => out.push((await s.call('CreateGrant', { KeyId: c.key, GranteePrincipal: AUDITOR, Operations: ['Decrypt'] })).text),
+      () => s.sim.clock.advance(20_000),
+      () => s.sim.seek(s.sim.clock.now() - 30_000),
+      async () => out.push((await s.call('CreateGrant', { KeyId: c.key, GranteePrincipal: AUDITOR, Operations: ['Encrypt'], Name: 'forked' })).text),
+      () => s.sim.clock.advance(1_000),
+      () => s.sim.seek(s.sim.clock.now() - 500),
+      () => s.sim.seek(s.sim.horizon),
+      () => s.sim.seek(s.sim.clock.now() - 200),
+      () => s.sim.fork(),
+      async () => out.push((await s.call('ListGrants', { KeyId: c.key })).text),
+      () => s.sim.seek(s.sim.clock.now() - 100_000),
+      async () => out.push(String(s.sim.horizon)),
+    ];
+    for (const step of steps) {
+      await step();
+      await s.sim.flush();
+      expect(s.sim.storeError).toBeUndefined();
+      if (reload) {
+        s = makeSim({ store: await store(), propagation: { minMs: 1_000, maxMs: 30_000 }, seed: 12 });
+        await s.sim.ready;
+      }
+    }
+    return { out, log: JSON.stringify(s.sim.log), events: JSON.stringify(s.sim.events), now: s.sim.clock.now(), horizon: s.sim.horizon };
+  }
+
+  it('resumes at the same place in history: the next input forks there, as without the reload', async () => {
+    const mem = createMemoryStore();
+    const straight = await run(async () => mem, false);
+    expect(straight.out[2]).toContain('GrantId');
+    expect(JSON.parse(straight.out[3]).Grants.map((g: { Name: string }) => g.Name)).toContain('forked');
+    const { factory, name } = freshDb();
+    const reloadedIdb = await run(async () => closeLater(await openIndexedDbStore({ name, indexedDB: factory, broadcastChannel: false })).forWorkspace('w'), true);
+    expect(reloadedIdb).toEqual(straight);
+    const mem2 = createMemoryStore();
+    expect(await run(async () => mem2, true)).toEqual(straight);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMemoryPlaygroundStore, openPlaygroundDb, openWorkspaceSimulator, WorkspaceNotFoundError, type PlaygroundStore } from '../../src/store/index';
+import type { Scenario } from '../../src/scenario/format';
 import { APP_ROLE, makeSim, PRINCIPALS } from '../kms/helpers';
 import { closeLater, freshDb, openStore } from './helpers';
 
@@ -118,11 +119,12 @@ for (const [label, open] of backends) {
 
     it('saves, lists and deletes scenarios; keeps settings', async () => {
       const s = await open();
-      const scenario = { v: 1 as const, seed: 3, steps: [{ kind: 'request' as const, target: 'CreateKey', body: {} }] };
+      // a version 1 scenario: parseScenario migrates it to the current version
+      const scenario = { v: 1 as const, seed: 3, steps: [{ kind: 'request' as const, target: 'CreateKey', body: {} }] } as unknown as Scenario;
       const saved = await s.saveScenario({ name: 'one', scenario });
       const again = await s.saveScenario({ id: saved.id, name: 'one, renamed', scenario });
       expect(again.created).toBe(saved.created);
-      await s.saveScenario({ name: 'two', scenario: { ...scenario, seed: 4 } });
+      await s.saveScenario({ name: 'two', scenario: { ...scenario, seed: 4 } as Scenario });
       const list = await s.listScenarios();
       expect(list.map((x) => x.name).sort()).toEqual(['one, renamed', 'two']);
       await expect(s.saveScenario({ name: 'bad', scenario: { v: 1, seed: -1, steps: 'x' } as never })).rejects.toThrow(TypeError);
