@@ -305,18 +305,24 @@ export class Engine implements EngineServices {
   run(op: OperationName, input: Record<string, unknown>, opts: ExecuteOptions = {}): ExecuteResult | Promise<ExecuteResult> {
     const host = this.pickHost(opts.host);
     const caller = this.callerFor(opts.caller);
-    const finish = (r: { output: unknown; ctx: Ctx }): ExecuteResult => ({ ok: true, output: r.output, decision: r.ctx.decision, host });
-    const fail = (e: unknown): ExecuteResult => {
-      if (e instanceof KmsError) return { ok: false, error: e, decision: (e as AnnotatedError).decision, host };
-      throw e;
-    };
+    let r: { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }>;
     try {
-      const r = this.execute(op, input, caller, opts.region ?? this.region, host);
-      return r instanceof Promise ? r.then(finish, fail) : finish(r);
+      r = this.execute(op, input, caller, opts.region ?? this.region, host);
     } catch (e) {
-      return fail(e);
+      return failed(e, host);
     }
+    if (r instanceof Promise) return r.then((x) => succeeded(x, host), (e) => failed(e, host));
+    return succeeded(r, host);
   }
+}
+
+function succeeded(r: { output: unknown; ctx: Ctx }, host: number): ExecuteResult {
+  return { ok: true, output: r.output, decision: r.ctx.decision, host };
+}
+
+function failed(e: unknown, host: number): ExecuteResult {
+  if (e instanceof KmsError) return { ok: false, error: e, decision: (e as AnnotatedError).decision, host };
+  throw e;
 }
 
 interface AnnotatedError extends Error {

@@ -19,7 +19,9 @@
 import type { LogEntry, Simulator, SimulatorOptions, StoreChange, StoredSimulator, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
 import { Engine, type WorldState } from './engine';
+import type { GrantRecord } from './world';
 import { handle, readBody } from './wire/http';
+import { Interner } from './util/intern';
 
 export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock, LogEntry, SimulatorStore, StoreChange, StoredSimulator, StoreName } from './api';
 export type { EngineMeta, WorldState } from './engine';
@@ -59,14 +61,100 @@ export interface SimulatorWithEngine extends Simulator {
   flush(): Promise<void>;
   /** set when the store failed: the simulator keeps working in memory, unsaved */
   readonly storeError: Error | undefined;
+  /** what time travel holds now, for tests and benchmarks: checkpoints and the records they hold */
+  checkpointStats(): CheckpointStats;
 }
 
+export interface CheckpointStats {
+  /** checkpoints kept */
+  count: number;
+  /** grant, key and alias records held by all checkpoints together */
+  records: number;
+  /** log indexes of the checkpoints, oldest first */
+  indexes: number[];
+}
+
+/** the least number of log entries between two checkpoints */
 const CHECKPOINT_EVERY = 50;
+/** ...and at least worldSize / CHECKPOINT_SPREAD, so copying the world costs O(1) per input */
+const CHECKPOINT_SPREAD = 32;
+/** the most checkpoints kept; older ones are thinned */
+export const MAX_CHECKPOINTS = 32;
+/** ...and the records they hold together stay under this many times the world's (plus a floor) */
+export const CHECKPOINT_RECORD_BUDGET = 8;
+export const CHECKPOINT_RECORD_FLOOR = 4_096;
+
+interface Checkpoint {
+  /** log entries before it */
+  index: number;
+  at: number;
+  meta: WorldState['meta'];
+  /** copies */
+  keys: WorldState['keys'];
+  aliases: WorldState['aliases'];
+  /** the live records, shared (see maybeCheckpoint) */
+  grants: readonly GrantRecord[];
+  events: readonly SimEvent[];
+  count: number;
+}
+
+/** the world a checkpoint holds, as fresh records a new engine may own and change */
+function checkpointState(cp: Checkpoint): WorldState {
+  const before = cp.meta.agendaSeq;
+  const grants = cp.grants.map((g) => {
+    const { removed, ...rest } = g;
+    // a removal scheduled at or after the checkpoint's agenda sequence came after it
+    // (records a store handed back may lack aseq: their removals are older than any checkpoint)
+    return removed && (removed.aseq ?? -1) < before ? { ...rest, removed } : (rest as GrantRecord);
+  });
+  return { meta: { ...cp.meta }, keys: structuredClone(cp.keys), aliases: structuredClone(cp.aliases), grants };
+}
+
+/**
+ * Drops checkpoints until at most `max` remain, each time the one picked by dropIndex.
+ */
+export function thinCheckpoints<T extends { index: number }>(cps: T[], end: number, max = MAX_CHECKPOINTS): void {
+  while (cps.length > max) cps.splice(dropIndex(cps, end), 1);
+}
+
+/**
+ * The checkpoint to drop next: never the newest; else the one whose gap to its neighbours is
+ * smallest relative to its distance from the present `end`, so that what remains is dense near
+ * the present and geometrically sparser into the past.
+ */
+function dropIndex(cps: readonly { index: number }[], end: number): number {
+  let best = 0;
+  let bestScore = Infinity;
+  for (let i = 0; i < cps.length - 1; i++) {
+    const gap = cps[i + 1].index - (i > 0 ? cps[i - 1].index : 0);
+    const score = gap / (end - cps[i].index);
+    if (score < bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
 
 /** operations with no effect on the world, which peek() may serve */
 export const PEEK_OPERATIONS: ReadonlySet<string> = new Set([
   'DescribeKey', 'ListKeys', 'ListAliases', 'ListGrants', 'ListRetirableGrants', 'GetKeyPolicy', 'ListKeyPolicies', 'GetPublicKey',
 ]);
+
+/**
+ * What a long history repeats request after request is kept once (the log and the events are
+ * the bulk of time travel's memory): the endpoint URL and header pairs (wire/http.ts shares
+ * identical decisions the same way).
+ * Nobody changes log entries or events once recorded, so sharing is safe.
+ */
+const urls = new Interner<string>(256);
+const headerPairs = new Interner<[string, string]>();
+
+function sharedHeaders(headers: Headers): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name, value] of headers) out.push(headerPairs.get(name + '\n' + value, () => [name, value]));
+  return out;
+}
 
 function withHeader(headers: Headers, name: string, value: string): Headers {
   const h = new Headers(headers);
@@ -89,9 +177,13 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   let committedEvents = 0;
   let truncateAt: number | undefined;
 
-  const attach = (e: Engine) => e.subscribe((ev) => {
-    if (!replaying) for (const l of listeners) l(ev);
-  });
+  const attach = (e: Engine) => {
+    // without a store nothing ever takes the world's change sets
+    if (!store) e.world.trackChanges = false;
+    e.subscribe((ev) => {
+      if (!replaying) for (const l of listeners) l(ev);
+    });
+  };
   attach(engine);
 
   function record(entry: LogEntry): void {
@@ -99,7 +191,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     if (cursor < log.length) {
       // a new input after seeking back forks history
       log.length = cursor;
-      while (checkpoints.length && checkpoints[checkpoints.length - 1].index > cursor) checkpoints.pop();
+      dropCheckpointsAfter(cursor);
       truncateAt = Math.min(truncateAt ?? cursor, cursor);
       committedLog = Math.min(committedLog, cursor);
     }
@@ -169,7 +261,10 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     engine = fresh;
     attach(fresh);
     log.push(...stored.log);
+    // saved after seeking back, the log runs past the world's time: resume at the same place
+    // in it (seek applied the entries at or before now), so the next input forks history there
     cursor = log.length;
+    while (cursor > 0 && log[cursor - 1].at > engine.clock.now()) cursor--;
     committedLog = log.length;
     committedEvents = engine.events.length;
   }
@@ -195,14 +290,14 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   async function serve(request: Request): Promise<Response> {
     const at = engine.clock.now();
     const body = await readBody(request);
-    record({ kind: 'request', at, method: request.method, url: request.url, headers: [...request.headers], body: typeof body === 'string' ? body : '' });
+    record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers: sharedHeaders(request.headers), body: typeof body === 'string' ? body : '' });
     const out = await handle(engine, request, body);
     lastDecision = out.decision;
     const e: SimEvent = {
       type: '@kms.request',
       at,
       seq: engine.nextSeq(),
-      requestId: out.response.headers.get('x-amzn-RequestId') ?? '',
+      requestId: out.requestId,
       operation: out.operation,
       caller: out.caller,
       host: out.host,
@@ -217,19 +312,56 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   }
 
   /**
-   * Checkpoints (raftscope's): copies of the world taken every CHECKPOINT_EVERY log entries,
-   * so seek replays at most that many entries. Dropped when history forks before them.
+   * Checkpoints (raftscope's): copies of the world, so seek replays only the log entries after
+   * the latest one at or before its target. Dropped when history forks before them.
+   *
+   * Bounded (issue #2): a checkpoint is taken once max(CHECKPOINT_EVERY, worldSize /
+   * CHECKPOINT_SPREAD) entries have passed since the last one, so taking them costs O(1) per
+   * input however large the world grows. At most MAX_CHECKPOINTS are kept, holding together at
+   * most CHECKPOINT_RECORD_BUDGET times the world's records: past either, the one whose removal
+   * leaves the smallest gap relative to its distance from the present goes (dropIndex), which
+   * leaves them dense near the present and geometrically sparser into the past. Grant
+   * records are shared, not copied: a record changes only once, when it is removed (and that
+   * removal's agenda sequence number tells whether it came before the checkpoint), so a
+   * checkpoint holds one reference per grant. Keys and aliases, which change in place, are
+   * copied. Together: checkpoint memory stays within a small constant of the world's.
    */
-  const checkpoints: { index: number; at: number; state: WorldState; events: readonly SimEvent[]; count: number }[] = [];
+  const checkpoints: Checkpoint[] = [];
+  /** records (grants, keys, aliases) all checkpoints hold together */
+  let held = 0;
+  const recordsOf = (cp: Checkpoint) => cp.grants.length + cp.keys.length + cp.aliases.length;
+  function dropCheckpointsAfter(index: number): void {
+    while (checkpoints.length && checkpoints[checkpoints.length - 1].index > index) held -= recordsOf(checkpoints.pop()!);
+  }
   function maybeCheckpoint(): void {
-    if (replaying || log.length % CHECKPOINT_EVERY !== 0 || log.length === 0) return;
-    if (checkpoints.length && checkpoints[checkpoints.length - 1].index >= log.length) return;
+    if (replaying || log.length === 0) return;
+    const last = checkpoints.length ? checkpoints[checkpoints.length - 1].index : 0;
+    if (last >= log.length) return;
+    const w = engine.world;
+    const size = w.grants.size + w.keys.size + w.aliases.size;
+    if (log.length - last < Math.max(CHECKPOINT_EVERY, Math.ceil(size / CHECKPOINT_SPREAD))) return;
     // the engine's event array only grows, so a reference and a length pin the prefix
-    checkpoints.push({ index: log.length, at: engine.clock.now(), state: structuredClone(engine.state()), events: engine.events, count: engine.events.length });
+    const cp: Checkpoint = {
+      index: log.length,
+      at: engine.clock.now(),
+      meta: engine.meta(),
+      keys: structuredClone([...w.keys.values()]),
+      aliases: structuredClone([...w.aliases.values()]),
+      grants: [...w.grants.values()],
+      events: engine.events,
+      count: engine.events.length,
+    };
+    checkpoints.push(cp);
+    held += recordsOf(cp);
+    const budget = CHECKPOINT_RECORD_BUDGET * size + CHECKPOINT_RECORD_FLOOR;
+    while (checkpoints.length > MAX_CHECKPOINTS || (checkpoints.length > 1 && held > budget)) {
+      held -= recordsOf(checkpoints.splice(dropIndex(checkpoints, log.length), 1)[0]);
+    }
   }
 
   async function seekTo(t: number): Promise<void> {
     const fresh = new Engine(options);
+    if (!store) fresh.world.trackChanges = false;
     const current = engine;
     replaying = true;
     engine = fresh;
@@ -239,7 +371,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
         const cp = checkpoints[c];
         // every entry before cp.index happened at or before cp.at <= t
         if (cp.index <= log.length && cp.at <= t) {
-          fresh.restore(structuredClone(cp.state), cp.events.slice(0, cp.count));
+          fresh.restore(checkpointState(cp), cp.events.slice(0, cp.count));
           start = cp.index;
           break;
         }
@@ -312,7 +444,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     fork() {
       if (cursor < log.length) {
         log.length = cursor;
-        while (checkpoints.length && checkpoints[checkpoints.length - 1].index > cursor) checkpoints.pop();
+        dropCheckpointsAfter(cursor);
         if (store) enqueue(() => commit(true));
       }
     },
@@ -320,6 +452,9 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     flush: () => enqueue(async () => undefined),
     get storeError() {
       return storeError;
+    },
+    checkpointStats() {
+      return { count: checkpoints.length, records: held, indexes: checkpoints.map((cp) => cp.index) };
     },
   };
 }

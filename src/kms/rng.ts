@@ -14,7 +14,9 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** char codes of the hex digits, and a scratch buffer: String.fromCharCode over it gives a flat string */
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const CODES: number[] = [];
 
 export class Rng {
   #mixed: number;
@@ -61,12 +63,20 @@ export class Rng {
 
   /** n lower-case hex characters (n even) */
   hex(n: number): string {
-    let s = '';
+    // long strings in pieces of whole words (same draws, same text), under the argument limit
+    if (n > 8_192) {
+      let s = '';
+      for (let i = 0; i < n; i += 8_192) s += this.hex(Math.min(8_192, n - i));
+      return s;
+    }
+    // one flat string, not a rope of two-character pieces (ids become map keys and compare often)
+    const codes = CODES;
+    codes.length = n;
     for (let i = 0; i < n; i += 8) {
       const v = this.u32();
-      s += HEX[v >>> 24] + HEX[(v >>> 16) & 0xff] + HEX[(v >>> 8) & 0xff] + HEX[v & 0xff];
+      for (let j = 0; j < 8 && i + j < n; j++) codes[i + j] = HEX_CODES[(v >>> (28 - 4 * j)) & 15];
     }
-    return s.length === n ? s : s.slice(0, n);
+    return String.fromCharCode.apply(null, codes);
   }
 
   /** a random (version 4) UUID, lower case, as KMS key ids are */

@@ -9,29 +9,44 @@
  */
 import type { Rng } from './rng';
 import { decodeBase64Url, encodeBase64Url } from './util/base64url';
-import { createHmacSha256 } from './util/sha256';
+import { createHmacSha256Into } from './util/sha256';
 
 const VERSION = 1;
 const ID_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const TOKEN_BYTES = 1 + ID_BYTES + NONCE_BYTES + TAG_BYTES;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const ID_CODES: number[] = new Array<number>(2 * ID_BYTES).fill(0);
 const NIBBLE = new Uint8Array(128);
 for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 
+const SIGNED_BYTES = 1 + ID_BYTES + NONCE_BYTES;
+/** scratch space: a token is built (or checked) and encoded before the next one starts */
+const BUF = new Uint8Array(TOKEN_BYTES);
+const TAG = new Uint8Array(32);
+
 export class GrantTokens {
-  #mac: (data: Uint8Array) => Uint8Array;
+  #mac: (data: Uint8Array, length: number, out: Uint8Array) => void;
   constructor(secret: Uint8Array) {
-    this.#mac = createHmacSha256(secret);
+    this.#mac = createHmacSha256Into(secret);
   }
 
   issue(grantId: string, rng: Rng): string {
-    const buf = new Uint8Array(TOKEN_BYTES);
+    const buf = BUF;
     buf[0] = VERSION;
     for (let i = 0; i < ID_BYTES; i++) buf[1 + i] = (NIBBLE[grantId.charCodeAt(2 * i)] << 4) | NIBBLE[grantId.charCodeAt(2 * i + 1)];
-    buf.set(rng.bytes(NONCE_BYTES), 1 + ID_BYTES);
-    buf.set(this.#mac(buf.subarray(0, 1 + ID_BYTES + NONCE_BYTES)).subarray(0, TAG_BYTES), 1 + ID_BYTES + NONCE_BYTES);
+    // the nonce: rng.bytes(NONCE_BYTES), little-endian words written in place
+    for (let i = 0; i < NONCE_BYTES; i += 4) {
+      const v = rng.u32();
+      const o = 1 + ID_BYTES + i;
+      buf[o] = v & 0xff;
+      if (i + 1 < NONCE_BYTES) buf[o + 1] = (v >>> 8) & 0xff;
+      if (i + 2 < NONCE_BYTES) buf[o + 2] = (v >>> 16) & 0xff;
+      if (i + 3 < NONCE_BYTES) buf[o + 3] = v >>> 24;
+    }
+    this.#mac(buf, SIGNED_BYTES, TAG);
+    for (let i = 0; i < TAG_BYTES; i++) buf[SIGNED_BYTES + i] = TAG[i];
     return encodeBase64Url(buf);
   }
 
@@ -40,12 +55,14 @@ export class GrantTokens {
     if (token.length > 200) return null;
     const buf = decodeBase64Url(token);
     if (!buf || buf.length !== TOKEN_BYTES || buf[0] !== VERSION) return null;
-    const tag = this.#mac(buf.subarray(0, 1 + ID_BYTES + NONCE_BYTES));
+    this.#mac(buf, SIGNED_BYTES, TAG);
     let diff = 0;
-    for (let i = 0; i < TAG_BYTES; i++) diff |= tag[i] ^ buf[1 + ID_BYTES + NONCE_BYTES + i];
+    for (let i = 0; i < TAG_BYTES; i++) diff |= TAG[i] ^ buf[SIGNED_BYTES + i];
     if (diff !== 0) return null;
-    let id = '';
-    for (let i = 0; i < ID_BYTES; i++) id += HEX[buf[1 + i]];
-    return id;
+    for (let i = 0; i < ID_BYTES; i++) {
+      ID_CODES[2 * i] = HEX_CODES[buf[1 + i] >>> 4];
+      ID_CODES[2 * i + 1] = HEX_CODES[buf[1 + i] & 15];
+    }
+    return String.fromCharCode.apply(null, ID_CODES);
   }
 }

@@ -93,11 +93,41 @@ export interface Arrival {
   change: GrantChange;
 }
 
+/**
+ * One grant change on the agenda: it stands for the change's arrival at each host still to
+ * hear of it, and is keyed by the next of those in (time, sequence) order. Popping it delivers
+ * that host and puts it back keyed by the following one, so the agenda yields exactly the
+ * order a per-host agenda would (a k-way merge), with one entry per change instead of one per
+ * host.
+ */
+interface Pending {
+  /** the next arrival: its time and sequence number (base + host) */
+  at: number;
+  seq: number;
+  base: number;
+  grantId: string;
+  change: GrantChange;
+  arrivals: readonly number[];
+}
+
+/** the host after (at, seq) in (time, host) order among a change's arrivals, or -1 */
+function nextHost(arrivals: readonly number[], at: number, host: number): number {
+  let best = -1;
+  for (let h = 0; h < arrivals.length; h++) {
+    const t = arrivals[h];
+    if (t < at || (t === at && h <= host)) continue;
+    if (best < 0 || t < arrivals[best]) best = h;
+  }
+  return best;
+}
+
 export type StoreName = 'keys' | 'aliases' | 'grants';
 
 export interface WorldConfig {
   hosts: number;
 }
+
+let lastGrantee = { keyId: '', principal: '', key: '\n' };
 
 export class World {
   readonly keys = new Map<string, KeyRecord>();
@@ -115,7 +145,7 @@ export class World {
   readonly grantsByRetiring = new Map<string, SortedIds>();
   /** per host: ids of the grants it honours now (maintained incrementally by drain) */
   readonly hostViews: Set<string>[];
-  readonly agenda = new MinHeap<Arrival>();
+  readonly agenda = new MinHeap<Pending>();
   agendaSeq = 0;
   readonly rng: Rng;
   /** secret for grant-token tags, drawn from the seed */
@@ -132,8 +162,14 @@ export class World {
     this.hostViews = Array.from({ length: config.hosts }, () => new Set<string>());
   }
 
+  /**
+   * Whether touch() keeps what changed. A simulator without a store never takes the changes,
+   * so it turns this off rather than keep every record id ever touched.
+   */
+  trackChanges = true;
+
   touch(store: StoreName, id: string): void {
-    this.#touched[store].add(id);
+    if (this.trackChanges) this.#touched[store].add(id);
   }
 
   /** the records touched since the last call, for a store's one-transaction write */
@@ -182,7 +218,10 @@ export class World {
   // ---- grants -----------------------------------------------------------------------------
 
   static granteeKey(keyId: string, principal: string): string {
-    return `${keyId}\n${principal}`;
+    // the same pair comes again and again (one key, one grantee): hand back the same string,
+    // whose hash the maps have already computed
+    if (keyId !== lastGrantee.keyId || principal !== lastGrantee.principal) lastGrantee = { keyId, principal, key: `${keyId}\n${principal}` };
+    return lastGrantee.key;
   }
 
   /** the principal a grant authorizes: GranteePrincipal, or the service principal */
@@ -237,9 +276,9 @@ export class World {
 
   /** puts one change's arrivals on the agenda; returns the sequence number of the first */
   #schedule(grantId: string, change: GrantChange, arrivals: readonly number[], base = this.agendaSeq, now = -Infinity): number {
-    for (let host = 0; host < arrivals.length; host++) {
-      if (arrivals[host] > now) this.agenda.push({ at: arrivals[host], seq: base + host, grantId, host, change });
-    }
+    // the first arrival after now (the others up to now have happened already)
+    const first = nextHost(arrivals, now, Infinity);
+    if (first >= 0) this.agenda.push({ at: arrivals[first], seq: base + first, base, grantId, change, arrivals });
     this.agendaSeq = Math.max(this.agendaSeq, base + arrivals.length);
     return base;
   }
@@ -297,7 +336,14 @@ export class World {
     const due: Arrival[] = [];
     let top = this.agenda.peek();
     while (top && top.at <= now) {
-      const a = this.agenda.pop()!;
+      const p = this.agenda.pop()!;
+      const a: Arrival = { at: p.at, seq: p.seq, grantId: p.grantId, host: p.seq - p.base, change: p.change };
+      const next = nextHost(p.arrivals, a.at, a.host);
+      if (next >= 0) {
+        p.at = p.arrivals[next];
+        p.seq = p.base + next;
+        this.agenda.push(p);
+      }
       due.push(a);
       const g = this.grants.get(a.grantId);
       if (a.change === 'create') {
@@ -316,8 +362,9 @@ export class World {
 
   /** when every pending change will have reached every host (now when nothing is pending) */
   settledAt(now: number): number {
+    // arrivals already delivered are at or before now, so every change's latest will do
     let latest = now;
-    for (const a of this.agenda.toArray()) if (a.at > latest) latest = a.at;
+    for (const p of this.agenda.toArray()) for (const t of p.arrivals) if (t > latest) latest = t;
     return latest;
   }
 

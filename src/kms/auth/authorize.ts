@@ -50,13 +50,25 @@ export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionCo
   return c;
 }
 
+/** a request's context whose condition keys are built only if a statement has conditions (the default policy has none) */
+class LazyRequestContext implements RequestContext {
+  readonly action: string;
+  readonly principal: RequestContext['principal'];
+  #conditions: Record<string, ContextValue> | undefined;
+  constructor(
+    readonly req: AuthRequest,
+    readonly resource: string,
+  ) {
+    this.action = req.action;
+    this.principal = { arn: req.caller.principalArn, account: req.caller.account };
+  }
+  get conditions(): Record<string, ContextValue> {
+    return (this.#conditions ??= conditionContext(this.req));
+  }
+}
+
 function requestContext(req: AuthRequest, resource: string): RequestContext {
-  return {
-    action: req.action,
-    resource,
-    principal: { arn: req.caller.principalArn, account: req.caller.account },
-    conditions: conditionContext(req),
-  };
+  return new LazyRequestContext(req, resource);
 }
 
 export function authorize(world: World, req: AuthRequest): AuthResult {

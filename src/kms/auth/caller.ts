@@ -16,7 +16,16 @@ export interface Caller {
 const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 const IAM_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(.+)$/;
 
-export const rootArn = (account: string) => `arn:aws:iam::${account}:root`;
+const roots = new Map<string, string>();
+/** arn:aws:iam::<account>:root, one shared string per account (every grant records its issuer's) */
+export function rootArn(account: string): string {
+  let arn = roots.get(account);
+  if (arn === undefined) {
+    arn = `arn:aws:iam::${account}:root`;
+    if (roots.size < 1_024) roots.set(account, arn);
+  }
+  return arn;
+}
 
 /** the account of an IAM or STS principal ARN, or null */
 export function accountOf(arn: string): string | null {

@@ -15,24 +15,35 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
+const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** String.fromCharCode over this gives one flat string, where += would build a rope */
+const out: number[] = [];
+/** larger inputs are encoded in slices, to stay far below the engine's argument-count limit */
+const SLICE = 3 * 4096;
+
 /** Encodes `bytes` as unpadded base64url. */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  let s = '';
+  if (bytes.length > SLICE) {
+    let s = '';
+    for (let at = 0; at < bytes.length; at += SLICE) s += encodeBase64Url(bytes.subarray(at, at + SLICE));
+    return s;
+  }
   const n = bytes.length;
+  out.length = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    s += ALPHABET[v >>> 18] + ALPHABET[(v >>> 12) & 63] + ALPHABET[(v >>> 6) & 63] + ALPHABET[v & 63];
+    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63], CODES[(v >>> 6) & 63], CODES[v & 63]);
   }
   const rem = n - i;
   if (rem === 1) {
     const v = bytes[i] << 16;
-    s += ALPHABET[v >>> 18] + ALPHABET[(v >>> 12) & 63];
+    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63]);
   } else if (rem === 2) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    s += ALPHABET[v >>> 18] + ALPHABET[(v >>> 12) & 63] + ALPHABET[(v >>> 6) & 63];
+    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63], CODES[(v >>> 6) & 63]);
   }
-  return s;
+  return String.fromCharCode.apply(null, out);
 }
 
 function sextet(s: string, i: number): number {

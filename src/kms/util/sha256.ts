@@ -111,8 +111,7 @@ function compress(h: Int32Array, m: Uint8Array, off: number): void {
  * Absorbs `data` into chaining state `h` (which has already absorbed `prefixLen` bytes, a
  * multiple of 64), pads, and writes the 32-byte digest into `out` at offset 0.
  */
-function finish(h: Int32Array, data: Uint8Array, prefixLen: number, out: Uint8Array): void {
-  const n = data.length;
+function finish(h: Int32Array, data: Uint8Array, prefixLen: number, out: Uint8Array, n = data.length): void {
   let off = 0;
   while (n - off >= 64) {
     compress(h, data, off);
@@ -206,6 +205,20 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array<ArrayB
     lastKey = key.slice();
   }
   return hmacWithStates(lastStates, data);
+}
+
+/**
+ * Like createHmacSha256, but the function reads the first `length` bytes of `data` and writes
+ * the 32-byte MAC into `out`, allocating nothing (for hot paths such as grant tokens).
+ */
+export function createHmacSha256Into(key: Uint8Array): (data: Uint8Array, length: number, out: Uint8Array) => void {
+  const states = hmacStates(key);
+  return (data, length, out) => {
+    STATE.set(states.inner);
+    finish(STATE, data, 64, INNER, length);
+    STATE2.set(states.outer);
+    finish(STATE2, INNER, 64, out);
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { decisionOf } from '../engine';
 import { validateInput } from '../model/validate';
 import { OPERATIONS, SHAPES, type OperationName } from '../model/shapes.generated';
 import { encodeBase64 } from '../model/base64';
+import { Interner } from '../util/intern';
 import { checkSigV4Request, parseAuthorization, verifySignature } from './sigv4';
 import {
   INCOMPLETE_SIGNATURE_EXCEPTION,
@@ -28,6 +29,8 @@ const HOST_REGION = /^kms(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 export interface WireOutcome {
   response: Response;
+  /** the x-amzn-RequestId the response carries */
+  requestId: string;
   operation: string;
   caller: string;
   host: number;
@@ -70,22 +73,50 @@ export function errorResponse(e: KmsError, requestId: string, extra: Record<stri
   return respond(e.status, JSON.stringify(body), requestId, { 'x-amzn-ErrorType': e.code, ...extra });
 }
 
-function playgroundHeaders(host: number, decision: Decision | undefined): Record<string, string> {
+function playgroundHeaders(host: number, decision: SharedDecision | undefined): Record<string, string> {
   const h: Record<string, string> = { 'x-playground-host': String(host) };
-  if (decision) h['x-playground-decision'] = encodeURIComponent(JSON.stringify(decision));
+  if (decision) h['x-playground-decision'] = decision.header;
   return h;
+}
+
+/**
+ * Decisions repeat request after request (the same caller, key and policy give the same text):
+ * each distinct one is kept once, with its header value, so the event history shares them and
+ * the header is encoded once. Nobody changes a decision once made.
+ */
+interface SharedDecision {
+  decision: Decision;
+  /** the x-playground-decision header value: URI-encoded JSON */
+  header: string;
+}
+const decisions = new Interner<SharedDecision>();
+function share(decision: Decision | undefined): SharedDecision | undefined {
+  if (!decision) return undefined;
+  const json = JSON.stringify(decision);
+  return decisions.get(json, () => ({ decision, header: encodeURIComponent(json) }));
 }
 
 /** Which region a request is for: the SigV4 credential scope, else the kms.<region> host. */
 function regionOf(url: string, scopeRegion: string | undefined, fallback: string): string {
   if (scopeRegion) return scopeRegion;
-  try {
-    const m = HOST_REGION.exec(new URL(url).hostname);
-    if (m) return m[1];
-  } catch {
-    /* a relative or odd URL: use the default region */
+  const host = hostnameOf(url);
+  const m = host === null ? null : HOST_REGION.exec(host);
+  return m ? m[1] : fallback;
+}
+
+/** the URL's host name, null for a relative or odd URL; the last answer is kept (requests repeat the endpoint) */
+let lastUrl: string | undefined;
+let lastHost: string | null = null;
+function hostnameOf(url: string): string | null {
+  if (url !== lastUrl) {
+    try {
+      lastHost = new URL(url).hostname;
+    } catch {
+      lastHost = null;
+    }
+    lastUrl = url;
   }
-  return fallback;
+  return lastHost;
 }
 
 /**
@@ -93,11 +124,12 @@ function regionOf(url: string, scopeRegion: string | undefined, fallback: string
  * when there is one, else by what arrives.
  */
 export async function readBody(request: Request): Promise<string | KmsError> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
+  const length = request.headers.get('content-length');
+  const declared = Number(length ?? '0');
   if (declared > MAX_BODY_BYTES) return new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
   try {
     if (!request.body) return '';
-    if (request.headers.has('content-length')) {
+    if (length !== null) {
       const text = await request.text();
       return text.length > MAX_BODY_BYTES ? new KmsError('RequestEntityTooLargeException', `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413) : text;
     }
@@ -112,15 +144,19 @@ export async function handle(engine: Engine, request: Request, body?: string | K
   let operation = request.headers.get('x-amz-target') ?? '';
   let callerArn = '';
   let host = -1;
-  const fail = (e: KmsError, decision?: Decision): WireOutcome => ({
-    response: errorResponse(e, requestId, host >= 0 ? playgroundHeaders(host, decision) : {}),
-    operation,
-    caller: callerArn,
-    host,
-    status: e.status,
-    errorType: e.code,
-    decision,
-  });
+  const fail = (e: KmsError, made?: Decision): WireOutcome => {
+    const decision = share(made);
+    return {
+      response: errorResponse(e, requestId, host >= 0 ? playgroundHeaders(host, decision) : {}),
+      requestId,
+      operation,
+      caller: callerArn,
+      host,
+      status: e.status,
+      errorType: e.code,
+      decision: decision?.decision,
+    };
+  };
 
   // Transport-level checks come first, as at a real front end.
   if (request.method !== 'POST') {
@@ -176,7 +212,8 @@ export async function handle(engine: Engine, request: Request, body?: string | K
     const r = engine.execute(op as OperationName, withoutNulls(v.value), caller, region, host);
     const { output, ctx } = r instanceof Promise ? await r : r;
     const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
-    return { response: respond(200, text, requestId, playgroundHeaders(host, ctx.decision)), operation, caller: callerArn, host, status: 200, decision: ctx.decision };
+    const decision = share(ctx.decision);
+    return { response: respond(200, text, requestId, playgroundHeaders(host, decision)), requestId, operation, caller: callerArn, host, status: 200, decision: decision?.decision };
   } catch (e) {
     if (e instanceof KmsError) return fail(e, decisionOf(e));
     // A broken invariant in the simulator, not the caller's fault (STYLE.md example 9).
@@ -210,11 +247,14 @@ async function readBounded(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
   const all = new Uint8Array(total);
   let off = 0;
   for (const c of chunks) {
     all.set(c, off);
     off += c.length;
   }
-  return new TextDecoder().decode(all);
+  return utf8.decode(all);
 }
+
+const utf8 = new TextDecoder();

@@ -26,6 +26,32 @@ export interface CreateGrantInput {
   DryRun?: boolean;
 }
 
+interface OpsNode {
+  next: Map<string, OpsNode>;
+  list?: string[];
+}
+/** a trie over operation names: looking a list up allocates nothing */
+const interned: OpsNode = { next: new Map() };
+let internedNodes = 0;
+const MAX_INTERNED = 4_096;
+/**
+ * The grant's operations without repeats, as one array shared by every grant (and event) with
+ * the same list: most grants repeat a few lists, and records never change them.
+ */
+function internOperations(ops: readonly string[]): string[] {
+  let node = interned;
+  for (const o of ops) {
+    let n = node.next.get(o);
+    if (n === undefined) {
+      if (internedNodes >= MAX_INTERNED) return [...new Set(ops)];
+      node.next.set(o, (n = { next: new Map() }));
+      internedNodes++;
+    }
+    node = n;
+  }
+  return (node.list ??= [...new Set(ops)]);
+}
+
 export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   // Request-level rules (SPEC.md §6.1); their exact texts are not recorded: docs/fidelity.md.
   const grantee = input.GranteePrincipal;
@@ -68,7 +94,7 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
 
   const key = ctx.key(input.KeyId, { aliases: false });
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
-  const operations = [...new Set(ops)];
+  const operations = internOperations(ops);
   const constraintType = c?.EncryptionContextEquals ? 'EncryptionContextEquals' : c?.EncryptionContextSubset ? 'EncryptionContextSubset' : undefined;
   const { grant: parent } = ctx.authorize(key, {
     grantOperation: 'CreateGrant',
@@ -94,8 +120,9 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   ctx.keyState(key);
 
   const allowed = grantOperationsFor(key);
-  const invalid = operations.filter((o) => !allowed.has(o));
-  if (invalid.length) {
+  let invalid: string[] | undefined;
+  for (const o of operations) if (!allowed.has(o)) (invalid ??= []).push(o);
+  if (invalid) {
     throw validation(`Grant operations [${invalid.join(', ')}] are not valid for a KMS key with KeySpec ${key.keySpec} and KeyUsage ${key.keyUsage}.`);
   }
   if ((c?.EncryptionContextEquals || c?.EncryptionContextSubset) && key.keySpec !== 'SYMMETRIC_DEFAULT') {
@@ -103,8 +130,8 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   }
 
   const world = ctx.world;
-  const params = { grantee, granteeService, retiring: input.RetiringPrincipal, retiringService: input.RetiringServicePrincipal, operations, constraints: c };
   if (input.Name !== undefined) {
+    const params = { grantee, granteeService, retiring: input.RetiringPrincipal, retiringService: input.RetiringServicePrincipal, operations, constraints: c };
     for (const id of world.grantsByName.get(`${key.keyId}\n${input.Name}`) ?? []) {
       const existing = world.grants.get(id);
       if (existing && !existing.removed && sameGrantParameters(existing, params)) {

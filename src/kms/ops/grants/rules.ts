@@ -10,12 +10,14 @@ const ALWAYS = ['DescribeKey', 'CreateGrant', 'RetireGrant'];
 const CRYPT = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo'];
 const DATA_KEYS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext'];
 
-const cache = new Map<string, ReadonlySet<string>>();
+/** keySpec -> keyUsage -> operations (no key string to build on every CreateGrant) */
+const cache = new Map<string, Map<string, ReadonlySet<string>>>();
 
 export function grantOperationsFor(key: Pick<KeyRecord, 'keySpec' | 'keyUsage'>): ReadonlySet<string> {
-  const ck = `${key.keySpec}/${key.keyUsage}`;
-  let set = cache.get(ck);
-  if (!set) cache.set(ck, (set = computeGrantOperations(key)));
+  let byUsage = cache.get(key.keySpec);
+  if (!byUsage) cache.set(key.keySpec, (byUsage = new Map()));
+  let set = byUsage.get(key.keyUsage);
+  if (!set) byUsage.set(key.keyUsage, (set = computeGrantOperations(key)));
   return set;
 }
 
