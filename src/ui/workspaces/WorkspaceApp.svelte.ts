@@ -281,9 +281,11 @@ export class WorkspaceApp {
       session = this.#replaceSession(sim, config);
     }
     this.#attachSim(sim, id);
-    this.#current = ws;
     await b.storage.setSetting(CURRENT_SETTING, id).catch(() => undefined);
+    // the list first, then the name: the menu never shows a workspace that was just deleted
+    // next to the name of the one that replaced it
     await this.refreshList();
+    this.#current = this.#list.find((w) => w.id === id) ?? ws;
     if (sim.storeError) this.#checkStore(sim);
     const { entries, total } = await rebuildHistory(log, ws.options, b.scratch(ws.options));
     session.restoreHistory(entries);
