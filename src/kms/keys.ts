@@ -23,6 +23,38 @@ export const keyArn = (region: string, account: string, keyId: string) => `arn:a
 export const aliasArn = (region: string, account: string, aliasName: string) => `arn:aws:kms:${region}:${account}:${aliasName}`;
 export const isWellFormedKeyId = (id: string) => UUID.test(id) || MRK.test(id);
 
+/**
+ * The operations whose reference page says "Cross-account use: Yes" (SPEC.md §4, from the
+ * model's operation docs); every other operation on a key says "Cross-account use: No. You
+ * cannot perform this operation on a KMS key in a different AWS account." Which error real KMS
+ * answers then is not recorded: the playground answers as for a key the caller's account does
+ * not have (docs/fidelity.md).
+ */
+export const CROSS_ACCOUNT_OPERATIONS: ReadonlySet<string> = new Set([
+  'CreateGrant',
+  'Decrypt',
+  'DeriveSharedSecret',
+  'DescribeKey',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac',
+  'GetKeyRotationStatus',
+  'GetPublicKey',
+  'ListGrants',
+  'ReEncrypt',
+  'RetireGrant',
+  'RevokeGrant',
+  'Sign',
+  'Verify',
+  'VerifyMac',
+]);
+
+/** a key of another account, named by its ARN in an operation that is not cross-account */
+export const notInCallerAccount = (key: KeyRecord) => notFound(`Key '${key.arn}' does not exist`);
+
 /** `aliases`: whether the operation accepts alias names and alias ARNs */
 export function resolveKey(world: World, keyId: string, scope: Scope, aliases: boolean): KeyRecord | KmsError {
   if (keyId.startsWith('arn:')) {

@@ -10,7 +10,7 @@ import { authorize, type AuthRequest } from '../auth/authorize';
 import type { Caller } from '../auth/caller';
 import type { ContextValue, ParsedPolicy } from '../auth/policy';
 import { checkKeyState } from '../keystate';
-import { resolveKey } from '../keys';
+import { CROSS_ACCOUNT_OPERATIONS, notInCallerAccount, resolveKey } from '../keys';
 import type { Rng } from '../rng';
 import type { GrantTokens } from '../tokens';
 import type { GrantRecord, KeyRecord, World } from '../world';
@@ -50,10 +50,14 @@ export class Ctx {
     return { account: this.caller.account, region: this.region };
   }
 
-  /** resolves KeyId (aliases only where the operation takes them) */
+  /**
+   * resolves KeyId (aliases only where the operation takes them); a key of another account
+   * only in the operations that are cross-account (SPEC.md §4)
+   */
   key(keyId: string, opts: { aliases: boolean }): KeyRecord {
     const k = resolveKey(this.world, keyId, this.scope, opts.aliases);
     if (k instanceof KmsError) throw k;
+    if (k.account !== this.caller.account && !CROSS_ACCOUNT_OPERATIONS.has(this.op)) throw notInCallerAccount(k);
     return k;
   }
 
