@@ -37,6 +37,8 @@ const PRINCIPALS: PrincipalConfig[] = [
     accessKeyId: 'AKIAALICEEXAMPLE0002',
     policy: { Version: '2012-10-17', Statement: [{ Sid: 'KeyAdministrator', Effect: 'Allow', Action: 'kms:*', Resource: '*' }] },
   },
+  // an AWS service calling KMS itself: a grant's GranteeServicePrincipal, with a Source ARN per request
+  { arn: 'logs.amazonaws.com', accessKeyId: 'AKIALOGSSERVICE00001' },
 ];
 
 function seedFrom(params: URLSearchParams): number {

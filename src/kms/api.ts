@@ -22,7 +22,8 @@ export interface StoredSimulator {
 /**
  * One atomic write: the records a request (or clock move) touched, the engine's counters, and
  * the log entries and events it added. A store applies it in one transaction; the simulator
- * answers the request only after commit resolves. `replace` rewrites everything (after seek).
+ * answers the request only after commit resolves. `replace` rewrites everything (the first save);
+ * after seek the simulator sends a delta of what differs from the stored world.
  */
 export type StoreChange =
   | {
@@ -34,6 +35,8 @@ export type StoreChange =
       /** the log is cut to this length first (a fork after seeking back) */
       truncateLogAt?: number;
       events: { index: number; event: SimEvent }[];
+      /** the events are cut to this length first (a write after seek: the world's events differ from there) */
+      truncateEventsAt?: number;
     }
   | { kind: 'replace'; snapshot: StoredSimulator };
 
@@ -41,16 +44,38 @@ export type StoreChange =
 export interface SimulatorStore {
   load(): Promise<StoredSimulator | null>;
   commit(change: StoreChange): Promise<void>;
+  /**
+   * Optional: lets the simulator put off what seek() changed until it is idle. The simulator
+   * passes a callback once its queue empties after a seek; the store calls it later (after a
+   * turn of the event loop), and the simulator writes then if it is still idle (a request, clock
+   * move, fork or flush() writes it first otherwise). Without it, a seek writes before it resolves.
+   */
+  idle?(callback: () => void): void;
 }
 
+/**
+ * A principal that may call the simulator, identified by the access key id in a SigV4
+ * Authorization header. Usually an IAM principal; an `arn` that is a service principal name
+ * makes it an AWS service calling KMS itself:
+ *
+ *   { arn: 'logs.amazonaws.com', accessKeyId: 'AKIALOGSSERVICE00001' }
+ *
+ * A service's requests may carry the context the service would send, as playground request
+ * headers: `x-playground-source-arn` (aws:SourceArn, checked against a grant's SourceArn
+ * constraint) and `x-playground-source-account` (aws:SourceAccount; default: the account in
+ * the source ARN). Other callers' source headers are ignored (the decision says so). Any
+ * request may carry `x-playground-via-service: ec2.us-east-1.amazonaws.com` (kms:ViaService).
+ * A service matches key policy statements with `Principal: {"Service": ...}` and grants whose
+ * GranteeServicePrincipal (or RetiringServicePrincipal, to retire) names it; it has no IAM policy.
+ */
 export interface PrincipalConfig {
-  /** IAM ARN of the principal, e.g. arn:aws:iam::111122223333:role/App */
+  /** IAM ARN of the principal, e.g. arn:aws:iam::111122223333:role/App, or a service principal name, e.g. logs.amazonaws.com */
   arn: string;
   /** the access key id that identifies it in a SigV4 Authorization header */
   accessKeyId: string;
   /** when given, SigV4 signatures made with this principal's key are verified */
   secretAccessKey?: string;
-  /** its IAM identity policy (JSON text or object) */
+  /** its IAM identity policy (JSON text or object); not for a service principal */
   policy?: string | object;
 }
 

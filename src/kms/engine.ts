@@ -7,7 +7,7 @@
 import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from './api';
 import type { Decision, SimEvent } from './events';
 import { KmsError } from './errors';
-import { makeCaller, rootArn, type Caller } from './auth/caller';
+import { isServicePrincipal, makeCaller, makeServiceCaller, rootArn, withSource, type Caller } from './auth/caller';
 import { defaultKeyPolicy, parsePolicy, type ParsedPolicy } from './auth/policy';
 import { Clock } from './clock';
 import { Ctx, type EngineServices } from './ops/context';
@@ -38,6 +38,12 @@ export interface ExecuteOptions {
   region?: string;
   /** pin the host that serves the request */
   host?: number;
+  /** aws:SourceArn of a service caller's request (ignored for other callers) */
+  sourceArn?: string;
+  /** aws:SourceAccount of a service caller's request; default: the account in sourceArn */
+  sourceAccount?: string;
+  /** kms:ViaService: the request came through this AWS service */
+  viaService?: string;
 }
 
 /** the engine's own counters, persisted beside the world's records */
@@ -99,6 +105,14 @@ export class Engine implements EngineServices {
   }
 
   addPrincipal(p: PrincipalConfig): void {
+    if (isServicePrincipal(p.arn)) {
+      // an AWS service principal: no IAM identity policy; key policies and grants decide
+      if (p.policy !== undefined) throw new TypeError(`${p.arn} is an AWS service principal: it cannot have an IAM identity policy.`);
+      const entry: Principal = { caller: makeServiceCaller(p.arn, this.accountId, p.accessKeyId), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
+      this.principalsByKey.set(p.accessKeyId, entry);
+      this.principalsByArn.set(p.arn, entry);
+      return;
+    }
     let policy: ParsedPolicy | undefined;
     if (p.policy !== undefined) {
       const text = typeof p.policy === 'string' ? p.policy : JSON.stringify(p.policy);
@@ -117,7 +131,7 @@ export class Engine implements EngineServices {
     if (arn === undefined) return (this.#root ??= this.principalsByArn.get(rootArn(this.accountId))?.caller ?? makeCaller(rootArn(this.accountId)));
     const p = this.principalsByArn.get(arn);
     if (p) return p.caller;
-    return makeCaller(arn);
+    return isServicePrincipal(arn) ? makeServiceCaller(arn, this.accountId) : makeCaller(arn);
   }
 
   // ---- persistence ----------------------------------------------------------------------------
@@ -304,7 +318,7 @@ export class Engine implements EngineServices {
   /** a convenience for tests and benchmarks: run an operation as a principal ARN, no HTTP */
   run(op: OperationName, input: Record<string, unknown>, opts: ExecuteOptions = {}): ExecuteResult | Promise<ExecuteResult> {
     const host = this.pickHost(opts.host);
-    const caller = this.callerFor(opts.caller);
+    const caller = withSource(this.callerFor(opts.caller), opts);
     let r: { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }>;
     try {
       r = this.execute(op, input, caller, opts.region ?? this.region, host);

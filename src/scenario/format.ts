@@ -74,6 +74,15 @@ export interface RequestStep extends StepMeta {
    * interpolated as text.
    */
   body: Record<string, unknown>;
+  /**
+   * aws:SourceArn of the request, sent as the x-playground-source-arn header: the resource a
+   * service caller acts for (the engine ignores it for callers that are not AWS services)
+   */
+  sourceArn?: string;
+  /** aws:SourceAccount, sent as x-playground-source-account (default: the account in sourceArn) */
+  sourceAccount?: string;
+  /** kms:ViaService, sent as x-playground-via-service, e.g. ec2.us-east-1.amazonaws.com */
+  viaService?: string;
   /** pin this request to one simulated host (0-based) */
   host?: number;
   expect?: Expectation;
@@ -212,7 +221,11 @@ export const PATTERNS = Object.freeze({
   region: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
   accountId: /^\d{12}$/,
   target: /^[A-Za-z][A-Za-z0-9]{0,63}$/,
-  principalArn: /^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/,
+  /** an IAM/STS principal ARN, or an AWS service principal name (logs.amazonaws.com) */
+  principalArn: /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+|[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?)$/,
+  servicePrincipal: /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/,
+  /** an aws:SourceArn as a header carries it: printable ASCII, no spaces (an ARN, usually) */
+  sourceArn: /^[\x21-\x7e]+$/,
   accessKeyId: /^\w{16,128}$/,
   secretAccessKey: /^[\x21-\x7e]+$/,
   stepId: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
@@ -404,6 +417,7 @@ function readPrincipal(x: unknown, path: string): PrincipalConfig {
     arn: str(o.arn, `${path}.arn`, LIMITS.arnLength, PATTERNS.principalArn),
     accessKeyId: str(o.accessKeyId, `${path}.accessKeyId`, 128, PATTERNS.accessKeyId),
   };
+  if (PATTERNS.servicePrincipal.test(out.arn) && has(o, 'policy')) fail(`${path}.policy`, 'an AWS service principal cannot have an IAM policy');
   if (has(o, 'secretAccessKey')) out.secretAccessKey = str(o.secretAccessKey, `${path}.secretAccessKey`, LIMITS.secretLength, PATTERNS.secretAccessKey, 1);
   if (has(o, 'policy')) {
     out.policy = typeof o.policy === 'string' ? str(o.policy, `${path}.policy`, LIMITS.policyLength) : jsonObject(o.policy, `${path}.policy`);
@@ -505,7 +519,7 @@ function readStep(x: unknown, path: string, ctx: StepContext): Step {
   const o = record(x, path);
   switch (o.kind) {
     case 'request': {
-      // built in the order the encoder writes: kind, id, title, at, caller, target, body, host, expect, note
+      // built in the order the encoder writes: kind, id, title, at, caller, sourceArn, sourceAccount, viaService, target, body, host, expect, note
       const step = { kind: 'request' } as RequestStep;
       readMeta(o, path, ctx, step);
       if (has(o, 'at')) step.at = int(o.at, `${path}.at`, 0, LIMITS.timeMs);
@@ -519,6 +533,9 @@ function readStep(x: unknown, path: string, ctx: StepContext): Step {
         }
         step.caller = caller;
       }
+      if (has(o, 'sourceArn')) step.sourceArn = str(o.sourceArn, `${path}.sourceArn`, LIMITS.arnLength, PATTERNS.sourceArn, 1);
+      if (has(o, 'sourceAccount')) step.sourceAccount = str(o.sourceAccount, `${path}.sourceAccount`, 12, PATTERNS.accountId);
+      if (has(o, 'viaService')) step.viaService = str(o.viaService, `${path}.viaService`, 256, PATTERNS.servicePrincipal);
       step.target = str(o.target, `${path}.target`, 64, PATTERNS.target);
       step.body = jsonObject(o.body, `${path}.body`);
       checkJsonReferences(step.body, `${path}.body`, ctx);

@@ -193,7 +193,8 @@ function check(expect: Expectation, status: number, body: unknown, responses: Re
  * The WHATWG Request a request step sends at virtual time `now`: AWS JSON 1.1 to
  * https://kms.<region>.amazonaws.com/, signed (SigV4) when the caller is a configured principal
  * (with a placeholder signature when that principal has no secret), unsigned for the account
- * root, and with `x-playground-host: <n>` when the step pins a host.
+ * root, with `x-playground-host: <n>` when the step pins a host, and with
+ * `x-playground-source-arn` / `-source-account` / `-via-service` when the step carries them.
  */
 export async function buildRequest(step: RequestStep, settings: ResolvedSettings, now: number): Promise<Request> {
   const url = `https://kms.${settings.region}.amazonaws.com/`;
@@ -219,5 +220,9 @@ export async function buildRequest(step: RequestStep, settings: ResolvedSettings
     });
   }
   if (step.host !== undefined) headers['x-playground-host'] = String(step.host);
+  // the request context AWS would add (the engine honours the source ones for service callers only)
+  if (step.sourceArn !== undefined) headers['x-playground-source-arn'] = step.sourceArn;
+  if (step.sourceAccount !== undefined) headers['x-playground-source-account'] = step.sourceAccount;
+  if (step.viaService !== undefined) headers['x-playground-via-service'] = step.viaService;
   return new Request(url, { method: 'POST', headers, body });
 }

@@ -87,7 +87,12 @@ export const scenarioJsonSchema = {
       required: ['arn', 'accessKeyId'],
       additionalProperties: false,
       properties: {
-        arn: { type: 'string', maxLength: LIMITS.arnLength, pattern: PATTERNS.principalArn.source },
+        arn: {
+          type: 'string',
+          maxLength: LIMITS.arnLength,
+          pattern: PATTERNS.principalArn.source,
+          description: 'IAM/STS principal ARN, or an AWS service principal name (logs.amazonaws.com) for a simulated service caller',
+        },
         accessKeyId: { type: 'string', maxLength: 128, pattern: PATTERNS.accessKeyId.source },
         secretAccessKey: {
           type: 'string',
@@ -124,6 +129,20 @@ export const scenarioJsonSchema = {
           minLength: 1,
           maxLength: LIMITS.callerLength,
           description: 'principal ARN, or a {{id.Path}} reference to one; default: the account root',
+        },
+        sourceArn: {
+          type: 'string',
+          minLength: 1,
+          maxLength: LIMITS.arnLength,
+          pattern: PATTERNS.sourceArn.source,
+          description: 'aws:SourceArn (x-playground-source-arn): the resource a service caller acts for; ignored for other callers',
+        },
+        sourceAccount: { type: 'string', pattern: PATTERNS.accountId.source, description: 'aws:SourceAccount (x-playground-source-account); default: the account in sourceArn' },
+        viaService: {
+          type: 'string',
+          maxLength: 256,
+          pattern: PATTERNS.servicePrincipal.source,
+          description: 'kms:ViaService (x-playground-via-service), e.g. ec2.us-east-1.amazonaws.com',
         },
         target: { type: 'string', pattern: PATTERNS.target.source, description: 'operation, e.g. CreateGrant' },
         body: {

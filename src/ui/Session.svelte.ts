@@ -21,7 +21,7 @@ import type { OperationGroup } from './operations';
 import { summarize } from './describe';
 import { plural } from './format';
 import { type Recent, templateBody, withGrantToken, TAKES_GRANT_TOKENS } from './templates';
-import { buildRequest, captureResponse, type Caller, type WireResponse, shortPrincipal, errorType } from './wire';
+import { buildRequest, captureResponse, type Caller, type WireResponse, shortPrincipal, errorType, isServiceName } from './wire';
 import { EMPTY_WORLD, type AliasView, type GrantView, type WorldView, aliasFromEntry, grantFromEntry, keyFromMetadata } from './world';
 import { isTimeTravelSimulator, type TimeTravelSimulator } from './deferredSimulator';
 import { clampTravel, earliest, forkWarning, keptFuture, nextLoggedRequestAt, previousStop, putKeyPolicyBody, travelAnnouncement } from './timeline/travel';
@@ -51,6 +51,8 @@ export interface SentRequest {
   body: string;
   /** the host the request was pinned to, if any */
   host?: number;
+  /** aws:SourceArn the request carried (service callers only) */
+  sourceArn?: string;
 }
 
 export interface HistoryEntry extends SentRequest {
@@ -85,6 +87,7 @@ export class Session {
   #drafts = $state.raw<Readonly<Record<string, string>>>({});
   #callerArn = $state.raw('');
   #pinnedHost = $state.raw<number | undefined>(undefined);
+  #sourceArn = $state.raw('');
   #history = $state.raw<readonly HistoryEntry[]>([]);
   #selected = $state.raw<number | undefined>(undefined);
   #sending = $state.raw(false);
@@ -127,7 +130,11 @@ export class Session {
     this.rootArn = `arn:aws:iam::${config.accountId}:root`;
     this.callers = [
       { arn: this.rootArn, label: 'Account root' },
-      ...config.principals.map((p) => ({ arn: p.arn, accessKeyId: p.accessKeyId, label: shortPrincipal(p.arn) })),
+      ...config.principals.map((p) =>
+        isServiceName(p.arn)
+          ? { arn: p.arn, accessKeyId: p.accessKeyId, label: `service ${p.arn}`, service: true }
+          : { arn: p.arn, accessKeyId: p.accessKeyId, label: shortPrincipal(p.arn) },
+      ),
     ];
     this.#callerArn = this.rootArn;
     this.#tt = isTimeTravelSimulator(sim) ? sim : undefined;
@@ -262,6 +269,21 @@ export class Session {
     if (this.callers.some((c) => c.arn === arn)) this.#callerArn = arn;
   }
 
+  /** is the selected caller an AWS service principal (then a source ARN may go with its requests)? */
+  get callerIsService(): boolean {
+    return this.callers.some((c) => c.arn === this.#callerArn && c.service === true);
+  }
+
+  /** the source ARN (aws:SourceArn) sent with a service caller's requests; '' for none */
+  get sourceArn(): string {
+    return this.#sourceArn;
+  }
+
+  set sourceArn(arn: string) {
+    // a header value: printable ASCII without spaces, as an ARN is
+    this.#sourceArn = arn.replace(/[^\x21-\x7e]/g, '');
+  }
+
   /** the host requests are pinned to (x-playground-host), or undefined for the simulator's routing */
   get pinnedHost(): number | undefined {
     return this.#pinnedHost;
@@ -313,7 +335,9 @@ export class Session {
 
   /** sends the request in the editor */
   send(): Promise<HistoryEntry> {
-    return this.#run({ operation: this.#target, callerArn: this.#callerArn, body: this.body, host: this.#pinnedHost });
+    const req: SentRequest = { operation: this.#target, callerArn: this.#callerArn, body: this.body, host: this.#pinnedHost };
+    if (this.callerIsService && this.#sourceArn) req.sourceArn = this.#sourceArn;
+    return this.#run(req);
   }
 
   /** puts a past request back into the editor */
@@ -322,12 +346,15 @@ export class Session {
     this.#drafts = { ...this.#drafts, [entry.operation]: entry.body };
     this.#callerArn = entry.callerArn;
     this.#pinnedHost = entry.host;
+    if (entry.sourceArn !== undefined || this.callerIsService) this.#sourceArn = entry.sourceArn ?? '';
     this.#selected = entry.n;
   }
 
-  /** sends a past request again, as it was (its caller, body and pinned host) */
+  /** sends a past request again, as it was (its caller, body, pinned host and source ARN) */
   rerun(entry: HistoryEntry): Promise<HistoryEntry> {
-    return this.#run({ operation: entry.operation, callerArn: entry.callerArn, body: entry.body, host: entry.host });
+    const req: SentRequest = { operation: entry.operation, callerArn: entry.callerArn, body: entry.body, host: entry.host };
+    if (entry.sourceArn !== undefined) req.sourceArn = entry.sourceArn;
+    return this.#run(req);
   }
 
   async #run(req: SentRequest): Promise<HistoryEntry> {

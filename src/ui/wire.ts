@@ -11,14 +11,26 @@ export const CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const HOST_HEADER = 'x-playground-host';
 export const DECISION_HEADER = 'x-playground-decision';
 export const REQUEST_ID_HEADER = 'x-amzn-requestid';
+/** aws:SourceArn of a service caller's request (the engine ignores it for other callers) */
+export const SOURCE_ARN_HEADER = 'x-playground-source-arn';
+export const SOURCE_ACCOUNT_HEADER = 'x-playground-source-account';
+export const VIA_SERVICE_HEADER = 'x-playground-via-service';
+
+/** a service principal name (logs.amazonaws.com), which the engine treats as an AWS service caller */
+const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
+export function isServiceName(arn: string): boolean {
+  return SERVICE_NAME.test(arn);
+}
 
 /** Who sends a request. The account root has no access key: it sends no Authorization header. */
 export interface Caller {
   arn: string;
   /** absent for the account root */
   accessKeyId?: string;
-  /** short label for menus and the timeline, e.g. "role/App" or "root" */
+  /** short label for menus and the timeline, e.g. "role/App", "root" or "service logs.amazonaws.com" */
   label: string;
+  /** set when the caller is an AWS service principal (its requests may carry a source ARN) */
+  service?: boolean;
 }
 
 export interface WireRequest {
@@ -27,6 +39,8 @@ export interface WireRequest {
   body: string;
   /** pins the host that serves the request (the engine's x-playground-host request header) */
   host?: number;
+  /** aws:SourceArn, sent only when the caller is a service (x-playground-source-arn) */
+  sourceArn?: string;
 }
 
 export interface WireResponse {
@@ -72,6 +86,7 @@ export function buildRequest(
       'SignedHeaders=host;x-amz-date, Signature=0';
   }
   if (req.host !== undefined) headers[HOST_HEADER] = String(req.host);
+  if (caller?.service && req.sourceArn) headers[SOURCE_ARN_HEADER] = req.sourceArn;
   return new Request(endpointFor(opts.region), { method: 'POST', headers, body: req.body });
 }
 

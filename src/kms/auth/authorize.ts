@@ -36,12 +36,21 @@ export interface AuthRequest {
 export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } | { ok: false; decision: Decision; error: KmsError };
 
 export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'>): Record<string, ContextValue> {
-  const c: Record<string, ContextValue> = {
-    'aws:PrincipalArn': req.caller.principalArn,
-    'aws:PrincipalAccount': req.caller.account,
-    'kms:CallerAccount': req.caller.account,
-    ...req.conditions,
-  };
+  const { caller } = req;
+  const src = caller.source;
+  // A service principal has no IAM ARN or account of its own: it is named by
+  // aws:PrincipalServiceName, and carries the resource it acts for as aws:SourceArn /
+  // aws:SourceAccount (IAM User Guide, "AWS global condition context keys").
+  const c: Record<string, ContextValue> =
+    caller.service !== undefined
+      ? { 'aws:PrincipalServiceName': caller.service, 'aws:PrincipalIsAWSService': true, 'aws:SourceArn': src?.sourceArn, 'aws:SourceAccount': src?.sourceAccount }
+      : { 'aws:PrincipalArn': caller.principalArn, 'aws:PrincipalAccount': caller.account, 'kms:CallerAccount': caller.account, 'aws:PrincipalIsAWSService': false };
+  Object.assign(c, req.conditions);
+  if (src?.viaService !== undefined) {
+    c['kms:ViaService'] = src.viaService;
+    // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
+    if ('kms:GrantIsForAWSResource' in c) c['kms:GrantIsForAWSResource'] = true;
+  }
   if (req.encryptionContext) {
     const keys = Object.keys(req.encryptionContext);
     c['kms:EncryptionContextKeys'] = keys;
@@ -60,7 +69,9 @@ class LazyRequestContext implements RequestContext {
     readonly resource: string,
   ) {
     this.action = req.action;
-    this.principal = { arn: req.caller.principalArn, account: req.caller.account };
+    const c = req.caller;
+    // a service is matched by Principal {"Service": ...} only, never by an AWS account or ARN
+    this.principal = c.service !== undefined ? { arn: c.service, account: '', service: c.service } : { arn: c.principalArn, account: c.account };
   }
   get conditions(): Record<string, ContextValue> {
     return (this.#conditions ??= conditionContext(this.req));
@@ -74,7 +85,7 @@ function requestContext(req: AuthRequest, resource: string): RequestContext {
 export function authorize(world: World, req: AuthRequest): AuthResult {
   const { caller, key, host } = req;
   const ctx = requestContext(req, key.arn);
-  const notes: string[] = [];
+  const notes: string[] = [...(caller.source?.ignored ?? [])];
   const kp = evaluatePolicy(req.keyPolicy, ctx);
   const sameAccount = caller.account === key.account;
   const idp = caller.identityPolicy ? evaluatePolicy(caller.identityPolicy, ctx) : undefined;
@@ -107,6 +118,10 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   if (idp) for (const m of idp.misses) notes.push(`IAM policy statement ${label(m.sid, m.index)}: ${m.reason}`);
 
   const direct = kp.allows.find((s) => s.principalMatch === 'direct');
+  if (direct && caller.service !== undefined) {
+    // a service has no IAM side: a key policy statement naming it is all it needs
+    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names the service ${caller.service}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
+  }
   const viaAccount = kp.allows.find((s) => s.principalMatch === 'account');
   const identityAllow = caller.isRoot ? { index: -1, sid: undefined } : idp?.allows[0];
 
@@ -132,8 +147,9 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   }
 
   // Grants
+  const misses: GrantMisses = {};
   if (req.grantOperation) {
-    const found = findGrant(world, req, notes);
+    const found = findGrant(world, req, notes, misses);
     if (found) {
       const { grant, viaToken } = found;
       return {
@@ -153,6 +169,11 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   }
 
   const keyPolicyAllowsSomehow = direct || viaAccount;
+  if (misses.sourceArn) {
+    // the grant would have applied but for its SourceArn: say so first
+    const error = new KmsError('AccessDeniedException', accessDeniedNoResource(caller.arn, req.action, key.arn));
+    return deny(error, `Denied: ${misses.sourceArn}`, { kind: 'none' });
+  }
   const error = keyPolicyAllowsSomehow
     ? new KmsError('AccessDeniedException', accessDeniedNoIdentity(caller.arn, req.action, key.arn))
     : new KmsError('AccessDeniedException', accessDeniedNoResource(caller.arn, req.action, key.arn));
@@ -172,8 +193,13 @@ function label(sid: string | undefined, index: number): string {
 
 export const short = (grantId: string) => grantId.slice(0, 8) + '…';
 
+/** why the grants that would otherwise have applied did not (for the decision's summary) */
+interface GrantMisses {
+  sourceArn?: string;
+}
+
 /** a grant for this caller on this key that allows the operation at this host, or via a token */
-function findGrant(world: World, req: AuthRequest, notes: string[]): { grant: GrantRecord; viaToken: boolean } | null {
+function findGrant(world: World, req: AuthRequest, notes: string[], misses: GrantMisses): { grant: GrantRecord; viaToken: boolean } | null {
   const { caller, key, host, now } = req;
   const op = req.grantOperation!;
   const seen = new Set<string>();
@@ -231,9 +257,32 @@ function findGrant(world: World, req: AuthRequest, notes: string[]): { grant: Gr
       notes.push(`Grant ${id}: ${why}`);
       continue;
     }
+    const arnWhy = sourceArnMismatch(g, caller, op);
+    if (arnWhy) {
+      const text = `grant ${id} requires SourceArn ${g.constraints!.SourceArn}; ${arnWhy}.`;
+      notes.push(text.charAt(0).toUpperCase() + text.slice(1));
+      misses.sourceArn ??= text;
+      continue;
+    }
     if (!best || (best.viaToken && !viaToken)) best = { grant: g, viaToken };
   }
   return best;
+}
+
+/**
+ * SourceArn: "effectively the same as having the aws:SourceArn global condition key in the
+ * grant ... only evaluated when the request is made by an AWS service" (CreateGrant reference,
+ * SPEC.md §6.4). So an IAM principal's request is never checked against it; a service's request
+ * must carry exactly that source ARN. It "applies to DescribeKey when specified in the request"
+ * and not to RetireGrant: a service's DescribeKey without a source ARN passes.
+ */
+export function sourceArnMismatch(g: GrantRecord, caller: Caller, op: string): string | null {
+  const want = g.constraints?.SourceArn;
+  if (want === undefined || caller.service === undefined || op === 'RetireGrant') return null;
+  const got = caller.source?.sourceArn;
+  if (got === undefined) return op === 'DescribeKey' ? null : `the request from ${caller.service} carried no source ARN`;
+  if (got !== want) return `the request came from ${got}`;
+  return null;
 }
 
 /** operations whose requests carry an encryption context that grant constraints apply to */

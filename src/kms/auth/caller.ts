@@ -1,16 +1,90 @@
-/** Who is calling: resolved from the SigV4 access key id, or the account root when unsigned. */
+/**
+ * Who is calling: resolved from the SigV4 access key id, or the account root when unsigned.
+ * A configured principal whose `arn` is a service principal name (logs.amazonaws.com) is an
+ * AWS service calling KMS itself; its requests may carry the context a service sends
+ * (aws:SourceArn, aws:SourceAccount). Any caller's request may say it came through a service
+ * (kms:ViaService). The playground request headers that carry them are read by the wire layer.
+ */
 import type { ParsedPolicy } from './policy';
 
+/** the request context a real request would get from AWS rather than from its body */
+export interface RequestSource {
+  /** aws:SourceArn: the resource on whose behalf a service calls (service callers only) */
+  sourceArn?: string;
+  /** aws:SourceAccount: that resource's account (service callers only) */
+  sourceAccount?: string;
+  /** kms:ViaService: the service the request came through, e.g. ec2.us-east-1.amazonaws.com */
+  viaService?: string;
+  /** playground headers the request carried that were ignored, and why (shown in the decision) */
+  ignored?: string[];
+}
+
 export interface Caller {
-  /** the caller's ARN as AWS reports it in messages (a role session shows as assumed-role) */
+  /** the caller's ARN as AWS reports it in messages (a role session shows as assumed-role); a service's name */
   arn: string;
+  /** the caller's account; for a service, the account it acts for (aws:SourceAccount, else the simulator's) */
   account: string;
   isRoot: boolean;
-  /** the ARN that grants and key policies match: for a role session, the role's ARN */
+  /** the ARN that grants and key policies match: for a role session, the role's ARN; for a service, its name */
   principalArn: string;
-  /** its IAM identity policy; the root needs none */
+  /** its IAM identity policy; the root and services need none */
   identityPolicy?: ParsedPolicy;
   accessKeyId?: string;
+  /** set when the caller is an AWS service principal, e.g. 'logs.amazonaws.com' */
+  service?: string;
+  /** this request's source context (a per-request copy of the caller carries it) */
+  source?: RequestSource;
+}
+
+/** the playground request headers that carry the request context a real AWS request gets from AWS */
+export const SOURCE_ARN_HEADER = 'x-playground-source-arn';
+export const SOURCE_ACCOUNT_HEADER = 'x-playground-source-account';
+export const VIA_SERVICE_HEADER = 'x-playground-via-service';
+
+/** ServicePrincipalType in the KMS model: dotted names such as logs.amazonaws.com */
+const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
+const ACCOUNT = /^\d{12}$/;
+
+/** is this principal name an AWS service principal (logs.amazonaws.com) rather than an IAM ARN? */
+export function isServicePrincipal(name: string): boolean {
+  return name.length <= 256 && SERVICE_NAME.test(name);
+}
+
+/** a service caller; `account` is the account whose keys a bare key id names (the simulator's) */
+export function makeServiceCaller(service: string, account: string, accessKeyId?: string): Caller {
+  return { arn: service, account, isRoot: false, principalArn: service, accessKeyId, service };
+}
+
+/**
+ * The caller of one request, with its source context. Only a service caller gets
+ * aws:SourceArn / aws:SourceAccount: an IAM principal or the root cannot claim them, so their
+ * source headers are ignored (and the decision says so). The source account defaults to the
+ * account in the source ARN. Anyone may say the call came through a service (kms:ViaService).
+ * Returns the caller itself when the request carries no context.
+ */
+export function withSource(caller: Caller, h: { sourceArn?: string | null; sourceAccount?: string | null; viaService?: string | null }): Caller {
+  const sourceArn = h.sourceArn || undefined;
+  const sourceAccountHeader = h.sourceAccount || undefined;
+  const viaService = h.viaService || undefined;
+  if (sourceArn === undefined && sourceAccountHeader === undefined && viaService === undefined) return caller;
+  const source: RequestSource = {};
+  const ignored: string[] = [];
+  if (caller.service !== undefined) {
+    if (sourceArn !== undefined) source.sourceArn = sourceArn;
+    const fromArn = sourceArn?.split(':')[4];
+    const sourceAccount = sourceAccountHeader ?? (fromArn && ACCOUNT.test(fromArn) ? fromArn : undefined);
+    if (sourceAccount !== undefined) source.sourceAccount = sourceAccount;
+  } else {
+    if (sourceArn !== undefined) ignored.push(`The ${SOURCE_ARN_HEADER} header was ignored: only an AWS service caller has an aws:SourceArn, and ${caller.arn} is not one.`);
+    if (sourceAccountHeader !== undefined) ignored.push(`The ${SOURCE_ACCOUNT_HEADER} header was ignored: only an AWS service caller has an aws:SourceAccount, and ${caller.arn} is not one.`);
+  }
+  if (viaService !== undefined) {
+    if (isServicePrincipal(viaService)) source.viaService = viaService;
+    else ignored.push(`The ${VIA_SERVICE_HEADER} header was ignored: "${viaService.slice(0, 100)}" is not a service name such as ec2.us-east-1.amazonaws.com.`);
+  }
+  if (ignored.length) source.ignored = ignored;
+  const account = caller.service !== undefined && source.sourceAccount !== undefined && ACCOUNT.test(source.sourceAccount) ? source.sourceAccount : caller.account;
+  return { ...caller, account, source };
 }
 
 const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;

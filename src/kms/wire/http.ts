@@ -5,7 +5,7 @@
  */
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
-import type { Caller } from '../auth/caller';
+import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER, withSource, type Caller } from '../auth/caller';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import { validateInput } from '../model/validate';
@@ -193,6 +193,12 @@ export async function handle(engine: Engine, request: Request, body?: string | K
     }
     caller = p.caller;
   }
+  // the request context AWS itself would add: source ARN/account (services only), via-service
+  caller = withSource(caller, {
+    sourceArn: request.headers.get(SOURCE_ARN_HEADER),
+    sourceAccount: request.headers.get(SOURCE_ACCOUNT_HEADER),
+    viaService: request.headers.get(VIA_SERVICE_HEADER),
+  });
   callerArn = caller.arn;
   const region = regionOf(request.url, scopeRegion, engine.region);
   const pinned = request.headers.get('x-playground-host');

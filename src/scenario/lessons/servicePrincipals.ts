@@ -1,86 +1,88 @@
-import { OPS, PRINCIPALS, type Lesson } from './common';
+import type { PrincipalConfig } from '../../kms/api';
+import type { Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): GranteeServicePrincipal (2026) names an AWS service; exactly one of
- * GranteePrincipal and GranteeServicePrincipal; a service grantee needs a SourceArn constraint
- * and a RetiringPrincipal or RetiringServicePrincipal (§6, §6.1 rules 1–3 — the error type is
- * not recorded, so only the status is checked); the ListGrants entry carries
- * GranteeServicePrincipal and the constraints (§6.4, §7); SourceArn is evaluated only on
- * requests an AWS service makes (§6.4); ListRetirableGrants lists the grants a principal of the
- * caller's account may retire (§8); the retiring principal may retire (§9).
+ * Facts used (SPEC.md): GranteeServicePrincipal (2026) names an AWS service; a service grantee
+ * needs a SourceArn constraint and a RetiringPrincipal or RetiringServicePrincipal (§6.1 rules
+ * 2–3 — the error type is not recorded, so only the status is checked); the ListGrants entry
+ * carries GranteeServicePrincipal and the constraints (§6.4, §7); SourceArn is "effectively the
+ * same as having the aws:SourceArn global condition key in the grant", evaluated on requests an
+ * AWS service makes, and not for RetireGrant (§6.4); the retiring service principal may retire
+ * (§9). The service calls with the simulated request context of src/kms/api.ts (the step's
+ * sourceArn is sent as x-playground-source-arn).
  */
-const service = 'dynamodb.amazonaws.com';
-const table = 'arn:aws:dynamodb:us-east-1:111122223333:table/Orders';
+const service = 'logs.amazonaws.com';
+const group = 'arn:aws:logs:us-east-1:111122223333:log-group:app';
+const other = 'arn:aws:logs:us-east-1:111122223333:log-group:audit';
+const LOGS: PrincipalConfig = { arn: service, accessKeyId: 'AKIALOGSSERVICE00001' };
+const enc = { KeyId: '{{key.KeyMetadata.Arn}}', Plaintext: 'bG9n' };
 
 export const servicePrincipals: Lesson = {
   id: 'service-principals',
   title: 'Service principals with SourceArn',
-  summary: 'Grant an AWS service the use of a key, for one of your resources only.',
+  summary: 'Grant an AWS service the use of a key, for one of your resources only, and watch the service use it.',
   scenario: {
     v: 2,
     title: 'Service principals with SourceArn',
-    description: 'A grant can name an AWS service as grantee. It must then say on behalf of which resource (SourceArn) and who may retire it.',
+    description: 'A grant can name an AWS service as grantee. It must then say for which resource (SourceArn) the service may use it, and who may retire it. Here CloudWatch Logs calls KMS itself.',
     seed: 9,
-    settings: { principals: [PRINCIPALS.ops] },
+    settings: { principals: [LOGS] },
     steps: [
       { kind: 'request', id: 'key', title: 'Create a key', target: 'CreateKey', body: {}, expect: { status: 200 }, note: 'The account root creates a key.' },
       {
         kind: 'request',
         title: 'A service grantee without SourceArn',
         target: 'CreateGrant',
-        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteeServicePrincipal: service, RetiringPrincipal: OPS, Operations: ['Decrypt'] },
+        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteeServicePrincipal: service, RetiringServicePrincipal: service, Operations: ['Encrypt'] },
         expect: { status: 400 },
-        note: 'Refused: a service grant must be tied to one resource with a `SourceArn` constraint.',
-      },
-      {
-        kind: 'request',
-        title: 'With SourceArn but nobody to retire it',
-        target: 'CreateGrant',
-        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteeServicePrincipal: service, Operations: ['Decrypt'], Constraints: { SourceArn: table } },
-        expect: { status: 400 },
-        note: 'Refused as well: name a `RetiringPrincipal` (or a `RetiringServicePrincipal`).',
-      },
-      {
-        kind: 'request',
-        title: 'Two grantees at once',
-        target: 'CreateGrant',
-        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteePrincipal: OPS, GranteeServicePrincipal: service, RetiringPrincipal: OPS, Operations: ['Decrypt'], Constraints: { SourceArn: table } },
-        expect: { status: 400 },
-        note: 'A grant has exactly one grantee: a principal or a service.',
+        note: 'Refused: a service grant must be tied to one resource with a `SourceArn` constraint, and name a retiring principal.',
       },
       {
         kind: 'request',
         id: 'grant',
-        title: 'A complete service grant',
+        title: 'A grant for one log group',
         target: 'CreateGrant',
-        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteeServicePrincipal: service, RetiringPrincipal: OPS, Operations: ['Encrypt', 'Decrypt'], Constraints: { SourceArn: table } },
+        body: { KeyId: '{{key.KeyMetadata.Arn}}', GranteeServicePrincipal: service, RetiringServicePrincipal: service, Operations: ['Encrypt', 'Decrypt'], Constraints: { SourceArn: group } },
         expect: { status: 200 },
-        note: 'DynamoDB may now use the key, but only when it acts for the Orders table.',
+        note: 'CloudWatch Logs may now use the key, but only when it acts for the log group `app`.',
       },
       {
         kind: 'request',
         title: 'How it is listed',
         target: 'ListGrants',
         body: { KeyId: '{{key.KeyMetadata.Arn}}' },
-        expect: { status: 200, match: { 'Grants.length': 1, 'Grants.0.GranteeServicePrincipal': service, 'Grants.0.Constraints.SourceArn': table, 'Grants.0.RetiringPrincipal': OPS } },
-        note: 'The entry shows `GranteeServicePrincipal` and the `SourceArn`. You cannot call KMS as a service from here, so the grant is never used in this lesson.',
+        expect: { status: 200, match: { 'Grants.0.GranteeServicePrincipal': service, 'Grants.0.Constraints.SourceArn': group } },
+        note: 'The entry shows `GranteeServicePrincipal` and the `SourceArn`.',
+      },
+      { kind: 'settle', title: 'Let the grant reach every host', note: 'Wait until every KMS host knows the grant.' },
+      {
+        kind: 'request',
+        title: 'The service encrypts for its log group',
+        caller: service,
+        sourceArn: group,
+        target: 'Encrypt',
+        body: enc,
+        expect: { status: 200 },
+        note: 'The service calls with the log group as its source ARN (aws:SourceArn): it matches the constraint, so the grant applies.',
       },
       {
         kind: 'request',
-        title: 'What may Ops retire?',
-        target: 'ListRetirableGrants',
-        body: { RetiringPrincipal: OPS },
-        expect: { status: 200, match: { 'Grants.length': 1, 'Grants.0.GrantId': '{{grant.GrantId}}' } },
-        note: 'ListRetirableGrants finds the grants a principal of your account may retire, on any key.',
+        title: 'The same service, for another log group',
+        caller: service,
+        sourceArn: other,
+        target: 'Encrypt',
+        body: enc,
+        expect: { status: 400, error: 'AccessDeniedException' },
+        note: 'Denied: the grant requires the `app` log group, and the request came from `audit`. The Why box names both.',
       },
       {
         kind: 'request',
-        title: 'Ops retires the grant',
-        caller: OPS,
+        title: 'The service retires the grant',
+        caller: service,
         target: 'RetireGrant',
         body: { KeyId: '{{key.KeyMetadata.Arn}}', GrantId: '{{grant.GrantId}}' },
         expect: { status: 200 },
-        note: 'When the table is deleted, its owner retires the grant.',
+        note: 'The retiring service principal may retire it, say when the log group is deleted. SourceArn does not apply to RetireGrant.',
       },
     ],
   },

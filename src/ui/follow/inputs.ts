@@ -8,7 +8,7 @@
  */
 import type { LogEntry } from '../../kms/api';
 import type { Session } from '../Session.svelte';
-import { HOST_HEADER, TARGET_PREFIX } from '../wire';
+import { HOST_HEADER, SOURCE_ARN_HEADER, TARGET_PREFIX } from '../wire';
 
 /** what a logged request was, in the editor's terms */
 export interface EditorRequest {
@@ -16,6 +16,7 @@ export interface EditorRequest {
   callerArn: string;
   body: string;
   host?: number;
+  sourceArn?: string;
 }
 
 function header(headers: readonly (readonly [string, string])[], name: string): string | undefined {
@@ -33,7 +34,8 @@ export function editorRequest(entry: Extract<LogEntry, { kind: 'request' }>, ses
   if (keyId && !caller) return undefined;
   const hostText = header(entry.headers, HOST_HEADER);
   const host = hostText !== undefined && /^\d+$/.test(hostText) ? Number(hostText) : undefined;
-  return { operation: target.slice(TARGET_PREFIX.length), callerArn: caller?.arn ?? session.rootArn, body: entry.body, ...(host !== undefined ? { host } : {}) };
+  const sourceArn = header(entry.headers, SOURCE_ARN_HEADER);
+  return { operation: target.slice(TARGET_PREFIX.length), callerArn: caller?.arn ?? session.rootArn, body: entry.body, ...(host !== undefined ? { host } : {}), ...(sourceArn ? { sourceArn } : {}) };
 }
 
 /** true when `prefix` is the start of `log` (same entries, same order) */
@@ -59,6 +61,7 @@ export async function replayInputs(session: Session, entries: readonly LogEntry[
     session.body = req.body;
     session.callerArn = req.callerArn;
     session.pinnedHost = req.host;
+    session.sourceArn = req.sourceArn ?? '';
     await session.send();
   }
 }

@@ -196,6 +196,7 @@ export class LessonPlayer {
     const caller = this.callerOf(step);
     s.callerArn = caller ?? s.rootArn;
     s.pinnedHost = step.host;
+    s.sourceArn = step.sourceArn ?? '';
     if (!body.ok) this.#message = body.message;
     else if (caller === undefined) this.#message = `This step's caller (${step.caller}) refers to a response that is missing: run the earlier steps first.`;
   }

@@ -73,6 +73,7 @@ export function scenarioFromWorkspaceLog(
     step.target = req.operation;
     step.body = body as Record<string, unknown>;
     if (req.host !== undefined) step.host = req.host;
+    if (req.sourceArn !== undefined) step.sourceArn = req.sourceArn;
     steps.push(step);
   }
   if (opts.until > clock) steps.push({ kind: 'advance', ms: opts.until - clock });

@@ -6,7 +6,7 @@
  */
 import type { LogEntry, SimulatorOptions } from '../../kms/api';
 import type { HistoryEntry } from '../Session.svelte';
-import { captureResponse, HOST_HEADER, TARGET_PREFIX } from '../wire';
+import { captureResponse, HOST_HEADER, SOURCE_ARN_HEADER, TARGET_PREFIX } from '../wire';
 
 export type RestoredEntry = Omit<HistoryEntry, 'n'>;
 
@@ -36,11 +36,13 @@ export function requestOf(entry: Extract<LogEntry, { kind: 'request' }>, options
   const target = header(entry.headers, 'x-amz-target') ?? '';
   const hostText = header(entry.headers, HOST_HEADER);
   const host = hostText !== undefined && /^\d+$/.test(hostText) ? Number(hostText) : undefined;
+  const sourceArn = header(entry.headers, SOURCE_ARN_HEADER);
   return {
     operation: target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target,
     callerArn: callerOf(entry.headers, options),
     body: entry.body,
     ...(host !== undefined ? { host } : {}),
+    ...(sourceArn ? { sourceArn } : {}),
   };
 }
 
