@@ -88,6 +88,8 @@ export default {
 
   'create, switch, duplicate and delete workspaces from the header menu': async ({ page, baseUrl }) => {
     await openApp(page, baseUrl, 'editor=plain');
+    // the name reads "opening…" until storage has answered
+    await page.waitForFunction(() => !/opening/i.test(document.querySelector('[data-testid="workspace-name"]')?.textContent ?? 'opening'));
     assertEqual(await workspaceName(page), 'My workspace', 'first visit');
     await createKey(page, 'home key');
 
