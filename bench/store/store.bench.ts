@@ -16,18 +16,21 @@
  *   and request events cloned from a real sim.fetch CreateGrant (same shapes and sizes), because
  *   N requests through sim.fetch cannot be made in one simulator: its seek checkpoints copy the
  *   whole world every 50 inputs (O(N²) memory; 12,000 grants already take 1.2 GB). It is written
- *   with one `replace` commit (what import, duplicate and seek/fork do): that time is reported.
+ *   with one `replace` commit (what import and duplicate do): that time is reported.
  * - At N grants: a ListGrants page of 100 straight from the engine (every page) and through
  *   sim.fetch (which also commits the request). The engine's in-memory indexes serve every read;
  *   IndexedDB is the durable copy and is never read for a page.
  * - Cold reload: a new connection, load() (one getAll per object store in one transaction; log
- *   and events in 64-entry rows) and restore into a new engine.
+ *   and events in 256-entry rows, grants in 128-grant packs) and restore into a new engine; and
+ *   where that time goes (each object store's getAll alone, the engine's restore).
  * - The store's commit latency for single CreateGrant requests at N grants.
  * - IndexedDB bytes per grant from navigator.storage.estimate() before and after (grant row plus
  *   its share of log and event rows).
+ * - Time travel at N grants: a seek back before the last 10 grants and forth to the present,
+ *   each until written (the seek's one delta commit: only what differs).
  * Prints figures; asserts nothing.
  */
-import { createSimulator, type SimulatorStore, type StoreChange, type SimEvent, type LogEntry } from '../../src/kms/index';
+import { createSimulator, Engine, type SimulatorStore, type StoreChange, type SimEvent, type LogEntry } from '../../src/kms/index';
 import { openIndexedDbStore, storageEstimate, type PlaygroundStore } from '../../src/store/index';
 
 export interface StoreBenchParams {
@@ -78,18 +81,23 @@ function deleteDb(factory: IDBFactory, name: string): Promise<void> {
   });
 }
 
-/** a SimulatorStore that times its inner store's commits */
-function timed(inner: SimulatorStore): SimulatorStore & { times: number[] } {
+/** a SimulatorStore that times its inner store's commits (and counts the records each writes) */
+function timed(inner: SimulatorStore): SimulatorStore & { times: number[]; records: number[] } {
   const times: number[] = [];
-  return {
+  const records: number[] = [];
+  const out: SimulatorStore & { times: number[]; records: number[] } = {
     times,
+    records,
     load: () => inner.load(),
     async commit(change: StoreChange) {
       const t0 = performance.now();
       await inner.commit(change);
       times.push(performance.now() - t0);
+      records.push(change.kind === 'delta' ? change.records.length + change.log.length + change.events.length : change.snapshot.state.grants.length + change.snapshot.log.length + change.snapshot.events.length);
     },
   };
+  if (inner.idle) out.idle = (cb) => inner.idle!(cb);
+  return out;
 }
 
 type Sim = ReturnType<typeof createSimulator>;
@@ -175,7 +183,7 @@ export async function runStoreBench(p: StoreBenchParams): Promise<StoreBenchResu
     const t0 = performance.now();
     await s.commit({ kind: 'replace', snapshot });
     const ms = performance.now() - t0;
-    rows.push({ metric: `write a ${fmt(n)}-grant workspace in one transaction`, value: `${fmt(ms)} ms`, note: 'a replace commit: import, duplicate, seek/fork' });
+    rows.push({ metric: `write a ${fmt(n)}-grant workspace in one transaction`, value: `${fmt(ms)} ms`, note: 'a replace commit: import, duplicate (seek and fork write only what differs)' });
   }
   store.close();
   await new Promise((r) => setTimeout(r, 500));
@@ -191,6 +199,7 @@ export async function runStoreBench(p: StoreBenchParams): Promise<StoreBenchResu
   const loads: number[] = [];
   let sim: Sim | undefined;
   let commitTimes: number[] = [];
+  let commitRecords: number[] = [];
   const RELOADS = 5;
   for (let i = 0; i < RELOADS; i++) {
     const t0 = performance.now();
@@ -211,10 +220,12 @@ export async function runStoreBench(p: StoreBenchParams): Promise<StoreBenchResu
     else {
       sim = again;
       commitTimes = t.times;
+      commitRecords = t.records;
     }
   }
   rows.push({ metric: `cold reload: load() alone`, value: `${fmt(median(loads))} ms`, note: `median of ${RELOADS}; ${fmt(n)} grants, ${fmt(snapshot.log.length)} log entries, ${fmt(snapshot.events.length)} events` });
   rows.push({ metric: `cold reload, time to interactive (open + load + restore)`, value: `${fmt(median(totals))} ms`, goal: '< 2,000 ms', met: median(totals) < 2000, note: `median of ${RELOADS} (min ${fmt(Math.min(...totals))}, max ${fmt(Math.max(...totals))})` });
+  rows.push(await loadBreakdown(factory, p.keyRange ?? globalThis.IDBKeyRange, name, ws.id));
 
   // ---- reads at n grants -------------------------------------------------------------------------
   const s = sim!;
@@ -264,9 +275,60 @@ export async function runStoreBench(p: StoreBenchParams): Promise<StoreBenchResu
     value: fmt(count / (ms / 1000)),
     note: `${count} requests; store commit median ${fmt(median(commitTimes), 2)} ms, p95 ${fmt(quantile(commitTimes, 0.95), 2)} ms`,
   });
+
+  // ---- time travel at n grants ---------------------------------------------------------------------
+  // the first input after the reload took a checkpoint (src/kms/index.ts): seeks replay from it
+  s.clock.advance(1_000);
+  const back = s.clock.now();
+  s.clock.advance(1_000);
+  await fetchGrants(s, key2, 10);
+  s.clock.advance(1_000);
+  await s.flush();
+  for (const [label, to] of [['back (before the last 10 grants)', back], ['forth (to the present)', s.horizon]] as const) {
+    commitTimes.length = 0;
+    commitRecords.length = 0;
+    const t0 = performance.now();
+    await s.seek(to);
+    const t1 = performance.now();
+    await s.flush();
+    const t2 = performance.now();
+    if (s.storeError) throw s.storeError;
+    rows.push({
+      metric: `seek ${label} at ${fmt(n)} grants, written`,
+      value: `${fmt(t2 - t0)} ms`,
+      note: `replay ${fmt(t1 - t0)} ms; ${commitTimes.length} commit of ${fmt(commitRecords[0] ?? 0)} records + log entries + events, in ${fmt(commitTimes[0] ?? 0)} ms`,
+    });
+  }
   store.close();
   await deleteDb(factory, name);
   return { env: p.env, grants: n, rows };
+}
+
+/** where a cold reload's time goes: each object store's getAll alone, and the engine's restore */
+async function loadBreakdown(factory: IDBFactory, KR: typeof IDBKeyRange, dbName: string, ws: string): Promise<StoreBenchRow> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = factory.open(dbName);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const parts: string[] = [];
+  for (const storeName of ['grantPacks', 'grants', 'log', 'events', 'keys', 'meta']) {
+    const t0 = performance.now();
+    const rows = await new Promise<unknown[]>((resolve, reject) => {
+      const q = db.transaction(storeName, 'readonly').objectStore(storeName).getAll(storeName === 'meta' ? ws : KR.bound([ws], [ws, []]));
+      q.onsuccess = () => resolve(q.result);
+      q.onerror = () => reject(q.error);
+    });
+    parts.push(`${storeName} ${fmt(performance.now() - t0)} ms (${fmt(rows.length)} rows)`);
+  }
+  db.close();
+  const store = await openIndexedDbStore({ name: dbName, indexedDB: factory, keyRange: KR, broadcastChannel: false });
+  const loaded = (await store.forWorkspace(ws).load())!;
+  store.close();
+  const t0 = performance.now();
+  new Engine(OPTIONS).restore(loaded.state, loaded.events);
+  parts.push(`engine restore ${fmt(performance.now() - t0)} ms`);
+  return { metric: 'cold reload, where the time goes', value: '', note: parts.join(', ') };
 }
 
 (globalThis as { runStoreBench?: typeof runStoreBench }).runStoreBench = runStoreBench;

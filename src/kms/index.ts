@@ -16,10 +16,11 @@
  * it was at t by replaying that log into a fresh engine; the later entries are kept so seeking
  * forward again is possible, until the next request or clock move forks history there.
  */
-import type { LogEntry, Simulator, SimulatorOptions, StoreChange, StoredSimulator, VirtualClock } from './api';
+import type { LogEntry, Simulator, SimulatorOptions, StoreChange, StoredSimulator, StoreName, VirtualClock } from './api';
 import type { Decision, SimEvent } from './events';
 import { Engine, type WorldState } from './engine';
-import type { GrantRecord } from './world';
+import type { GrantRecord, World } from './world';
+import { diffWorlds, firstEventDifference, type RecordChange } from './worldDiff';
 import { handle, readBody } from './wire/http';
 import { Interner } from './util/intern';
 
@@ -176,6 +177,17 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   let committedLog = 0;
   let committedEvents = 0;
   let truncateAt: number | undefined;
+  /**
+   * Set after a seek until the next commit: the world and events the store holds (those of an
+   * engine seek replaced, which no longer changes), and the records that engine changed after
+   * its last commit. The next commit writes the difference to the live engine (worldDiff.ts),
+   * so consecutive seeks write once, and a seek near the present writes a few records.
+   */
+  let base: { world: World; events: readonly SimEvent[]; forced: { store: StoreName; id: string }[] } | undefined;
+  /** jobs enqueued and not yet finished */
+  let active = 0;
+  /** a store idle() callback is pending */
+  let idleArmed = false;
 
   const attach = (e: Engine) => {
     // without a store nothing ever takes the world's change sets
@@ -210,37 +222,76 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     return { state: engine.state(), log: [...log], events: [...engine.events] };
   }
 
-  /** hands the store everything changed since the last commit, in one write */
+  /**
+   * Hands the store everything changed since the last commit, in one write: what the requests
+   * and clock moves touched, or after a seek the difference from the world the store holds.
+   */
   async function commit(replace = false): Promise<void> {
     if (!store || storeError) return;
     let change: StoreChange;
+    const logLength = log.length;
+    const eventCount = engine.events.length;
     if (replace) {
       engine.world.takeChanges();
       change = { kind: 'replace', snapshot: snapshot() };
     } else {
+      let records: RecordChange[];
+      let from = committedEvents;
+      if (base) {
+        records = diffWorlds(base.world, engine.world, base.forced);
+        engine.world.takeChanges();
+        from = firstEventDifference(base.events, committedEvents, engine.events);
+      } else records = engine.world.takeChanges();
       change = {
         kind: 'delta',
         meta: engine.meta(),
-        records: engine.world.takeChanges(),
+        records,
         log: log.slice(committedLog).map((entry, i) => ({ index: committedLog + i, entry })),
-        events: engine.events.slice(committedEvents).map((event, i) => ({ index: committedEvents + i, event })),
+        events: engine.events.slice(from).map((event, i) => ({ index: from + i, event })),
       };
       if (truncateAt !== undefined) change.truncateLogAt = truncateAt;
+      if (from < committedEvents) change.truncateEventsAt = from;
     }
     try {
       await store.commit(change);
-      committedLog = log.length;
-      committedEvents = engine.events.length;
+      committedLog = logLength;
+      committedEvents = eventCount;
       truncateAt = undefined;
+      base = undefined;
     } catch (e) {
       storeError = e instanceof Error ? e : new Error(String(e));
     }
   }
 
+  /**
+   * Runs jobs one at a time, in order. When one ends with a seek's write still owed and nothing
+   * else queued, the write happens: at once, or when the store says the simulator is idle
+   * (SimulatorStore.idle), so a dragged time slider's seeks write once, after the last.
+   */
   function enqueue<T>(job: () => Promise<T>): Promise<T> {
-    const next = queue.then(job);
+    active++;
+    const next = queue.then(async () => {
+      try {
+        return await job();
+      } finally {
+        active--;
+        if (base && active === 0) await whenIdle();
+      }
+    });
     queue = next.catch(() => undefined);
     return next;
+  }
+
+  async function whenIdle(): Promise<void> {
+    if (!store || storeError || !base) return;
+    if (!store.idle) return commit();
+    if (idleArmed) return;
+    idleArmed = true;
+    store.idle(() => {
+      idleArmed = false;
+      // a job running or queued writes it (or re-arms this when it ends)
+      if (base && active === 0 && !storeError) void enqueue(async () => (base ? commit() : undefined));
+    });
   }
 
   async function load(): Promise<void> {
@@ -395,8 +446,9 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
       replaying = false;
     }
     attach(fresh);
+    // the store still holds current's world (or, after earlier seeks not yet written, an older one)
+    if (store && !base) base = { world: current.world, events: current.events, forced: current.world.takeChanges().map(({ store: s, id }) => ({ store: s, id })) };
     for (const l of listeners) l({ type: '@kms.clock', at: fresh.clock.now(), from: current.clock.now() });
-    await commit(true);
   }
 
   return {
@@ -445,11 +497,13 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
       if (cursor < log.length) {
         log.length = cursor;
         dropCheckpointsAfter(cursor);
-        if (store) enqueue(() => commit(true));
+        truncateAt = Math.min(truncateAt ?? cursor, cursor);
+        committedLog = Math.min(committedLog, cursor);
+        if (store) void enqueue(() => commit());
       }
     },
     ready,
-    flush: () => enqueue(async () => undefined),
+    flush: () => enqueue(async () => (base ? commit() : undefined)),
     get storeError() {
       return storeError;
     },

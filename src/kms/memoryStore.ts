@@ -39,6 +39,7 @@ export function createMemoryStore(): MemoryStore {
     }
     if (change.truncateLogAt !== undefined) log.length = change.truncateLogAt;
     for (const { index, entry } of change.log) log[index] = copy(entry);
+    if (change.truncateEventsAt !== undefined) events.length = change.truncateEventsAt;
     for (const { index, event } of change.events) events[index] = copy(event);
   }
 

@@ -14,14 +14,15 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { LogEntry, StoreChange, StoredSimulator } from '../kms/api';
 import type { SimEvent } from '../kms/events';
-import { World } from '../kms/world';
+import { World, type GrantRecord } from '../kms/world';
 import { parseScenario } from '../scenario/format';
 import { chunkAll, planChunks, unchunk } from './chunks';
+import { mirrorOf, packAll, planGrants, type GrantMirror } from './grantPacks';
 import { makeWorkspaceFile, parseWorkspaceFile } from './file';
 import { DATA_STORES, DEFAULT_DB_NAME, indexRange, openPlaygroundDb, wsRange, type GrantRow, type MetaRow, type PlaygroundDB, type PlaygroundStoreName, type SavedScenario, type WorkspaceOptions, type WorkspaceRecord, upgrade as defaultUpgrade } from './schema';
 import { notice, openTabChannel, type ConnectionNotice, type TabChannel, type TabMessage } from './tabs';
 import { ConflictError, StoreClosedError, WorkspaceNotFoundError, type ImportResult, type PlaygroundStore, type WorkspaceInfo, type WorkspaceStore } from './types';
-import { checkName, DEFAULT_WORKSPACE, defaultWorkspaceName, grantRow, lengthsAfter, newScenarioId, newToken, newWorkspaceId } from './util';
+import { checkName, DEFAULT_WORKSPACE, defaultWorkspaceName, grantRow, lengthsAfter, packRow, newScenarioId, newToken, newWorkspaceId } from './util';
 
 export interface OpenIndexedDbStoreOptions {
   /** database name (also names the tab channel); default 'kms-playground' */
@@ -61,6 +62,8 @@ interface Expectation {
   /** the stored log and events (references), to rewrite the chunks a commit touches */
   log: LogEntry[];
   events: SimEvent[];
+  /** where each grant is stored (grantPacks.ts) */
+  grants: GrantMirror;
 }
 
 const SNAPSHOT_STORES = ['workspaces', ...DATA_STORES] as const;
@@ -148,11 +151,12 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
     const tx = getDb().transaction(SNAPSHOT_STORES, 'readonly');
     const r = wsRange(KR, ws);
     const grantStore = tx.objectStore('grants');
-    const [w, m, keys, aliases, log, events, ...grantParts] = await Promise.all([
+    const [w, m, keys, aliases, packs, log, events, ...grantParts] = await Promise.all([
       tx.objectStore('workspaces').get(ws),
       tx.objectStore('meta').get(ws),
       tx.objectStore('keys').getAll(r),
       tx.objectStore('aliases').getAll(r),
+      tx.objectStore('grantPacks').getAll(r),
       tx.objectStore('log').getAll(r),
       tx.objectStore('events').getAll(r),
       // the grants in a few slices of the id space, so the browser can read one slice while
@@ -160,17 +164,20 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       ...grantSlices(KR, ws).map((slice) => grantStore.getAll(slice)),
       tx.done,
     ]);
-    const grants = (grantParts.slice(0, -1) as GrantRow[][]).flat();
+    const loose = (grantParts.slice(0, -1) as GrantRow[][]).flat().map((g) => g.record);
     keys.sort((a, b) => a.order - b.order);
     aliases.sort((a, b) => a.order - b.order);
+    const grants: GrantRecord[] = [];
+    for (const p of packs) for (const g of p.items) grants.push(g);
+    for (const g of loose) grants.push(g);
     const snapshot: StoredSimulator | null = m
       ? {
-          state: { meta: m.meta, keys: keys.map((k) => k.record), aliases: aliases.map((a) => a.record), grants: grants.map((g) => g.record) },
+          state: { meta: m.meta, keys: keys.map((k) => k.record), aliases: aliases.map((a) => a.record), grants },
           log: unchunk(log.map((r) => ({ start: r.index, items: r.items })), `log of workspace ${ws}`),
           events: unchunk(events.map((r) => ({ start: r.index, items: r.items })), `events of workspace ${ws}`),
         }
       : null;
-    return { workspace: w, meta: m, keys, aliases, snapshot };
+    return { workspace: w, meta: m, keys, aliases, snapshot, grantMirror: () => mirrorOf(packs, loose) };
   }
 
   /**
@@ -193,19 +200,20 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       order.aliases.set(id, o);
       ops.push(aliases.put({ ws, id, order: o, record: a }));
     }
-    const grants = tx.objectStore('grants');
-    for (const g of s.state.grants) ops.push(grants.put(grantRow(ws, g)));
+    const packs = tx.objectStore('grantPacks');
+    const packed = packAll(s.state.grants);
+    for (const p of packed.rows) ops.push(packs.put(packRow(ws, p.id, p.items)));
     const log = tx.objectStore('log');
     for (const r of chunkAll(s.log)) ops.push(log.put({ ws, index: r.start, items: r.items }));
     const events = tx.objectStore('events');
     for (const r of chunkAll(s.events)) ops.push(events.put({ ws, index: r.start, items: r.items }));
-    return { order, nextOrder };
+    return { order, nextOrder, grants: packed.mirror };
   }
 
   function deleteRows(tx: IDBPTransaction<PlaygroundDB, PlaygroundStoreName[], 'readwrite'>, ws: string, ops: Promise<unknown>[]) {
     const r = wsRange(KR, ws);
     ops.push(tx.objectStore('meta').delete(ws));
-    for (const s of ['keys', 'aliases', 'grants', 'log', 'events'] as const) ops.push(tx.objectStore(s).delete(r));
+    for (const s of ['keys', 'aliases', 'grants', 'grantPacks', 'log', 'events'] as const) ops.push(tx.objectStore(s).delete(r));
   }
 
   /** adds a new workspace row and, when given, its world (one transaction) */
@@ -241,8 +249,13 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       return this.#serial(() => this.#commit(change));
     }
 
+    /** a seek's write waits a turn of the event loop: a dragged slider's next seek comes first */
+    idle(callback: () => void): void {
+      setTimeout(callback, 0);
+    }
+
     async #load(): Promise<StoredSimulator | null> {
-      const { workspace: w, meta: m, keys, aliases, snapshot } = await readWorkspace(this.workspace);
+      const { workspace: w, meta: m, keys, aliases, snapshot, grantMirror } = await readWorkspace(this.workspace);
       this.#expect = {
         token: m?.token,
         existed: w !== undefined,
@@ -254,6 +267,7 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
         order: { keys: new Map(keys.map((k) => [k.id, k.order])), aliases: new Map(aliases.map((a) => [a.id, a.order])) },
         log: snapshot ? [...snapshot.log] : [],
         events: snapshot ? [...snapshot.events] : [],
+        grants: grantMirror(),
       };
       return snapshot;
     }
@@ -265,9 +279,9 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       const names = new Set<PlaygroundStoreName>(['workspaces', 'meta']);
       if (change.kind === 'replace') for (const s of DATA_STORES) names.add(s);
       else {
-        for (const r of change.records) names.add(r.store);
+        for (const r of change.records) names.add(r.store === 'grants' ? 'grantPacks' : r.store).add(r.store);
         if (change.log.length || change.truncateLogAt !== undefined) names.add('log');
-        if (change.events.length) names.add('events');
+        if (change.events.length || change.truncateEventsAt !== undefined) names.add('events');
       }
       const tx = getDb().transaction([...names], 'readwrite', { durability: change.kind === 'replace' ? 'strict' : durability });
       const now = clock();
@@ -276,7 +290,9 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       let conflict: ConflictError | undefined;
       // the log and event chunks this change rewrites (a replace rewrites them all)
       const logPlan = change.kind === 'delta' ? planChunks(exp.log, change.log.map((l) => ({ index: l.index, value: l.entry })), change.truncateLogAt) : null;
-      const eventPlan = change.kind === 'delta' ? planChunks(exp.events, change.events.map((e) => ({ index: e.index, value: e.event }))) : null;
+      const eventPlan = change.kind === 'delta' ? planChunks(exp.events, change.events.map((e) => ({ index: e.index, value: e.event })), change.truncateEventsAt) : null;
+      const grantPlan = change.kind === 'delta' ? planGrants(exp.grants, change.records.filter((r) => r.store === 'grants').map((r) => ({ id: r.id, value: r.value as GrantRecord | null }))) : null;
+      let grantMirror = exp.grants;
       let order = exp.order;
       let nextOrder = exp.nextOrder;
       const meta = change.kind === 'replace' ? change.snapshot.state.meta : change.meta;
@@ -299,15 +315,22 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
           if (!exp.existed) ops.push(wsStore.add({ id: ws, name: defaultWorkspaceName(ws), created: now, updated: now, options: {} }));
           if (change.kind === 'replace') {
             deleteRows(tx, ws, ops);
-            ({ order, nextOrder } = putSnapshot(tx, ws, change.snapshot, ops));
+            ({ order, nextOrder, grants: grantMirror } = putSnapshot(tx, ws, change.snapshot, ops));
           } else {
             order = { keys: new Map(exp.order.keys), aliases: new Map(exp.order.aliases) };
+            const gp = grantPlan!;
+            if (gp.rowDeletes.length || gp.rowPuts.length) {
+              const grants = tx.objectStore('grants');
+              for (const id of gp.rowDeletes) ops.push(grants.delete([ws, id]));
+              for (const g of gp.rowPuts) ops.push(grants.put(grantRow(ws, g)));
+            }
+            if (gp.packDeletes.length || gp.packPuts.length) {
+              const packs = tx.objectStore('grantPacks');
+              for (const id of gp.packDeletes) ops.push(packs.delete([ws, id]));
+              for (const p of gp.packPuts) ops.push(packs.put(packRow(ws, p.id, p.items)));
+            }
             for (const r of change.records) {
-              if (r.store === 'grants') {
-                const grants = tx.objectStore('grants');
-                ops.push(r.value === null ? grants.delete([ws, r.id]) : grants.put(grantRow(ws, r.value as never)));
-                continue;
-              }
+              if (r.store === 'grants') continue;
               const store = tx.objectStore(r.store);
               if (r.value === null) {
                 order[r.store].delete(r.id);
@@ -341,8 +364,9 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       } else {
         logPlan!.apply();
         eventPlan!.apply();
+        grantPlan!.apply();
       }
-      this.#expect = { token, existed: true, revision: exp.revision + 1, logLength, eventCount, now: meta.now, nextOrder, order, log, events };
+      this.#expect = { token, existed: true, revision: exp.revision + 1, logLength, eventCount, now: meta.now, nextOrder, order, log, events, grants: grantMirror };
       if (!exp.existed) post({ type: 'workspaces', workspace: ws, change: 'created' });
       post({ type: 'changed', workspace: ws, logLength, revision: exp.revision + 1 });
     }
@@ -362,6 +386,7 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
     defaultWorkspace: defaultWs,
     load: () => own.load(),
     commit: (change) => own.commit(change),
+    idle: (callback) => own.idle(callback),
     forWorkspace: (id) => new IdbWorkspaceStore(id),
 
     async listWorkspaces() {

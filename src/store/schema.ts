@@ -3,15 +3,18 @@
  * migrates.
  *
  * Rows are keyed by [workspaceId, id], so one database holds many workspaces and a workspace's
- * rows are one key range (`wsRange`). Keys, aliases and grants are one row per record; the log
- * and the events are rows of up to CHUNK (256) consecutive entries keyed by [workspaceId, first index]
- * (chunks.ts: reloading 150,000 single-entry rows is too slow). The engine's in-memory indexes serve every read while a
+ * rows are one key range (`wsRange`). Keys and aliases are one row per record; grants are packed
+ * up to GRANT_PACK (128) to a row in `grantPacks`, the newest in rows of their own in `grants`
+ * until a pack fills (grantPacks.ts); the log and the events are rows of up to CHUNK (256)
+ * consecutive entries keyed by [workspaceId, first index] (chunks.ts: reloading 150,000
+ * single-entry rows is too slow). The engine's in-memory indexes serve every read while a
  * simulator runs; these object stores are the durable copy, loaded whole (one getAll per store,
- * in one transaction) when a workspace is opened. The grant indexes exist so tools can look a
- * grant up without loading the workspace, and so a future version can page from disk.
+ * in one transaction) when a workspace is opened. The grant indexes cover the grants in rows of
+ * their own only (the newest).
  *
- * Adding version 2: bump DB_VERSION and add a block below the v1 block,
- * `if (oldVersion < 2 && newVersion >= 2) { … }`, using `tx` to reach existing stores. Blocks
+ * Version 2 added `grantPacks` (grants many to a row, grantPacks.ts). Adding version 3: bump
+ * DB_VERSION and add a block below the v2 block,
+ * `if (oldVersion < 3 && newVersion >= 3) { … }`, using `tx` to reach existing stores. Blocks
  * fall through, so a fresh database runs all of them in order and an old one only the new ones.
  * The `newVersion` guard keeps a test (or an old tab) opening an older version from running
  * blocks it does not know.
@@ -23,7 +26,7 @@ import type { SimEvent } from '../kms/events';
 import type { AliasRecord, GrantRecord, KeyRecord } from '../kms/world';
 import type { Scenario } from '../scenario/format';
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 export const DEFAULT_DB_NAME = 'kms-playground';
 
 /** what a workspace remembers of the simulator it runs: every SimulatorOption except the store */
@@ -79,6 +82,24 @@ export interface GrantRow {
   retiring?: string;
   record: GrantRecord;
 }
+/**
+ * Version 2: up to GRANT_PACK grants in one row (grantPacks.ts says why). A grant is in exactly
+ * one place: a pack or its own `grants` row.
+ */
+export interface GrantPackRow {
+  ws: string;
+  /** the pack's number (a workspace's packs are numbered from 0; gaps are allowed) */
+  id: number;
+  items: GrantRecord[];
+  /** index entries (util.ts packRow): the packs holding a key's grants … */
+  keyIds: [string, string][];
+  /** … a grantee's (GranteePrincipal or GranteeServicePrincipal) … */
+  grantees: [string, string][];
+  /** … a retiring principal's … */
+  retiring: [string, string][];
+  /** … and a key's grant of one Name */
+  keyNames: [string, string, string][];
+}
 /** up to CHUNK consecutive log entries, from `index` on (chunks.ts says why) */
 export interface LogRow {
   ws: string;
@@ -120,6 +141,16 @@ export interface PlaygroundDB extends DBSchema {
       'by-key-name': [string, string, string];
     };
   };
+  grantPacks: {
+    key: [string, number];
+    value: GrantPackRow;
+    indexes: {
+      'by-key': [string, string];
+      'by-grantee': [string, string];
+      'by-retiring': [string, string];
+      'by-key-name': [string, string, string];
+    };
+  };
   log: { key: [string, number]; value: LogRow };
   events: { key: [string, number]; value: EventRow };
   scenarios: { key: string; value: SavedScenario; indexes: { 'by-updated': number } };
@@ -127,16 +158,16 @@ export interface PlaygroundDB extends DBSchema {
 }
 
 export type PlaygroundStoreName = StoreNames<PlaygroundDB>;
-export type DataStoreName = 'meta' | 'keys' | 'aliases' | 'grants' | 'log' | 'events';
+export type DataStoreName = 'meta' | 'keys' | 'aliases' | 'grants' | 'grantPacks' | 'log' | 'events';
 /** every store that holds a workspace's world, log and events (not the workspace row itself) */
-export const DATA_STORES: readonly DataStoreName[] = ['meta', 'keys', 'aliases', 'grants', 'log', 'events'];
+export const DATA_STORES: readonly DataStoreName[] = ['meta', 'keys', 'aliases', 'grants', 'grantPacks', 'log', 'events'];
 
 /** the one migration function: fall-through version blocks */
 export function upgrade(
   db: IDBPDatabase<PlaygroundDB>,
   oldVersion: number,
   newVersion: number | null,
-  // reaches existing stores in later blocks (v2 and up); unused by v1
+  // reaches existing stores in later blocks; unused by v1 and v2
   _tx: IDBPTransaction<PlaygroundDB, PlaygroundStoreName[], 'versionchange'>,
 ): void {
   const target = newVersion ?? DB_VERSION;
@@ -156,7 +187,17 @@ export function upgrade(
     scenarios.createIndex('by-updated', 'updated');
     db.createObjectStore('settings', { keyPath: 'key' });
   }
-  // if (oldVersion < 2 && target >= 2) { … }
+  if (oldVersion < 2 && target >= 2) {
+    // grants packed many to a row (grantPacks.ts). Version 1's grant rows stay valid as they
+    // are (a grant in its own row), and are packed by later commits, a pack at a time.
+    // the same lookups as the grants indexes, one entry per distinct value in the pack
+    const packs = db.createObjectStore('grantPacks', { keyPath: ['ws', 'id'] });
+    packs.createIndex('by-key', 'keyIds', { multiEntry: true });
+    packs.createIndex('by-grantee', 'grantees', { multiEntry: true });
+    packs.createIndex('by-retiring', 'retiring', { multiEntry: true });
+    packs.createIndex('by-key-name', 'keyNames', { multiEntry: true });
+  }
+  // if (oldVersion < 3 && target >= 3) { … }
 }
 
 /** what an open connection reports to its owner (tabs.ts turns these into notices) */

@@ -1,7 +1,7 @@
 /** Small helpers shared by the IndexedDB store and the in-memory fallback. */
 import type { StoreChange } from '../kms/api';
 import type { GrantRecord } from '../kms/world';
-import type { GrantRow } from './schema';
+import type { GrantPackRow, GrantRow } from './schema';
 
 /** 16 random hex digits from the platform's generator (the store is allowed side effects; src/kms is not) */
 export function randomHex(bytes = 8): string {
@@ -29,12 +29,44 @@ export function grantRow(ws: string, g: GrantRecord): GrantRow {
   return row;
 }
 
+/**
+ * A pack row with its index entries: every (ws, key), (ws, grantee), (ws, retiring principal)
+ * and (ws, key, name) of its grants, once each, so the multiEntry indexes of `grantPacks` find
+ * the packs holding a key's, a grantee's or a retiring principal's grants, or a key's grant of
+ * one name, as the `grants` indexes do for grants in rows of their own.
+ */
+export function packRow(ws: string, id: number, items: GrantRecord[]): GrantPackRow {
+  const keys = new Set<string>();
+  const grantees = new Set<string>();
+  const retiring = new Set<string>();
+  const names = new Set<string>();
+  for (const g of items) {
+    keys.add(g.keyId);
+    grantees.add(g.granteePrincipal ?? g.granteeServicePrincipal ?? '');
+    const r = g.retiringPrincipal ?? g.retiringServicePrincipal;
+    if (r !== undefined) retiring.add(r);
+    names.add(JSON.stringify([g.keyId, g.name]));
+  }
+  return {
+    ws,
+    id,
+    items,
+    keyIds: [...keys].map((k) => [ws, k]),
+    grantees: [...grantees].map((k) => [ws, k]),
+    retiring: [...retiring].map((k) => [ws, k]),
+    keyNames: [...names].map((n) => {
+      const [k, name] = JSON.parse(n) as [string, string];
+      return [ws, k, name];
+    }),
+  };
+}
+
 /** the log length and event count a change leaves, as the reference memory store computes them */
 export function lengthsAfter(change: StoreChange, logLength: number, eventCount: number): { logLength: number; eventCount: number } {
   if (change.kind === 'replace') return { logLength: change.snapshot.log.length, eventCount: change.snapshot.events.length };
   let log = change.truncateLogAt ?? logLength;
   for (const { index } of change.log) log = Math.max(log, index + 1);
-  let events = eventCount;
+  let events = change.truncateEventsAt ?? eventCount;
   for (const { index } of change.events) events = Math.max(events, index + 1);
   return { logLength: log, eventCount: events };
 }

@@ -274,7 +274,7 @@ export async function run({ log = console.log } = {}) {
 
     await check('a newer version in tab C: tabs A and B get "blocking", close, and refuse writes; C is not blocked', async () => {
       const c = await tab();
-      assert.deepEqual(await h(c, (o) => storeHarness.open(o), { ...db, version: 2 }), { persistent: true });
+      assert.deepEqual(await h(c, (o) => storeHarness.open(o), { ...db, version: 99 }), { persistent: true });
       assert.deepEqual(await h(c, () => storeHarness.notices()), []);
       assert.deepEqual(await h(a, () => storeHarness.notices()), ['blocking']);
       assert.deepEqual(await h(b, () => storeHarness.notices()), ['blocking']);

@@ -3,7 +3,8 @@
  * complete request.
  *
  * A realistic run (CreateKey, CreateGrant ×4, RetireGrant, RevokeGrant, clock moves with
- * propagation in flight, seek back, a request that forks history, fork(), settle) is replayed
+ * propagation in flight, seek back, a request that forks history, fork(), a burst of seeks that
+ * writes once, a seek forward, a seek and a request in one commit, settle) is replayed
  * once per write the store issues: the k-th put/add/delete is made to fail (three ways: the call
  * throws; the request fails asynchronously, as a disk error does; or the write lands and then the
  * transaction is aborted, as a killed tab's is). Then the database is opened again by a new store
@@ -88,12 +89,25 @@ const STEPS: ((x: Kit, c: Ctx) => Promise<unknown>)[] = [
   async (x, c) => x.call('RevokeGrant', { KeyId: c.keyId, GrantId: c.grants[1].id }),
   async (x) => x.sim.clock.advance(20_000),
   async (x, c) => x.call('CreateAlias', { AliasName: 'alias/crash', TargetKeyId: c.keyId }),
-  async (x) => x.sim.seek(x.sim.clock.now() - 15_000), // a replace commit
+  async (x) => x.sim.seek(x.sim.clock.now() - 15_000), // writes the difference from the stored world
   async (x, c) => x.call('CreateGrant', { ...grantBody(c, 9), GranteePrincipal: AUDITOR }), // forks: truncates the log
   async (x) => x.sim.clock.advance(1_000),
   async (x) => x.sim.seek(x.sim.clock.now() - 500),
-  async (x) => x.sim.fork(), // a replace commit
+  async (x) => x.sim.fork(), // truncates the log (and writes the seek before it, when still owed)
   async (x, c) => x.call('CreateGrant', grantBody(c, 5)),
+  async (x) => {
+    // a burst of seeks, as a dragged slider sends them: one write, of the last position
+    const now = x.sim.clock.now();
+    void x.sim.seek(now - 30_000);
+    void x.sim.seek(now - 2_000);
+    await x.sim.seek(now - 12_000);
+  },
+  async (x) => x.sim.seek(x.sim.horizon), // back to the present: the difference again
+  async (x, c) => {
+    // a seek, then a request that forks history there: both land in the request's one commit
+    void x.sim.seek(x.sim.clock.now() - 4_000);
+    return x.call('CreateGrant', grantBody(c, 6));
+  },
   async (x) => x.sim.clock.settle(),
 ];
 

@@ -8,7 +8,7 @@
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { SimulatorWithEngine } from '../../src/kms/index';
-import { ConflictError, createMemoryPlaygroundStore, openIndexedDbStore, openPlaygroundDb, openWorkspaceSimulator, reapplyInputs, StoreClosedError, type ConnectionNotice, type PlaygroundStore, type TabMessage } from '../../src/store/index';
+import { ConflictError, createMemoryPlaygroundStore, DB_VERSION, openIndexedDbStore, openPlaygroundDb, openWorkspaceSimulator, reapplyInputs, StoreClosedError, type ConnectionNotice, type PlaygroundStore, type TabMessage } from '../../src/store/index';
 import { APP_ROLE, AUDITOR, PRINCIPALS } from '../kms/helpers';
 import { closeLater, freshDb, openStore } from './helpers';
 
@@ -156,8 +156,8 @@ describe('connection notices', () => {
     const old = await openStore({ factory, name, onNotice: (n) => notices.push(n) });
     const ws = await old.createWorkspace('w', OPTIONS);
     const sim = await openWorkspaceSimulator(old, ws.id);
-    const newer = closeLater(await openPlaygroundDb({ name, factory, version: 2 })); // resolves: the old tab let go
-    expect(newer.version).toBe(2);
+    const newer = closeLater(await openPlaygroundDb({ name, factory, version: DB_VERSION + 1 })); // resolves: the old tab let go
+    expect(newer.version).toBe(DB_VERSION + 1);
     expect(notices.map((n) => n.kind)).toEqual(['blocking']);
     expect(notices[0].message).toMatch(/reload/i);
     const res = await call(sim, 'CreateKey', {});
@@ -171,7 +171,7 @@ describe('connection notices', () => {
     const { factory, name } = freshDb();
     const stubborn = await openPlaygroundDb({ name, factory }); // an old tab without a blocking handler
     const notices: ConnectionNotice[] = [];
-    const opening = openIndexedDbStore({ name, indexedDB: factory, version: 2, onNotice: (n) => notices.push(n) });
+    const opening = openIndexedDbStore({ name, indexedDB: factory, version: DB_VERSION + 1, onNotice: (n) => notices.push(n) });
     await new Promise((r) => setTimeout(r, 50));
     expect(notices.map((n) => n.kind)).toEqual(['blocked']);
     expect(notices[0].message).toMatch(/close the other/i);
