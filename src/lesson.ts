@@ -4,6 +4,7 @@
  *   lesson.html?lesson=<id>                  the lesson player beside the playground's panes
  *   lesson.html?lesson=<id>&print=1          the lesson as a printable handout
  *   lesson.html?lesson=<id>&follow=<channel> an audience window following a presenter
+ *   lesson.html?follow=<channel>             an audience window following the playground's Present
  *   lesson.html?lesson=<id>&present=<channel> the presenter, after a reload while presenting
  *   &editor=plain / &e2e=1                   as on the playground (src/main.ts)
  */
@@ -14,6 +15,7 @@ import LessonList from './ui/lessons/LessonList.svelte';
 import LessonPage from './ui/lessons/LessonPage.svelte';
 import Handout from './ui/lessons/Handout.svelte';
 import Audience from './ui/follow/Audience.svelte';
+import WorkspaceAudience from './ui/follow/WorkspaceAudience.svelte';
 import { isChannelId } from './ui/follow/channel';
 import './ui/app.css';
 
@@ -27,7 +29,9 @@ const prefs = new Prefs();
 const follow = params.get('follow');
 const present = params.get('present');
 
-if (!lesson) {
+if (!id && isChannelId(follow)) {
+  mount(WorkspaceAudience, { target, props: { prefs, channelId: follow } });
+} else if (!lesson) {
   document.title = 'Lessons · KMS Grant Playground';
   mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
 } else {

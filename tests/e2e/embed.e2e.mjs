@@ -78,12 +78,54 @@ export default {
     }
   },
 
+  'a body that uses an earlier response reads in words until that step ran, then shows what is sent': async ({ page, baseUrl }) => {
+    const id = await firstLessonId(page, baseUrl);
+    const frame = await docsPage(page, baseUrl, `${baseUrl}embed.html?lesson=${id}`);
+    await frame.getByTestId('embed-progress').getByText(/^Next: step 1 of \d+$/).waitFor();
+    const stepsList = frame.locator('ol.steps');
+    // before anything ran: no template syntax anywhere, the reference reads as words
+    const template = stepsList.getByTestId('body-template').first();
+    await template.waitFor();
+    const chip = template.locator('.ref').first();
+    const label = await chip.textContent();
+    const m = /^«([\w.]+) from step (\d+)»$/.exec(label);
+    assert(m, `a reference reads «Member from step N»: ${label}`);
+    const [, member, from] = m;
+    assert(!(await stepsList.innerText()).includes('{{'), 'no {{…}} is shown to the reader');
+    const tag = await template.evaluate((el) => el.closest('li').querySelector('h2').textContent);
+
+    // run up to and including the referenced step
+    for (let i = 0; i < Number(from); i++) await frame.getByRole('button', { name: 'Step', exact: true }).click();
+    await frame.getByTestId('embed-progress').getByText(`Next: step ${Number(from) + 1} of`, { exact: false }).waitFor();
+    const response = JSON.parse(await frame.getByTestId('response-body').textContent());
+    const value = member.split('.').reduce((o, k) => o?.[k], response);
+    assert(typeof value === 'string' && value.length > 0, `the referenced response has ${member}: ${JSON.stringify(response).slice(0, 200)}`);
+
+    // the step that used it now shows the value that will be sent, editable
+    const card = stepsList.locator('li', { has: frame.locator('h2', { hasText: tag }) });
+    const body = card.locator('textarea.body');
+    await body.waitFor();
+    const text = await body.inputValue();
+    assert(text.includes(JSON.stringify(value)), `the body holds the resolved ${member}: ${text}`);
+    assert(!text.includes('{{'), `no template left in the body: ${text}`);
+    await card.getByTestId('body-filled').waitFor();
+    // and Step sends it: the step's check passes (with the template sent as is, KMS would refuse the KeyId)
+    while (!(await card.getAttribute('aria-current'))) await frame.getByRole('button', { name: 'Step', exact: true }).click();
+    await frame.getByRole('button', { name: 'Step', exact: true }).click();
+    const verdict = await card.locator('p.ok, p.bad').textContent();
+    assert(verdict.startsWith('✓'), `the step with the filled-in body passes its check: ${verdict}`);
+  },
+
   'no axe violations in the embed, after a run and on an error': async ({ page, baseUrl }) => {
     const id = await firstLessonId(page, baseUrl);
     await page.goto(`${baseUrl}embed.html?lesson=${id}`);
+    // before a run: bodies with references shown in words
+    await page.getByTestId('body-template').first().waitFor();
+    let v = await axe(page);
+    assert(v.length === 0, `embed before a run: ${JSON.stringify(v, null, 1)}`);
     await page.getByRole('button', { name: 'Run all' }).click();
     await page.getByTestId('embed-progress').getByText(/^All \d+ steps ran\.$/).waitFor();
-    let v = await axe(page);
+    v = await axe(page);
     assert(v.length === 0, `embed: ${JSON.stringify(v, null, 1)}`);
     await page.goto(`${baseUrl}embed.html#s=v2.broken!`);
     await page.getByTestId('embed-error').waitFor();

@@ -3,7 +3,7 @@
  * presenter over a BroadcastChannel: same step, same requests, same responses (replayed into its
  * own simulator); a window that opens late catches up; a Reset is followed too.
  */
-import { assert, assertEqual, axe, shot } from './helpers.mjs';
+import { assert, assertEqual, axe, chooseTarget, openApp, send, shot } from './helpers.mjs';
 
 // axe-core is injected as an inline script, which the page's CSP (rightly) forbids
 export const contextOptions = { bypassCSP: true };
@@ -42,6 +42,23 @@ async function runNextRequest(page) {
   await page.getByRole('button', { name: 'Next step' }).click();
 }
 
+/** sweeps the canvas's lanes (the renderer's layout: axis 1.9em, lanes 2.6em high) until a tooltip shows */
+async function hoverSomeEvent(page) {
+  const canvas = page.locator('.canvas-wrap canvas');
+  const box = await canvas.boundingBox();
+  const font = await canvas.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const axis = Math.round(font * 1.9);
+  const lane = Math.round(font * 2.6);
+  for (let h = 0; h <= 3; h++) {
+    const y = box.y + axis + h * lane + lane / 2;
+    for (let x = box.x + box.width - 10; x > box.x + font * 5.5; x -= 5) {
+      await page.mouse.move(x, y);
+      if (await page.locator('.tooltip').count()) return page.locator('.tooltip').innerText();
+    }
+  }
+  return undefined;
+}
+
 export default {
   'the audience window follows the presenter step by step, with the same responses': async ({ page, context, baseUrl }) => {
     await openFirstLesson(page, baseUrl);
@@ -62,6 +79,30 @@ export default {
     const v = await axe(audience);
     assert(v.length === 0, `audience: ${JSON.stringify(v, null, 1)}`);
 
+    // follow-only: nothing in the audience moves its clock or sends, so it cannot drift
+    const timeline = audience.locator('section.timeline');
+    await timeline.getByTestId('following-clock').getByText('Following the presenter').waitFor();
+    for (const name of ['Play', 'Pause', 'Settle', 'Advance', 'Step to next arrival', 'Step back', 'Return to the present']) {
+      assertEqual(await timeline.getByRole('button', { name, exact: true }).count(), 0, `the audience timeline has no ${name} button`);
+    }
+    assertEqual(await timeline.locator('input[type="range"]').count(), 0, 'no Time slider in the audience');
+    assertEqual(await audience.getByRole('button', { name: /^Re-run/ }).count(), 0, 'no Re-run in the audience history');
+    assert((await page.getByRole('button', { name: /^Re-run/ }).count()) > 0, 'the presenter keeps Re-run');
+    // a key the presenter's page uses ('.' plays) does nothing here either
+    const clockBefore = await audience.getByTestId('clock').textContent();
+    await audience.locator('body').press('.');
+    // but it stays readable: hover explains an event, and the keyboard selects one
+    const tip = await hoverSomeEvent(audience);
+    assert(tip && tip.trim().length > 0, 'hovering the audience timeline explains an event');
+    await audience.locator('.focus-box').focus();
+    await audience.keyboard.press('ArrowRight');
+    await audience.locator('#tl-explain .first').waitFor();
+    // double-clicking the canvas would move the clock on the presenter's page; here it does not
+    const cbox = await audience.locator('.canvas-wrap canvas').boundingBox();
+    await audience.mouse.dblclick(cbox.x + cbox.width - 20, cbox.y + cbox.height / 2);
+    assertEqual(await audience.getByTestId('clock').textContent(), clockBefore, 'the audience clock did not move on its own');
+    assertEqual(await audience.getByTestId('clock').textContent(), await page.getByTestId('clock').textContent(), 'the audience clock is the presenter\'s');
+
     // a window that opens late catches up
     const late = await context.newPage();
     await late.goto(audience.url());
@@ -75,5 +116,50 @@ export default {
     await runNextRequest(page);
     await sameAs(page, audience, 'after Reset and a request');
     await sameAs(page, late, 'late audience after Reset');
+  },
+
+  'the playground\'s Present opens an audience window that follows the workspace': async ({ page, context, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1&editor=plain');
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
+    await send(page);
+    await chooseTarget(page, 'CreateGrant');
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    await send(page);
+
+    const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
+    assert(new URL(audience.url()).searchParams.get('follow'), `the audience URL names a channel: ${audience.url()}`);
+    await page.getByText('Presenting: the audience window follows this workspace.').waitFor();
+    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    assert(await audience.evaluate(() => document.documentElement.classList.contains('presenter')), 'the audience uses large type');
+
+    /** the audience shows the presenter's history, selected response and clock */
+    const same = async (what) => {
+      const want = { history: await historyText(page), clock: await page.getByTestId('clock').textContent() };
+      await audience.waitForFunction(
+        ({ history, clock }) => document.querySelector('#history-h + span')?.textContent === history && document.querySelector('[data-testid="clock"]')?.textContent === clock,
+        want,
+      );
+      assertEqual(await responseBody(audience), await responseBody(page), `${what}: the same response body`);
+      assertEqual(await audience.getByTestId('status-line').textContent(), await page.getByTestId('status-line').textContent(), `${what}: the same status`);
+    };
+    await same('after Present');
+    assertEqual(await audience.locator('section.timeline').getByRole('button', { name: 'Play', exact: true }).count(), 0, 'the audience has no Play');
+
+    // the presenter moves the clock and sends more: the audience follows
+    await page.getByRole('button', { name: 'Settle', exact: true }).click();
+    await same('after Settle');
+    await chooseTarget(page, 'ListGrants');
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    await send(page);
+    await same('after a ListGrants');
+    await audience.screenshot({ path: shot('22-playground-audience'), fullPage: false });
+    const v = await axe(audience);
+    assert(v.length === 0, `playground audience: ${JSON.stringify(v, null, 1)}`);
+
+    // a window that opens late catches up
+    const late = await context.newPage();
+    await late.goto(audience.url());
+    await late.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    assertEqual(await historyText(late), await historyText(page), 'late audience: the same history');
   },
 };

@@ -11,6 +11,7 @@ import { createScenarioSession } from '../../src/ui/lessons/session';
 import { simulatorOptions } from '../../src/ui/lessons/source';
 import { callerLabel, clockAction, describeExpectation, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
 import { editorRequest, isPrefix, replayInputs } from '../../src/ui/follow/inputs';
+import { readableReferences, referenceParts, stepCardText } from '../../src/ui/lessons/references';
 
 async function open(lesson: LessonInfo) {
   const { session, ready } = createScenarioSession(simulatorOptions(lesson.scenario));
@@ -187,5 +188,33 @@ describe('narrative and labels', () => {
     expect(describeExpectation({ status: 400, error: 'AccessDeniedException' })).toEqual(['the error AccessDeniedException (HTTP 400)']);
     expect(callerLabel(undefined)).toBe('the account root');
     expect(callerLabel('arn:aws:iam::444455556666:role/Partner')).toBe('role/Partner');
+  });
+});
+
+describe('references as a reader sees them', () => {
+  const steps = [
+    { kind: 'request', id: 'key', target: 'CreateKey', body: {} },
+    { kind: 'request', id: 'grant', target: 'CreateGrant', body: {} },
+    { kind: 'request', target: 'ListGrants', caller: '{{grant.GranteePrincipal}}', body: { KeyId: '{{key.KeyMetadata.Arn}}' }, expect: { status: 200, match: { 'Grants.0.GrantId': '{{grant.GrantId}}' } } },
+  ] as const satisfies LessonInfo['scenario']['steps'];
+
+  it('writes each reference as the member and the step it comes from, quotes included', () => {
+    const text = JSON.stringify(steps[2].body, null, 2);
+    expect(readableReferences(text, steps)).toBe('{\n  "KeyId": «KeyMetadata.Arn from step 1»\n}');
+    expect(referenceParts('arn/{{grant.GrantId}}/x and {{nope.A}}', steps)).toEqual([
+      { kind: 'text', text: 'arn/' },
+      { kind: 'ref', text: '{{grant.GrantId}}', label: 'GrantId from step 2' },
+      { kind: 'text', text: '/x and ' },
+      { kind: 'ref', text: '{{nope.A}}', label: 'A from step “nope”' },
+    ]);
+    expect(readableReferences('{{key}} and {{ not a reference }}', steps)).toBe('«the response of step 1» and {{ not a reference }}');
+    expect(readableReferences('plain', steps)).toBe('plain');
+  });
+
+  it('fills the step card in once the referenced steps answered, and reads well before', () => {
+    const before = stepCardText(steps[2], steps, new Map());
+    expect(before).toEqual({ caller: '«GranteePrincipal from step 2»', expected: ['HTTP 200 (success)', 'Grants.0.GrantId to be «GrantId from step 2»'] });
+    const after = stepCardText(steps[2], steps, new Map<string, unknown>([['grant', { GrantId: 'g-1', GranteePrincipal: 'arn:aws:iam::111122223333:role/App' }]]));
+    expect(after).toEqual({ caller: 'role/App', expected: ['HTTP 200 (success)', 'Grants.0.GrantId to be "g-1"'] });
   });
 });

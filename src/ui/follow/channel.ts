@@ -11,10 +11,27 @@
  * a fresh simulator and replays everything. A log is small (a lesson is tens of requests), so
  * sending it whole each time keeps late joiners simple: an audience that opens late says `hello`
  * and the presenter answers with the current state.
+ *
+ * The playground's own Present (App.svelte) sends a `workspace` message instead: the workspace's
+ * simulator settings with its input log, and the audience (WorkspaceAudience.svelte) does the same.
  */
+import type { LogEntry, SimulatorOptions } from '../../kms/api';
 import type { LessonSnapshot } from '../lessons/LessonPlayer.svelte';
 
-export type FollowMessage = { type: 'hello' } | { type: 'state'; snapshot: LessonSnapshot; /** the time the presenter shows */ now: number } | { type: 'bye' };
+/** a playground workspace presented (App.svelte's Present): its settings and whole input log */
+export interface WorkspaceSnapshot {
+  /** the workspace's id: another id is another world */
+  id: string;
+  name: string;
+  options: SimulatorOptions;
+  log: LogEntry[];
+}
+
+export type FollowMessage =
+  | { type: 'hello' }
+  | { type: 'state'; snapshot: LessonSnapshot; /** the time the presenter shows */ now: number }
+  | { type: 'workspace'; snapshot: WorkspaceSnapshot; /** the time the presenter shows */ now: number }
+  | { type: 'bye' };
 
 export const CHANNEL_PREFIX = 'kms-playground:follow:';
 
@@ -39,7 +56,7 @@ export function openFollowChannel(id: string, onMessage: (m: FollowMessage) => v
   const channel = new BroadcastChannel(CHANNEL_PREFIX + id);
   channel.onmessage = (e: MessageEvent) => {
     const m = e.data as Partial<FollowMessage> | null;
-    if (m && (m.type === 'hello' || m.type === 'bye' || (m.type === 'state' && typeof m.snapshot === 'object'))) onMessage(m as FollowMessage);
+    if (m && (m.type === 'hello' || m.type === 'bye' || ((m.type === 'state' || m.type === 'workspace') && typeof m.snapshot === 'object' && m.snapshot !== null))) onMessage(m as FollowMessage);
   };
   return {
     post: (m) => channel.postMessage(m),
