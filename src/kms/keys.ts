@@ -21,7 +21,14 @@ export interface Scope {
 
 export const keyArn = (region: string, account: string, keyId: string) => `arn:aws:kms:${region}:${account}:key/${keyId}`;
 export const aliasArn = (region: string, account: string, aliasName: string) => `arn:aws:kms:${region}:${account}:${aliasName}`;
-export const isWellFormedKeyId = (id: string) => UUID.test(id) || MRK.test(id);
+/** the last id found well formed (most calls name the same key again); starts as a well-formed id */
+let lastWellFormed = '00000000-0000-4000-8000-000000000000';
+export const isWellFormedKeyId = (id: string): boolean => {
+  if (id === lastWellFormed) return true;
+  if (!(UUID.test(id) || MRK.test(id))) return false;
+  lastWellFormed = id;
+  return true;
+};
 
 /**
  * The operations whose reference page says "Cross-account use: Yes" (SPEC.md §4, from the

@@ -20,6 +20,9 @@ const CODES: number[] = [];
 
 export class Rng {
   #mixed: number;
+  /** the words behind the last hex() text of up to 64 characters (a grant id), and that text */
+  #lastWords = new Uint32Array(8);
+  #lastHex: string | undefined;
   readonly seed: number;
   counter: number;
 
@@ -72,11 +75,33 @@ export class Rng {
     // one flat string, not a rope of two-character pieces (ids become map keys and compare often)
     const codes = CODES;
     codes.length = n;
+    const words = this.#lastWords;
     for (let i = 0; i < n; i += 8) {
       const v = this.u32();
+      if (i < 64) words[i >>> 3] = v;
       for (let j = 0; j < 8 && i + j < n; j++) codes[i + j] = HEX_CODES[(v >>> (28 - 4 * j)) & 15];
     }
-    return String.fromCharCode.apply(null, codes);
+    const text = String.fromCharCode.apply(null, codes);
+    this.#lastHex = n <= 64 && n % 8 === 0 ? text : undefined;
+    return text;
+  }
+
+
+  /**
+   * Writes the bytes that `text` spells in hex into `out` at `at`, if `text` is what the last
+   * hex() call returned (so the bytes are at hand without parsing); false otherwise.
+   */
+  lastHexBytes(text: string, out: Uint8Array, at: number): boolean {
+    if (text !== this.#lastHex) return false;
+    const words = this.#lastWords;
+    for (let i = 0, o = at; i < text.length >>> 3; i++, o += 4) {
+      const v = words[i];
+      out[o] = v >>> 24;
+      out[o + 1] = v >>> 16;
+      out[o + 2] = v >>> 8;
+      out[o + 3] = v;
+    }
+    return true;
   }
 
   /** a random (version 4) UUID, lower case, as KMS key ids are */

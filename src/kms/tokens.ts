@@ -8,7 +8,7 @@
  * idempotency returns an existing grant id.
  */
 import type { Rng } from './rng';
-import { decodeBase64Url, encodeBase64Url } from './util/base64url';
+import { decodeBase64UrlInto, encodeBase64Url } from './util/base64url';
 import { createHmacSha256Into } from './util/sha256';
 
 const VERSION = 1;
@@ -16,6 +16,8 @@ const ID_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const TOKEN_BYTES = 1 + ID_BYTES + NONCE_BYTES + TAG_BYTES;
+/** unpadded base64url length of a token: 61 bytes, 82 characters */
+const TOKEN_CHARS = Math.ceil((TOKEN_BYTES * 4) / 3);
 const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const ID_CODES: number[] = new Array<number>(2 * ID_BYTES).fill(0);
 const NIBBLE = new Uint8Array(128);
@@ -35,7 +37,10 @@ export class GrantTokens {
   issue(grantId: string, rng: Rng): string {
     const buf = BUF;
     buf[0] = VERSION;
-    for (let i = 0; i < ID_BYTES; i++) buf[1 + i] = (NIBBLE[grantId.charCodeAt(2 * i)] << 4) | NIBBLE[grantId.charCodeAt(2 * i + 1)];
+    // a new grant's id was drawn just before: its bytes are at hand (a Name match's id is parsed)
+    if (grantId.length !== 2 * ID_BYTES || !rng.lastHexBytes(grantId, buf, 1)) {
+      for (let i = 0; i < ID_BYTES; i++) buf[1 + i] = (NIBBLE[grantId.charCodeAt(2 * i)] << 4) | NIBBLE[grantId.charCodeAt(2 * i + 1)];
+    }
     // the nonce: rng.bytes(NONCE_BYTES), little-endian words written in place
     for (let i = 0; i < NONCE_BYTES; i += 4) {
       const v = rng.u32();
@@ -52,9 +57,10 @@ export class GrantTokens {
 
   /** the grant id a token stands for, or null when this engine did not issue it */
   verify(token: string): string | null {
-    if (token.length > 200) return null;
-    const buf = decodeBase64Url(token);
-    if (!buf || buf.length !== TOKEN_BYTES || buf[0] !== VERSION) return null;
+    // only a string of exactly this length decodes to TOKEN_BYTES bytes
+    if (token.length !== TOKEN_CHARS) return null;
+    const buf = BUF;
+    if (!decodeBase64UrlInto(token, buf) || buf[0] !== VERSION) return null;
     this.#mac(buf, SIGNED_BYTES, TAG);
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= TAG[i] ^ buf[SIGNED_BYTES + i];

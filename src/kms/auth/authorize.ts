@@ -85,7 +85,8 @@ function requestContext(req: AuthRequest, resource: string): RequestContext {
 export function authorize(world: World, req: AuthRequest): AuthResult {
   const { caller, key, host } = req;
   const ctx = requestContext(req, key.arn);
-  const notes: string[] = [...(caller.source?.ignored ?? [])];
+  const ignored = caller.source?.ignored;
+  const notes: string[] = ignored ? [...ignored] : [];
   const kp = evaluatePolicy(req.keyPolicy, ctx);
   const sameAccount = caller.account === key.account;
   const idp = caller.identityPolicy ? evaluatePolicy(caller.identityPolicy, ctx) : undefined;
@@ -123,7 +124,7 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
     return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names the service ${caller.service}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
   }
   const viaAccount = kp.allows.find((s) => s.principalMatch === 'account');
-  const identityAllow = caller.isRoot ? { index: -1, sid: undefined } : idp?.allows[0];
+  const identityAllow = caller.isRoot ? ROOT_ALLOW : idp?.allows[0];
 
   // Same account: a direct allow suffices; an account allow delegates to IAM.
   // Cross account: the key policy must allow the caller or its account, and the caller's own
@@ -182,6 +183,9 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
     : `Denied: no key policy statement allows ${caller.arn} to call ${req.action}${req.grantOperation ? ', and no grant this host has seen does' : ''}.`;
   return deny(error, summary, { kind: 'none' });
 }
+
+/** an account's root needs no IAM policy (read only) */
+const ROOT_ALLOW: { readonly index: number; readonly sid: string | undefined } = { index: -1, sid: undefined };
 
 function allow(host: number, notes: string[], summary: string, via: Decision['via']): AuthResult {
   return { ok: true, decision: { allowed: true, host, summary, via, notes } };

@@ -913,10 +913,48 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
 const EMPTY_INDEX = new Map<string, ContextValue>();
 
 /**
+ * The last evaluation of each policy whose answer did not read the request's condition keys:
+ * the same policy, action, resource and principal then give the same answer, and a burst of
+ * calls by one caller on one key (the common case) evaluates the policy once. Evaluations are
+ * read, never changed, by their users, so the memo hands back the same object.
+ */
+interface Memo {
+  action: string;
+  resource: string;
+  arn: string;
+  account: string;
+  service: string | undefined;
+  result: PolicyEvaluation;
+}
+const memos = new WeakMap<ParsedPolicy, Memo>();
+
+/**
  * Which statements of `policy` apply to the request: Allow and Deny matches, and for every other
  * statement the first reason it does not apply (principal, action, resource, then conditions).
  */
 export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
+  const memo = memos.get(policy);
+  const principal = ctx.principal;
+  if (
+    memo !== undefined &&
+    memo.action === ctx.action &&
+    memo.resource === ctx.resource &&
+    memo.arn === principal.arn &&
+    memo.account === principal.account &&
+    memo.service === principal.service
+  ) {
+    return memo.result;
+  }
+  conditionsRead = false;
+  const result = evaluate(policy, ctx);
+  if (!conditionsRead) memos.set(policy, { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result });
+  return result;
+}
+
+/** set by evaluate() when a statement's conditions had to be checked */
+let conditionsRead = false;
+
+function evaluate(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
   const allows: StatementMatch[] = [];
   const denies: StatementMatch[] = [];
   const misses: StatementMiss[] = [];
@@ -964,6 +1002,8 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
     }
 
     if (!reason && c.conditions.length) {
+      // the answer now depends on the request's condition keys: not one to remember
+      conditionsRead = true;
       idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
       for (const cc of c.conditions) {
         reason = checkCondition(cc, idx);

@@ -29,6 +29,14 @@ export interface EngineServices {
   deletionScheduled(t: number): void;
 }
 
+/** 'kms:' + operation, one flat string per operation (compared and lower-cased on every call) */
+const ACTIONS = new Map<string, string>();
+function actionOf(op: string): string {
+  let a = ACTIONS.get(op);
+  if (a === undefined) ACTIONS.set(op, (a = `kms:${op}`));
+  return a;
+}
+
 export class Ctx {
   decision: Decision | undefined;
   constructor(
@@ -85,7 +93,7 @@ export class Ctx {
     opts: { action?: string; grantOperation?: string; tokens?: readonly string[]; tokenGrants?: GrantRecord[]; encryptionContext?: Record<string, string>; conditions?: Record<string, ContextValue> } = {},
   ): { grant?: GrantRecord } {
     const req: AuthRequest = {
-      action: opts.action ?? `kms:${this.op}`,
+      action: opts.action ?? actionOf(this.op),
       caller: this.caller,
       key,
       keyPolicy: this.svc.keyPolicy(key),
@@ -102,9 +110,14 @@ export class Ctx {
     return { grant: r.grant };
   }
 
-  /** records a decision for operations that need no key authorization */
+  /**
+   * records a decision for operations that need no key authorization; takes the caller's fresh
+   * literal and adds `host` last (what a copy with host appended would hold, without the copy)
+   */
   decide(decision: Omit<Decision, 'host'>): void {
-    this.decision = { ...decision, host: this.host };
+    const d = decision as Decision;
+    d.host = this.host;
+    this.decision = d;
   }
 
   /** DryRun: "The request would have succeeded, but the DryRun option is set." (recorded) */

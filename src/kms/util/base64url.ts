@@ -29,19 +29,30 @@ export function encodeBase64Url(bytes: Uint8Array): string {
     return s;
   }
   const n = bytes.length;
-  out.length = 0;
+  const rem = n % 3;
+  const o = out;
+  // sized up front and written by index; grown by push, so it stays a packed array
+  const len = ((n - rem) / 3) * 4 + (rem === 0 ? 0 : rem + 1);
+  while (o.length < len) o.push(0);
+  o.length = len;
   let i = 0;
-  for (; i + 2 < n; i += 3) {
+  let j = 0;
+  for (; i + 2 < n; i += 3, j += 4) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63], CODES[(v >>> 6) & 63], CODES[v & 63]);
+    o[j] = CODES[v >>> 18];
+    o[j + 1] = CODES[(v >>> 12) & 63];
+    o[j + 2] = CODES[(v >>> 6) & 63];
+    o[j + 3] = CODES[v & 63];
   }
-  const rem = n - i;
   if (rem === 1) {
     const v = bytes[i] << 16;
-    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63]);
+    o[j] = CODES[v >>> 18];
+    o[j + 1] = CODES[(v >>> 12) & 63];
   } else if (rem === 2) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out.push(CODES[v >>> 18], CODES[(v >>> 12) & 63], CODES[(v >>> 6) & 63]);
+    o[j] = CODES[v >>> 18];
+    o[j + 1] = CODES[(v >>> 12) & 63];
+    o[j + 2] = CODES[(v >>> 6) & 63];
   }
   return String.fromCharCode.apply(null, out);
 }
@@ -53,10 +64,27 @@ function sextet(s: string, i: number): number {
 
 /** Decodes unpadded base64url; null if `s` is not a canonical unpadded base64url string. */
 export function decodeBase64Url(s: string): Uint8Array<ArrayBuffer> | null {
+  const n = decodedLength(s.length);
+  if (n < 0) return null;
+  const out = new Uint8Array(n);
+  return decodeBase64UrlInto(s, out) ? out : null;
+}
+
+/** how many bytes `chars` characters of unpadded base64url decode to; -1 when none can */
+export function decodedLength(chars: number): number {
+  const rem = chars & 3;
+  if (rem === 1) return -1;
+  return (chars >>> 2) * 3 + (rem === 0 ? 0 : rem - 1);
+}
+
+/**
+ * Decodes `s` into `out`, which must be exactly decodedLength(s.length) bytes long (a reused
+ * buffer on hot paths); false, with `out` partly written, if `s` is not canonical.
+ */
+export function decodeBase64UrlInto(s: string, out: Uint8Array): boolean {
   const n = s.length;
   const rem = n & 3;
-  if (rem === 1) return null;
-  const out = new Uint8Array(((n >>> 2) * 3) + (rem === 0 ? 0 : rem - 1));
+  if (rem === 1 || out.length !== decodedLength(n)) return false;
   let o = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -64,7 +92,7 @@ export function decodeBase64Url(s: string): Uint8Array<ArrayBuffer> | null {
     const b = sextet(s, i + 1);
     const c = sextet(s, i + 2);
     const d = sextet(s, i + 3);
-    if ((a | b | c | d) < 0) return null;
+    if ((a | b | c | d) < 0) return false;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = v >>> 16;
     out[o++] = (v >>> 8) & 255;
@@ -73,16 +101,16 @@ export function decodeBase64Url(s: string): Uint8Array<ArrayBuffer> | null {
   if (rem === 2) {
     const a = sextet(s, i);
     const b = sextet(s, i + 1);
-    if ((a | b) < 0 || (b & 15) !== 0) return null;
+    if ((a | b) < 0 || (b & 15) !== 0) return false;
     out[o] = (a << 2) | (b >>> 4);
   } else if (rem === 3) {
     const a = sextet(s, i);
     const b = sextet(s, i + 1);
     const c = sextet(s, i + 2);
-    if ((a | b | c) < 0 || (c & 3) !== 0) return null;
+    if ((a | b | c) < 0 || (c & 3) !== 0) return false;
     const v = (a << 18) | (b << 12) | (c << 6);
     out[o++] = v >>> 16;
     out[o] = (v >>> 8) & 255;
   }
-  return out;
+  return true;
 }

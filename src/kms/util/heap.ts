@@ -18,15 +18,18 @@ export class MinHeap<T extends Timed> {
   }
 
   push(item: T): void {
+    // sift up with a hole: move parents down, write the item once
     const a = this.#items;
+    let i = a.length;
     a.push(item);
-    let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!lessThan(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
+      const parent = a[p];
+      if (!lessThan(item, parent)) break;
+      a[i] = parent;
       i = p;
     }
+    a[i] = item;
   }
 
   pop(): T | undefined {
@@ -34,19 +37,20 @@ export class MinHeap<T extends Timed> {
     if (a.length === 0) return undefined;
     const top = a[0];
     const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
+    const n = a.length;
+    if (n > 0) {
+      // sift down with a hole: move the smaller child up, write `last` once
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && lessThan(a[l], a[m])) m = l;
-        if (r < a.length && lessThan(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
+        const m = r < n && lessThan(a[r], a[l]) ? r : l;
+        if (!lessThan(a[m], last)) break;
+        a[i] = a[m];
         i = m;
       }
+      a[i] = last;
     }
     return top;
   }

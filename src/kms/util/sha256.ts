@@ -48,6 +48,12 @@ function compress(h: Int32Array, m: Uint8Array, off: number): void {
   for (let i = 0; i < 16; i++, off += 4) {
     w[i] = (m[off] << 24) | (m[off + 1] << 16) | (m[off + 2] << 8) | m[off + 3];
   }
+  compressW(h);
+}
+
+/** Runs the compression function over the block already in W[0..15] (big-endian words). */
+function compressW(h: Int32Array): void {
+  const w = W;
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15];
     const y = w[i - 2];
@@ -214,11 +220,52 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array<ArrayB
 export function createHmacSha256Into(key: Uint8Array): (data: Uint8Array, length: number, out: Uint8Array) => void {
   const states = hmacStates(key);
   return (data, length, out) => {
+    if (length <= 55) {
+      hmacShortInto(states, data, length, out);
+      return;
+    }
     STATE.set(states.inner);
     finish(STATE, data, 64, INNER, length);
     STATE2.set(states.outer);
     finish(STATE2, INNER, 64, out);
   };
+}
+
+/**
+ * HMAC of a message that fits one padded block (at most 55 bytes): the inner block is built
+ * as words straight in W, and the inner digest goes to the outer block as words, without the
+ * byte buffers the general path uses. Same result, two compressions.
+ */
+function hmacShortInto(states: HmacStates, data: Uint8Array, n: number, out: Uint8Array): void {
+  const w = W;
+  const whole = n >>> 2;
+  let off = 0;
+  for (let i = 0; i < whole; i++, off += 4) w[i] = (data[off] << 24) | (data[off + 1] << 16) | (data[off + 2] << 8) | data[off + 3];
+  // the last partial word, then the 0x80 marker byte
+  let last = 0;
+  const rem = n & 3;
+  for (let j = 0; j < rem; j++) last |= data[off + j] << (24 - 8 * j);
+  w[whole] = last | (0x80 << (24 - 8 * rem));
+  for (let i = whole + 1; i < 15; i++) w[i] = 0;
+  // bit length of ipad block + message (< 2^32)
+  w[15] = (64 + n) * 8;
+  const h = STATE;
+  h.set(states.inner);
+  compressW(h);
+  for (let i = 0; i < 8; i++) w[i] = h[i];
+  w[8] = 0x80000000 | 0;
+  for (let i = 9; i < 15; i++) w[i] = 0;
+  w[15] = (64 + 32) * 8;
+  const g = STATE2;
+  g.set(states.outer);
+  compressW(g);
+  for (let i = 0, j = 0; i < 8; i++, j += 4) {
+    const v = g[i];
+    out[j] = v >>> 24;
+    out[j + 1] = v >>> 16;
+    out[j + 2] = v >>> 8;
+    out[j + 3] = v;
+  }
 }
 
 /**

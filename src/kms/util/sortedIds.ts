@@ -4,10 +4,25 @@
  * ListGrants pages over this, so a page's cost grows with the page, not with the key's
  * 50,000 grants.
  */
-const MAX_BLOCK = 512;
+const MAX_BLOCK = 128;
+
+/**
+ * A number that orders like the string's first three UTF-16 code units (a shorter string first):
+ * equal numbers say nothing, different numbers decide the comparison without reading the
+ * string again. Block searches compare these, so they rarely touch the strings themselves.
+ */
+function prefixKey(id: string): number {
+  const n = id.length;
+  const a = n > 0 ? id.charCodeAt(0) + 1 : 0;
+  const b = n > 1 ? id.charCodeAt(1) + 1 : 0;
+  const c = n > 2 ? id.charCodeAt(2) + 1 : 0;
+  return (a * 65537 + b) * 65537 + c;
+}
 
 export class SortedIds {
   #blocks: string[][] = [];
+  /** prefixKey of each block's first id */
+  #firstKeys: number[] = [];
   #size = 0;
 
   get size(): number {
@@ -15,15 +30,17 @@ export class SortedIds {
   }
 
   /** index of the block that holds (or would hold) id */
-  #blockFor(id: string): number {
+  #blockFor(id: string, key = prefixKey(id)): number {
     const blocks = this.#blocks;
+    const keys = this.#firstKeys;
     let lo = 0;
     let hi = blocks.length - 1;
     if (hi < 0) return -1;
     // last block whose first element <= id
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (blocks[mid][0] <= id) lo = mid;
+      const k = keys[mid];
+      if (k < key || (k === key && blocks[mid][0] <= id)) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -51,10 +68,12 @@ export class SortedIds {
   add(id: string): boolean {
     if (this.#blocks.length === 0) {
       this.#blocks.push([id]);
+      this.#firstKeys.push(prefixKey(id));
       this.#size = 1;
       return true;
     }
-    const b = this.#blockFor(id);
+    const key = prefixKey(id);
+    const b = this.#blockFor(id, key);
     const arr = this.#blocks[b];
     const i = SortedIds.#lowerBound(arr, id);
     if (i < arr.length && arr[i] === id) return false;
@@ -63,10 +82,12 @@ export class SortedIds {
     arr.push(id);
     for (; j > i; j--) arr[j] = arr[j - 1];
     arr[i] = id;
+    if (i === 0) this.#firstKeys[b] = key;
     this.#size++;
     if (arr.length > MAX_BLOCK) {
       const half = arr.splice(arr.length >>> 1);
       this.#blocks.splice(b + 1, 0, half);
+      this.#firstKeys.splice(b + 1, 0, prefixKey(half[0]));
     }
     return true;
   }
@@ -77,9 +98,17 @@ export class SortedIds {
     const arr = this.#blocks[b];
     const i = SortedIds.#lowerBound(arr, id);
     if (i >= arr.length || arr[i] !== id) return false;
-    arr.splice(i, 1);
+    // shift by hand: Array.prototype.splice allocates the removed array
+    const last = arr.length - 1;
+    for (let j = i; j < last; j++) arr[j] = arr[j + 1];
+    arr.pop();
     this.#size--;
-    if (arr.length === 0) this.#blocks.splice(b, 1);
+    if (arr.length === 0) {
+      this.#blocks.splice(b, 1);
+      this.#firstKeys.splice(b, 1);
+    } else if (i === 0) {
+      this.#firstKeys[b] = prefixKey(arr[0]);
+    }
     return true;
   }
 

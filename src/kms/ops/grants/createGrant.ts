@@ -52,6 +52,33 @@ function internOperations(ops: readonly string[]): string[] {
   return (node.list ??= [...new Set(ops)]);
 }
 
+/** the last principal found valid (most calls name the same grantee again); starts as a valid one */
+let lastValidPrincipal = '000000000000';
+function validPrincipal(p: string): boolean {
+  if (p === lastValidPrincipal) return true;
+  if (!PRINCIPAL.test(p)) return false;
+  lastValidPrincipal = p;
+  return true;
+}
+
+function onlyCreateGrant(ops: readonly string[]): boolean {
+  for (let i = 0; i < ops.length; i++) if (ops[i] !== 'CreateGrant') return false;
+  return true;
+}
+
+/**
+ * "Each constraint value can include up to 8 encryption context pairs. The encryption
+ * context value in each constraint cannot exceed 384 characters." (CreateGrant reference)
+ */
+function checkContextConstraint(m: Record<string, string> | undefined): void {
+  if (!m) return;
+  const entries = Object.entries(m);
+  if (entries.length > 8) throw validation('Each encryption context grant constraint can include up to 8 encryption context pairs.');
+  if (entries.reduce((n, [k, v]) => n + k.length + v.length, 0) > 384) {
+    throw validation('The encryption context in each grant constraint cannot exceed 384 characters.');
+  }
+}
+
 export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   // Request-level rules (SPEC.md §6.1); their exact texts are not recorded: docs/fidelity.md.
   const grantee = input.GranteePrincipal;
@@ -73,24 +100,15 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   if (ops.length === 0) {
     throw validation("1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1");
   }
-  if (ops.every((o) => o === 'CreateGrant')) throw validation('Grants must not contain only the CreateGrant operation.');
-  if (c?.EncryptionContextEquals && c.EncryptionContextSubset) throw validation('More than one constraint supplied');
-  for (const m of [c?.EncryptionContextEquals, c?.EncryptionContextSubset]) {
-    if (!m) continue;
-    const entries = Object.entries(m);
-    // "Each constraint value can include up to 8 encryption context pairs. The encryption
-    // context value in each constraint cannot exceed 384 characters." (CreateGrant reference)
-    if (entries.length > 8) throw validation('Each encryption context grant constraint can include up to 8 encryption context pairs.');
-    if (entries.reduce((n, [k, v]) => n + k.length + v.length, 0) > 384) {
-      throw validation('The encryption context in each grant constraint cannot exceed 384 characters.');
-    }
+  if (onlyCreateGrant(ops)) throw validation('Grants must not contain only the CreateGrant operation.');
+  if (c) {
+    if (c.EncryptionContextEquals && c.EncryptionContextSubset) throw validation('More than one constraint supplied');
+    checkContextConstraint(c.EncryptionContextEquals);
+    checkContextConstraint(c.EncryptionContextSubset);
   }
-  for (const [member, value] of [
-    ['GranteePrincipal', grantee],
-    ['RetiringPrincipal', input.RetiringPrincipal],
-  ] as const) {
-    if (value !== undefined && !PRINCIPAL.test(value)) throw new KmsError('InvalidArnException', `${member} '${value}' is not a valid principal.`);
-  }
+  if (grantee !== undefined && !validPrincipal(grantee)) throw new KmsError('InvalidArnException', `GranteePrincipal '${grantee}' is not a valid principal.`);
+  const retiringPrincipal = input.RetiringPrincipal;
+  if (retiringPrincipal !== undefined && !validPrincipal(retiringPrincipal)) throw new KmsError('InvalidArnException', `RetiringPrincipal '${retiringPrincipal}' is not a valid principal.`);
 
   const key = ctx.key(input.KeyId, { aliases: false });
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
@@ -148,22 +166,23 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   ctx.dryRun(input.DryRun);
 
   const grantId = ctx.rng.hex(64);
-  const g: GrantRecord = {
-    grantId,
-    keyId: key.keyId,
-    keyArn: key.arn,
-    region: key.region,
-    name: input.Name ?? '',
-    created: ctx.now,
-    issuingAccount: rootArn(ctx.caller.account),
-    operations,
-    arrivals: drawArrivals(ctx.rng, ctx.now, ctx.svc.hosts, ctx.svc.propagation),
-  };
-  if (grantee !== undefined) g.granteePrincipal = grantee;
-  if (input.RetiringPrincipal !== undefined) g.retiringPrincipal = input.RetiringPrincipal;
-  if (granteeService !== undefined) g.granteeServicePrincipal = granteeService;
-  if (input.RetiringServicePrincipal !== undefined) g.retiringServicePrincipal = input.RetiringServicePrincipal;
-  if (c && (c.EncryptionContextEquals || c.EncryptionContextSubset || c.SourceArn)) g.constraints = c;
+  const arrivals = drawArrivals(ctx.rng, ctx.now, ctx.svc.hosts, ctx.svc.propagation);
+  const issuingAccount = rootArn(ctx.caller.account);
+  const name = input.Name ?? '';
+  const hasConstraints = c && (c.EncryptionContextEquals || c.EncryptionContextSubset || c.SourceArn);
+  let g: GrantRecord;
+  if (grantee !== undefined && input.RetiringPrincipal === undefined && input.RetiringServicePrincipal === undefined && !hasConstraints) {
+    // the common shape in one literal, members in the order the general path adds them
+    // (aseq is set by addGrant): one allocation, no property store grown afterwards
+    g = { grantId, keyId: key.keyId, keyArn: key.arn, region: key.region, name, created: ctx.now, issuingAccount, operations, arrivals, granteePrincipal: grantee, aseq: 0 };
+  } else {
+    g = { grantId, keyId: key.keyId, keyArn: key.arn, region: key.region, name, created: ctx.now, issuingAccount, operations, arrivals };
+    if (grantee !== undefined) g.granteePrincipal = grantee;
+    if (input.RetiringPrincipal !== undefined) g.retiringPrincipal = input.RetiringPrincipal;
+    if (granteeService !== undefined) g.granteeServicePrincipal = granteeService;
+    if (input.RetiringServicePrincipal !== undefined) g.retiringServicePrincipal = input.RetiringServicePrincipal;
+    if (hasConstraints) g.constraints = c;
+  }
   world.addGrant(g);
   ctx.svc.emit({
     type: '@kms.grant.changed',
