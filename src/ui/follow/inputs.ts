@@ -8,7 +8,7 @@
  */
 import type { LogEntry } from '../../kms/api';
 import type { Session } from '../Session.svelte';
-import { HOST_HEADER, SOURCE_ARN_HEADER, TARGET_PREFIX } from '../wire';
+import { loggedRequest } from '../wire';
 
 /** what a logged request was, in the editor's terms */
 export interface EditorRequest {
@@ -19,23 +19,11 @@ export interface EditorRequest {
   sourceArn?: string;
 }
 
-function header(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
-}
-
 /** reads operation, caller (by the access key id in the credential scope), body and pinned host from a logged request */
 export function editorRequest(entry: Extract<LogEntry, { kind: 'request' }>, session: Pick<Session, 'callers' | 'rootArn'>): EditorRequest | undefined {
-  const target = header(entry.headers, 'x-amz-target');
-  if (!target?.startsWith(TARGET_PREFIX)) return undefined;
-  const auth = header(entry.headers, 'authorization');
-  const keyId = auth ? /Credential=([^/,\s]+)\//.exec(auth)?.[1] : undefined;
-  const caller = keyId ? session.callers.find((c) => c.accessKeyId === keyId) : undefined;
-  if (keyId && !caller) return undefined;
-  const hostText = header(entry.headers, HOST_HEADER);
-  const host = hostText !== undefined && /^\d+$/.test(hostText) ? Number(hostText) : undefined;
-  const sourceArn = header(entry.headers, SOURCE_ARN_HEADER);
-  return { operation: target.slice(TARGET_PREFIX.length), callerArn: caller?.arn ?? session.rootArn, body: entry.body, ...(host !== undefined ? { host } : {}), ...(sourceArn ? { sourceArn } : {}) };
+  const { trent, callerArn, ...rest } = loggedRequest(entry, session.callers, session.rootArn);
+  if (!trent || callerArn === undefined) return undefined;
+  return { ...rest, callerArn };
 }
 
 /** true when `prefix` is the start of `log` (same entries, same order) */

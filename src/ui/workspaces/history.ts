@@ -6,7 +6,7 @@
  */
 import type { LogEntry, SimulatorOptions } from '../../kms/api';
 import type { HistoryEntry } from '../Session.svelte';
-import { captureResponse, HOST_HEADER, SOURCE_ARN_HEADER, TARGET_PREFIX } from '../wire';
+import { captureResponse, loggedRequest } from '../wire';
 
 export type RestoredEntry = Omit<HistoryEntry, 'n'>;
 
@@ -19,31 +19,11 @@ export interface ScratchSimulator {
 /** the History pane shows at most this many restored requests (the latest) */
 export const HISTORY_LIMIT = 2_000;
 
-/** the principal a logged request was sent as: its access key id, else the account root */
-export function callerOf(headers: readonly (readonly [string, string])[], options: Pick<SimulatorOptions, 'accountId' | 'principals'>): string {
-  const auth = headers.find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
-  const keyId = /Credential=([^/,\s]+)\//.exec(auth)?.[1];
-  const principal = keyId ? options.principals?.find((p) => p.accessKeyId === keyId) : undefined;
-  return principal?.arn ?? `arn:aws:iam::${options.accountId ?? '111122223333'}:root`;
-}
-
-export function header(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  return headers.find(([k]) => k.toLowerCase() === name)?.[1];
-}
-
-/** the request side of a logged request, as the History pane shows it */
+/** the request side of a logged request, as the History pane shows it (an unknown access key reads as the root) */
 export function requestOf(entry: Extract<LogEntry, { kind: 'request' }>, options: Pick<SimulatorOptions, 'accountId' | 'principals'>) {
-  const target = header(entry.headers, 'x-amz-target') ?? '';
-  const hostText = header(entry.headers, HOST_HEADER);
-  const host = hostText !== undefined && /^\d+$/.test(hostText) ? Number(hostText) : undefined;
-  const sourceArn = header(entry.headers, SOURCE_ARN_HEADER);
-  return {
-    operation: target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target,
-    callerArn: callerOf(entry.headers, options),
-    body: entry.body,
-    ...(host !== undefined ? { host } : {}),
-    ...(sourceArn ? { sourceArn } : {}),
-  };
+  const root = `arn:aws:iam::${options.accountId ?? '111122223333'}:root`;
+  const { trent: _trent, callerArn, ...rest } = loggedRequest(entry, options.principals ?? [], root);
+  return { ...rest, callerArn: callerArn ?? root };
 }
 
 /**
