@@ -267,6 +267,24 @@ export function resolveSettings(settings: ScenarioSettings | undefined): Resolve
   };
 }
 
+/**
+ * The scenario settings that make a simulator of `options` again (the inverse of
+ * simulatorOptions, up to defaults). A propagation without `distribution` is written out as the
+ * engine reads it ('uniform'): the format's own default is 'realistic', so leaving it out would
+ * replay different arrival times.
+ */
+export function settingsFromOptions(options: SimulatorOptions): ScenarioSettings {
+  const s: ScenarioSettings = {};
+  if (options.region !== undefined) s.region = options.region;
+  if (options.accountId !== undefined) s.accountId = options.accountId;
+  if (options.startTime !== undefined) s.startTime = options.startTime;
+  if (options.hosts !== undefined) s.hosts = options.hosts;
+  if (options.routing !== undefined) s.routing = options.routing;
+  if (options.propagation !== undefined) s.propagation = { ...options.propagation, distribution: options.propagation.distribution ?? 'uniform' };
+  if (options.principals !== undefined) s.principals = options.principals.map((p) => ({ ...p }));
+  return s;
+}
+
 /** The options replay passes to createSimulator; a live session should use the same. */
 export function simulatorOptions(scenario: Scenario): SimulatorOptions {
   return { seed: scenario.seed, ...resolveSettings(scenario.settings) };

@@ -9,23 +9,9 @@
  * defaults left out (stripDefaults). Nothing here reads the DOM: the dialog does that.
  */
 import type { LogEntry, SimulatorOptions } from '../../kms/api';
-import { LIMITS, SCENARIO_VERSION, stripDefaults, validateScenario, type RequestStep, type Scenario, type ScenarioSettings, type Step } from '../../scenario/format';
+import { LIMITS, SCENARIO_VERSION, settingsFromOptions, stripDefaults, validateScenario, type RequestStep, type Scenario, type Step } from '../../scenario/format';
 import { encodeScenario, fitsInUrl, HASH_PARAM, URL_SAFE_LENGTH } from '../../scenario/codec';
 import { requestOf } from '../workspaces/history';
-
-/** the scenario settings of a workspace's options (the ones left out equal the engine's and the format's defaults) */
-export function settingsOf(options: SimulatorOptions): ScenarioSettings {
-  const s: ScenarioSettings = {};
-  if (options.region !== undefined) s.region = options.region;
-  if (options.accountId !== undefined) s.accountId = options.accountId;
-  if (options.startTime !== undefined) s.startTime = options.startTime;
-  if (options.hosts !== undefined) s.hosts = options.hosts;
-  if (options.routing !== undefined) s.routing = options.routing;
-  // the engine reads a propagation without `distribution` as uniform; the scenario format as its default (realistic)
-  if (options.propagation !== undefined) s.propagation = { ...options.propagation, distribution: options.propagation.distribution ?? 'uniform' };
-  if (options.principals !== undefined) s.principals = options.principals.map((p) => ({ ...p }));
-  return s;
-}
 
 export interface BuiltScenario {
   scenario: Scenario;
@@ -77,7 +63,7 @@ export function scenarioFromWorkspaceLog(
     steps.push(step);
   }
   if (opts.until > clock) steps.push({ kind: 'advance', ms: opts.until - clock });
-  const scenario = { v: SCENARIO_VERSION, seed: options.seed ?? 42, settings: settingsOf(options), steps } as Scenario;
+  const scenario = { v: SCENARIO_VERSION, seed: options.seed ?? 42, settings: settingsFromOptions(options), steps } as Scenario;
   if (opts.title !== undefined) scenario.title = opts.title.slice(0, LIMITS.titleLength);
   return { scenario: stripDefaults(scenario), skipped };
 }
