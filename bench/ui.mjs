@@ -26,6 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { frameGaps } from '../tests/e2e/helpers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'node_modules/.cache/bench/ui-dist');
@@ -170,26 +171,11 @@ try {
   await page.getByRole('checkbox', { name: 'Follow clock' }).check();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('60');
   await page.getByRole('button', { name: 'Play' }).click();
-  const frames = await page.evaluate(
-    () =>
-      new Promise((resolveFrames) => {
-        const times = [];
-        const tick = (t) => {
-          times.push(t);
-          if (times.length < 181) requestAnimationFrame(tick);
-          else resolveFrames(times);
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
+  const { gaps, median, p95, max } = await frameGaps(page, 181);
   await page.getByRole('button', { name: 'Pause' }).click();
   await context.close();
-  const gaps = frames
-    .slice(1)
-    .map((t, i) => t - frames[i])
-    .sort((a, b) => a - b);
   console.log(`\nTimeline playing ${count.toLocaleString('en-US')} events (all in view, speed ×60, following the clock), ${gaps.length} frames:`);
-  console.log(`  frame time median ${gaps[Math.floor(gaps.length / 2)].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms, max ${gaps[gaps.length - 1].toFixed(1)} ms`);
+  console.log(`  frame time median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
 } finally {
   await browser.close();
   server.close();

@@ -112,3 +112,29 @@ export async function axe(page, options = {}) {
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`) }));
   }, options);
 }
+
+/**
+ * Frame gaps while something animates: the times between `frames` consecutive
+ * requestAnimationFrame callbacks in the page, sorted, with their median, p95 and max (ms).
+ * Used by the scale test and bench/ui.mjs; printed, never asserted against a time.
+ */
+export async function frameGaps(page, frames) {
+  const times = await page.evaluate(
+    (n) =>
+      new Promise((resolve) => {
+        const t = [];
+        const tick = (now) => {
+          t.push(now);
+          if (t.length < n) requestAnimationFrame(tick);
+          else resolve(t);
+        };
+        requestAnimationFrame(tick);
+      }),
+    frames,
+  );
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
+  return { gaps, median: gaps[Math.floor(gaps.length / 2)], p95: gaps[Math.floor(gaps.length * 0.95)], max: gaps[gaps.length - 1] };
+}
