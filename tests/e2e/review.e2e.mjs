@@ -130,6 +130,20 @@ export default {
     }
   },
 
+  'on a 1366x768 laptop a lesson sits beside the panes, and the request and response share the first row': async ({ page, baseUrl }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const href = await firstLessonHref(page, baseUrl);
+    await page.goto(`${baseUrl}lesson.html${href}&editor=plain`);
+    await page.getByRole('button', { name: 'Reset lesson' }).and(page.locator(':enabled')).waitFor();
+    const lesson = await page.locator('aside.area-lesson').boundingBox();
+    const request = await page.locator('.area-request').boundingBox();
+    const response = await page.locator('.area-response').boundingBox();
+    assert(Math.abs(lesson.y - request.y) < 40, `the lesson (y ${Math.round(lesson.y)}) and the request pane (y ${Math.round(request.y)}) start on one row`);
+    assert(lesson.x + lesson.width <= request.x, 'the lesson is left of the request pane');
+    assert(Math.abs(request.y - response.y) < 2 && request.x + request.width <= response.x, 'request and response side by side');
+    assert(request.width > 300 && response.width > 300, `panes wide enough to read: ${Math.round(request.width)} and ${Math.round(response.width)} px`);
+  },
+
   'the embed says what to do without an editor and shows each body whole': async ({ page, baseUrl }) => {
     const href = await firstLessonHref(page, baseUrl);
     await page.goto(`${baseUrl}embed.html${href}`);
