@@ -17,6 +17,7 @@ import Handout from './ui/lessons/Handout.svelte';
 import Audience from './ui/follow/Audience.svelte';
 import WorkspaceAudience from './ui/follow/WorkspaceAudience.svelte';
 import { isChannelId } from './ui/follow/channel';
+import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import './ui/app.css';
 
 const params = new URLSearchParams(location.search);
@@ -40,9 +41,12 @@ if (!id && isChannelId(follow)) {
   else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, channelId: follow } });
   else {
     document.documentElement.classList.toggle('presenter', prefs.presenter);
+    const rich = params.get('editor') !== 'plain';
     mount(LessonPage, {
       target,
-      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich: params.get('editor') !== 'plain', present: isChannelId(present) ? present : undefined },
+      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich, present: isChannelId(present) ? present : undefined },
     });
+    // the editor's download once the page has drawn (see main.ts)
+    if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));
   }
 }

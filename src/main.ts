@@ -20,6 +20,7 @@ import App from './ui/App.svelte';
 import { Prefs } from './ui/Prefs.svelte';
 import { WorkspaceApp, type Backend } from './ui/workspaces/WorkspaceApp.svelte';
 import { groupsFrom } from './ui/operations';
+import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import './ui/app.css';
 
 const DEFAULT_SEED = 42;
@@ -69,16 +70,23 @@ const prefs = new Prefs();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { app, prefs, e2e, rich: params.get('editor') !== 'plain' } });
-
-const backend: Promise<Backend> = Promise.all([
-  import('./kms/index'),
-  import('./kms/model/shapes.generated'),
-  import('./store/index'),
-  import('./scenario/codec'),
-  import('./scenario/run'),
-  import('./scenario/format'),
-]).then(async ([kms, model, store, codec, run, format]) => {
+const rich = params.get('editor') !== 'plain';
+mount(App, { target, props: { app, prefs, e2e, rich } });
+/**
+ * The shell paints first; then the editor's download starts, and the engine's and the store's
+ * (far smaller) beside it.
+ */
+const backend: Promise<Backend> = afterFirstFrame().then(() => {
+  if (rich) loadEditor().catch(() => {});
+  return Promise.all([
+    import('./kms/index'),
+    import('./kms/model/shapes.generated'),
+    import('./store/index'),
+    import('./scenario/codec'),
+    import('./scenario/run'),
+    import('./scenario/format'),
+  ]);
+}).then(async ([kms, model, store, codec, run, format]) => {
   const storage = inMemory
     ? (store.createMemoryPlaygroundStore({
         name: DB_NAME,
