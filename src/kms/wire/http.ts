@@ -90,10 +90,31 @@ interface SharedDecision {
   header: string;
 }
 const decisions = new Interner<SharedDecision>();
+/**
+ * the last few shared decisions: a run of requests mostly repeats one of them (one per host),
+ * and comparing members costs far less than the JSON text the table is keyed by
+ */
+const recent: SharedDecision[] = [];
+const RECENT = 8;
 function share(decision: Decision | undefined): SharedDecision | undefined {
   if (!decision) return undefined;
+  for (let i = 0; i < recent.length; i++) if (sameDecision(recent[i].decision, decision)) return recent[i];
   const json = JSON.stringify(decision);
-  return decisions.get(json, () => ({ decision, header: encodeURIComponent(json) }));
+  const shared = decisions.get(json, () => ({ decision, header: encodeURIComponent(json) }));
+  if (recent.length === RECENT) recent.pop();
+  recent.unshift(shared);
+  return shared;
+}
+
+type Via = Decision['via'] & { sid?: string; statement?: number; grantId?: string; policy?: string };
+/** the same members with the same values (a decision has no members beyond its type's) */
+function sameDecision(a: Decision, b: Decision): boolean {
+  if (a === b) return true;
+  if (a.allowed !== b.allowed || a.host !== b.host || a.summary !== b.summary || a.notes.length !== b.notes.length) return false;
+  for (let i = 0; i < a.notes.length; i++) if (a.notes[i] !== b.notes[i]) return false;
+  const x = a.via as Via;
+  const y = b.via as Via;
+  return x.kind === y.kind && x.sid === y.sid && x.statement === y.statement && x.grantId === y.grantId && x.policy === y.policy;
 }
 
 /** Which region a request is for: the SigV4 credential scope, else the kms.<region> host. */
