@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, ADMIN, APP_ROLE, AUDITOR, OTHER_ROOT, ROOT, makeSim } from './helpers';
+import { ACCOUNT, ADMIN, APP_ROLE, AUDITOR, OTHER_ROLE, OTHER_ROOT, ROOT, makeSim } from './helpers';
 
 const grant = (KeyId: string, extra: Record<string, unknown> = {}) => ({ KeyId, GranteePrincipal: APP_ROLE, Operations: ['Encrypt', 'Decrypt'], ...extra });
 
@@ -207,11 +207,26 @@ describe('ListGrants', () => {
           GranteePrincipal: APP_ROLE,
           RetiringPrincipal: AUDITOR,
           IssuingAccount: ROOT,
-          Operations: ['Encrypt', 'Decrypt'],
+          // the GrantOperation enum's order, not the request's (the next test)
+          Operations: ['Decrypt', 'Encrypt'],
         },
       ],
       Truncated: false,
     });
+  });
+
+  it("keeps Operations in the GrantOperation enum's order without repeats, whatever the request's order (AWS's CreateGrant and ListRetirableGrants examples show grant 0c237476… made with [Encrypt, Decrypt] listed as [Decrypt, Encrypt])", async () => {
+    const { call, createKey } = makeSim();
+    const key = await createKey();
+    await call('CreateGrant', grant(key.KeyId, { Operations: ['ReEncryptTo', 'Encrypt', 'ReEncryptFrom', 'Encrypt'], RetiringPrincipal: AUDITOR }));
+    const l = await call('ListGrants', { KeyId: key.KeyId });
+    expect(l.json.Grants[0].Operations).toEqual(['Encrypt', 'ReEncryptFrom', 'ReEncryptTo']);
+    const r = await call('ListRetirableGrants', { RetiringPrincipal: AUDITOR });
+    expect(r.json.Grants[0].Operations).toEqual(['Encrypt', 'ReEncryptFrom', 'ReEncryptTo']);
+    // the same set in another order is the same grant for Name idempotency
+    const a = await call('CreateGrant', grant(key.KeyId, { Name: 'n', Operations: ['GenerateDataKey', 'Decrypt'] }));
+    const b = await call('CreateGrant', grant(key.KeyId, { Name: 'n', Operations: ['Decrypt', 'GenerateDataKey'] }));
+    expect(b.json.GrantId).toBe(a.json.GrantId);
   });
 
   it('pages with Limit and NextMarker, defaulting to 50, in ascending GrantId order', async () => {
@@ -315,6 +330,15 @@ describe('RetireGrant', () => {
     const key = await createKey();
     const g = await call('CreateGrant', grant(key.KeyId));
     expect((await call('RetireGrant', { GrantToken: g.json.GrantToken }, { as: ROOT })).status).toBe(200);
+  });
+
+  it("lets the root of the retiring principal's account retire: IAM decides kms:RetireGrant there, and a root holds every IAM permission", async () => {
+    const { call, createKey } = makeSim();
+    const key = await createKey();
+    const g = await call('CreateGrant', grant(key.KeyId, { RetiringPrincipal: OTHER_ROLE }));
+    const dry = await call('RetireGrant', { GrantToken: g.json.GrantToken, DryRun: true }, { as: OTHER_ROOT });
+    expect(dry.type).toBe('DryRunOperationException');
+    expect((await call('RetireGrant', { GrantToken: g.json.GrantToken }, { as: OTHER_ROOT })).status).toBe(200);
   });
 
   it('refuses an unrelated principal', async () => {

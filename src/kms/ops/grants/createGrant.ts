@@ -6,6 +6,7 @@ import type { GrantConstraints, GrantRecord } from '../../world';
 import type { Ctx } from '../context';
 import { childExceedsParent, grantOperationsFor, sameGrantParameters } from './rules';
 import { accessDeniedNoResource } from '../../auth/messages';
+import { ENUMS } from '../../model/shapes.generated';
 
 /** Grants per KMS key (Developer Guide, resource-limits: "Grants per KMS key: 50,000") */
 export const GRANTS_PER_KEY = 50_000;
@@ -34,8 +35,21 @@ interface OpsNode {
 const interned: OpsNode = { next: new Map() };
 let internedNodes = 0;
 const MAX_INTERNED = 4_096;
+/** each grant operation's place in the model's GrantOperation enum */
+const ENUM_ORDER = new Map<string, number>(ENUMS.GrantOperation.map((o, i) => [o, i]));
+
 /**
- * The grant's operations without repeats, as one array shared by every grant (and event) with
+ * The operations as KMS keeps them: without repeats, in the GrantOperation enum's order, not the
+ * request's. AWS's own examples show it: CreateGrant with ["Encrypt","Decrypt"] returns grant
+ * 0c237476…, which ListRetirableGrants lists with ["Decrypt","Encrypt"] (docs/fidelity.md).
+ */
+function canonicalOperations(ops: readonly string[]): string[] {
+  const rank = (o: string) => ENUM_ORDER.get(o) ?? ENUM_ORDER.size;
+  return [...new Set(ops)].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The grant's operations in canonical form, as one array shared by every grant (and event) with
  * the same list: most grants repeat a few lists, and records never change them.
  */
 function internOperations(ops: readonly string[]): string[] {
@@ -43,13 +57,13 @@ function internOperations(ops: readonly string[]): string[] {
   for (const o of ops) {
     let n = node.next.get(o);
     if (n === undefined) {
-      if (internedNodes >= MAX_INTERNED) return [...new Set(ops)];
+      if (internedNodes >= MAX_INTERNED) return canonicalOperations(ops);
       node.next.set(o, (n = { next: new Map() }));
       internedNodes++;
     }
     node = n;
   }
-  return (node.list ??= [...new Set(ops)]);
+  return (node.list ??= canonicalOperations(ops));
 }
 
 /** the last principal found valid (most calls name the same grantee again); starts as a valid one */

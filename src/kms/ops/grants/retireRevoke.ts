@@ -74,10 +74,15 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
   } else if (caller.isRoot && rootArn(caller.account) === g.issuingAccount) {
     ctx.decide({ allowed: true, summary: `Allowed: ${caller.arn} is the account that created grant ${id}.`, via: { kind: 'issuing-account', grantId: g.grantId }, notes });
   } else if (
-    idp?.allows.length &&
+    (caller.isRoot || idp?.allows.length) &&
     (caller.account === key?.account || (retiring !== undefined && caller.account === (retiring.match(/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/)?.[1] ?? '')))
   ) {
-    ctx.decide({ allowed: true, summary: `Allowed by ${caller.arn}'s IAM policy, which gives kms:RetireGrant.`, via: { kind: 'identity-policy', statement: idp.allows[0].index, sid: idp.allows[0].sid }, notes });
+    // an account's root holds every IAM permission in its account, kms:RetireGrant included
+    if (caller.isRoot) {
+      ctx.decide({ allowed: true, summary: `Allowed: ${caller.arn} is the root of ${caller.account === key?.account ? 'the account that owns the key' : "the retiring principal's account"}, where IAM decides kms:RetireGrant.`, via: { kind: 'not-required' }, notes });
+    } else {
+      ctx.decide({ allowed: true, summary: `Allowed by ${caller.arn}'s IAM policy, which gives kms:RetireGrant.`, via: { kind: 'identity-policy', statement: idp!.allows[0].index, sid: idp!.allows[0].sid }, notes });
+    }
   } else {
     notes.push(`The retiring principal of grant ${id} is ${retiring ?? '(none)'}; its grantee is ${World.granteeOf(g)} with ${g.operations.join(', ')}; it was created by ${g.issuingAccount}.`);
     ctx.decide({ allowed: false, summary: `Denied: ${caller.arn} is neither the retiring principal, nor a grantee allowed RetireGrant, nor the issuing account of grant ${id}.`, via: { kind: 'none' }, notes });
