@@ -15,6 +15,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createSimulator } from '../src/kms/index';
+import { defaultKeyPolicy, evaluatePolicy, parsePolicy } from '../src/kms/auth/policy';
+import { createHmacSha256Into, sha256 } from '../src/kms/util/sha256';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const ROLE = 'arn:aws:iam::111122223333:role/App';
@@ -230,7 +232,32 @@ async function warmUp(n = 20_000) {
 
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}${gc ? '' : ' (run with --expose-gc for heap figures)'}`);
 const floorUs = await platformFloor();
+console.log(`platform floor: Request+Response round trip ${fmt(1e6 / floorUs)}/s (${floorUs.toFixed(1)} µs: new Request, read its body, new Response, response.json(); nothing of ours)`);
 await warmUp();
 console.log('warmed up: 20,000 grants created, listed, retired and revoked through each path on a throwaway simulator first');
-console.log(`platform floor: Request+Response round trip ${fmt(1e6 / floorUs)}/s (${floorUs.toFixed(1)} µs: new Request, read its body, new Response, response.json(); nothing of ours)`);
+
+/** building blocks every grant call uses: ns (CPU) per call, best of three rounds */
+function perCallNs(fn: () => unknown, n = 200_000): number {
+  for (let i = 0; i < 20_000; i++) fn();
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const stop = start();
+    for (let i = 0; i < n; i++) fn();
+    best = Math.min(best, (stop().cpu * 1e6) / n);
+  }
+  return best;
+}
+{
+  const d64 = new Uint8Array(64).fill(7);
+  const d40 = new Uint8Array(40).fill(9);
+  const mac = createHmacSha256Into(new Uint8Array(32).fill(3));
+  const tag = new Uint8Array(32);
+  const parsed = parsePolicy(defaultKeyPolicy('111122223333'), 'resource');
+  if (!parsed.ok) throw new Error('the default key policy did not parse');
+  const context = { action: 'kms:CreateGrant', resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', principal: { arn: 'arn:aws:iam::111122223333:root', account: '111122223333' }, conditions: {} };
+  console.log(
+    `building blocks: sha256(64 B) ${perCallNs(() => sha256(d64)).toFixed(0)} ns; HMAC-SHA-256 of 40 B under a prepared key (a grant token's tag) ${perCallNs(() => mac(d40, 40, tag)).toFixed(0)} ns; ` +
+      `the default key policy evaluated ${perCallNs(() => evaluatePolicy(parsed.policy, context)).toFixed(0)} ns`,
+  );
+}
 for (const n of SIZES) await bench(n);
