@@ -21,6 +21,16 @@ import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import './ui/app.css';
 
 const params = new URLSearchParams(location.search);
+
+/** the full address of a lesson on this site, for the printed handout */
+function lessonUrl(id: string): string {
+  const u = new URL(location.href);
+  u.search = '';
+  u.hash = '';
+  u.searchParams.set('lesson', id);
+  return u.toString();
+}
+
 const target = document.getElementById('app');
 if (!target) throw new Error('lesson.html has no #app element');
 
@@ -37,7 +47,7 @@ if (!id && isChannelId(follow)) {
   mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
 } else {
   document.title = `${lesson.title} · Lessons · KMS Grant Playground`;
-  if (params.get('print') === '1') mount(Handout, { target, props: { lesson } });
+  if (params.get('print') === '1') mount(Handout, { target, props: { lesson, url: lessonUrl(lesson.id) } });
   else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, channelId: follow } });
   else {
     document.documentElement.classList.toggle('presenter', prefs.presenter);

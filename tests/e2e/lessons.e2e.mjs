@@ -180,6 +180,83 @@ Object.assign(tests, {
     assertEqual(await handout.getByRole('button', { name: 'Print handout' }).isVisible(), false, 'the toolbar is not printed');
   },
 
+  'at 1366x768: long ids wrap in the step card, expectations read as sentences, the newest history entry and the timeline come into view': async ({ page, baseUrl }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openLesson(page, baseUrl, '?lesson=create-and-list');
+    for (let i = 1; i <= 4; i++) {
+      await page.getByRole('button', { name: 'Run this step' }).click();
+      assert((await checkOf(page, i)).includes('Check passed'), `step ${i} passes`);
+      if (i < 4) await page.getByRole('button', { name: 'Next step' }).click();
+    }
+    // step 4: the 64-character GrantId wraps inside the lesson pane; nothing sticks out of it
+    const card = page.getByTestId('step-card');
+    const text = (await card.textContent()).replace(/\s+/g, ' ');
+    assert(/the first grant has 2 operations/.test(text), `plain-English expectation: ${text}`);
+    assert(!/ to be |Grants\.0\./.test(text), `no path jargon left: ${text}`);
+    const overflow = await page.evaluate(() => {
+      const pane = document.querySelector('aside.area-lesson');
+      const right = pane.getBoundingClientRect().right;
+      return [...pane.querySelectorAll('[data-testid="step-card"] *')].filter((el) => el.getBoundingClientRect().right > right + 0.5).map((el) => el.textContent.slice(0, 40));
+    });
+    assertEqual(overflow.length, 0, `text running out of the lesson pane: ${JSON.stringify(overflow)}`);
+    const grantId = /GrantId is ([0-9a-f]{64})/.exec(text);
+    assert(grantId, `the GrantId is filled in: ${text}`);
+
+    // the history: send until its list scrolls; after each, the newest row is whole in the list,
+    // the page did not move and the focus did not go to the history
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    let scrolls = false;
+    for (let n = 5; n <= 40 && !scrolls; n++) {
+      await send.focus();
+      const before = await page.evaluate(() => window.scrollY);
+      await send.click();
+      await page.waitForFunction((k) => Number.parseInt(document.querySelector('#history-h + span')?.textContent ?? '0', 10) >= k, n);
+      const seen = await page.waitForFunction(
+        (k) => {
+          const rows = document.querySelectorAll('.area-history li');
+          const last = rows[rows.length - 1];
+          if (!last || !last.textContent.includes(`#${k}`)) return false;
+          let box = last.parentElement;
+          while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+          if (!box || !box.closest('.area-history')) return { scrolls: false };
+          const [o, r] = [box.getBoundingClientRect(), last.getBoundingClientRect()];
+          return r.top >= o.top - 0.5 && r.bottom <= o.bottom + 0.5 ? { scrolls: true } : false;
+        },
+        n,
+        { timeout: 5000 },
+      ).then((h) => h.jsonValue()).catch(() => undefined);
+      assert(seen, `request #${n}: the newest history entry is cut off or hidden in its list`);
+      scrolls = seen.scrolls;
+      assertEqual(await page.evaluate(() => window.scrollY), before, `request #${n}: the page moved`);
+      assertEqual(await page.evaluate(() => !!document.activeElement?.closest('.area-history')), false, `request #${n}: the history took the focus`);
+    }
+    assert(scrolls, 'the history list never needed to scroll');
+
+    // step 5 only moves the clock: the timeline comes into view, the lesson stays in view
+    await page.getByRole('button', { name: 'Next step' }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Let every grant arrive' }).click();
+    await page.getByTestId('check').getByText('Done.').waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector('section.timeline').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight + 0.5;
+    }, null, { timeout: 5000 }).catch(() => {});
+    const [timeline, heading] = await page.evaluate(() => [document.querySelector('section.timeline'), document.getElementById('lesson-step-h')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom };
+    }));
+    assert(timeline.top >= 0 && timeline.bottom <= 768.5, `the timeline is in view after the clock step: ${JSON.stringify(timeline)}`);
+    assert(heading.top >= 0 && heading.bottom <= 768, `the step heading stays in view: ${JSON.stringify(heading)}`);
+
+    // the handout gives the lesson's full address and explains {{…}}
+    await page.goto(`${baseUrl}lesson.html?lesson=create-and-list&print=1`);
+    const setup = (await page.locator('.setup').first().textContent()).replace(/\s+/g, ' ');
+    assert(setup.includes(`Open it at ${baseUrl}lesson.html?lesson=create-and-list.`), `full address: ${setup}`);
+    assertEqual(await page.getByRole('link', { name: `${baseUrl}lesson.html?lesson=create-and-list` }).getAttribute('href'), `${baseUrl}lesson.html?lesson=create-and-list`, 'the address is a link');
+    const note = (await page.getByTestId('references-note').textContent()).replace(/\s+/g, ' ');
+    assert(/\{\{key\.KeyMetadata\.Arn\}\}.*step 1, “Create a key”.*KeyMetadata\.Arn/.test(note), `the {{…}} note: ${note}`);
+  },
+
   'no axe violations in the lesson player, the list and the handout': async ({ page, baseUrl }) => {
     const lessons = await listLessons(page, baseUrl);
     let v = await axe(page);

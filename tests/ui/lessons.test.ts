@@ -9,7 +9,7 @@ import { LESSONS } from '../../src/scenario/lessons/index';
 import { LessonPlayer, parseSnapshot } from '../../src/ui/lessons/LessonPlayer.svelte';
 import { createScenarioSession } from '../../src/ui/lessons/session';
 import { simulatorOptions } from '../../src/ui/lessons/source';
-import { callerLabel, clockAction, describeExpectation, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
+import { callerLabel, clockAction, describeExpectation, expectationParts, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
 import { editorRequest, isPrefix, replayInputs } from '../../src/ui/follow/inputs';
 import { readableReferences, referenceParts, stepCardText } from '../../src/ui/lessons/references';
 
@@ -184,10 +184,61 @@ describe('narrative and labels', () => {
     expect(clockAction({ kind: 'settle' })).toBe('Let every grant arrive');
     expect(stepTitle({ kind: 'request', target: 'CreateGrant', body: {} }, 0)).toBe('Send CreateGrant');
     expect(stepTitle({ kind: 'note', text: 'x', title: 'Why' }, 3)).toBe('Why');
-    expect(describeExpectation({ status: 200, match: { 'Grants.length': 1 } })).toEqual(['HTTP 200 (success)', 'Grants.length to be 1']);
+    expect(describeExpectation({ status: 200, match: { 'Grants.length': 1 } })).toEqual(['HTTP 200 (success)', 'the response lists 1 grant']);
     expect(describeExpectation({ status: 400, error: 'AccessDeniedException' })).toEqual(['the error AccessDeniedException (HTTP 400)']);
     expect(callerLabel(undefined)).toBe('the account root');
     expect(callerLabel('arn:aws:iam::444455556666:role/Partner')).toBe('role/Partner');
+  });
+});
+
+describe('expectations read as sentences, not paths', () => {
+  it('says what a learner checks in the response', () => {
+    const match = {
+      'Grants.length': 0,
+      'Grants.0.Operations.length': 2,
+      'Grants.1.GranteePrincipal': 'arn:aws:iam::111122223333:role/App',
+      'Grants.0.Name': '',
+      'Grants.0.Constraints.EncryptionContextSubset.app': 'billing',
+      'KeyMetadata.KeyState': 'Enabled',
+      'KeyMetadata.Enabled': false,
+      Plaintext: 'aGVsbG8=',
+      PendingWindowInDays: 7,
+      'Grants.11.Name': 'x',
+      'KeyMetadata.EncryptionAlgorithms.length': 1,
+      'A.B.GrantTokens.length': 3,
+    };
+    expect(describeExpectation({ match })).toEqual([
+      'the response lists no grants',
+      'the first grant has 2 operations',
+      'the second grant’s GranteePrincipal is arn:aws:iam::111122223333:role/App',
+      'the first grant’s Name is an empty string',
+      'the first grant’s Constraints.EncryptionContextSubset.app is billing',
+      'the key’s KeyState is Enabled',
+      'the key’s Enabled is false',
+      'Plaintext is aGVsbG8= (“hello” in base64)',
+      'PendingWindowInDays is 7',
+      'grant #12’s Name is x',
+      'the key has 1 encryption algorithm',
+      'A.B.GrantTokens lists 3 grant tokens',
+    ]);
+    // no clause of a built-in lesson reads like a path ("Grants.0.…", "… to be …")
+    for (const lesson of LESSONS) {
+      for (const step of lesson.scenario.steps) {
+        if (step.kind !== 'request') continue;
+        for (const clause of describeExpectation(step.expect)) expect(clause).not.toMatch(/\.\d+\.|\.length\b| to be /);
+      }
+    }
+  });
+
+  it('marks member names and values as code, references as text', () => {
+    expect(expectationParts({ match: { 'Grants.0.GrantId': '{{grant.GrantId}}' } })).toEqual([
+      [
+        { code: false, text: 'the first grant’s ' },
+        { code: true, text: 'GrantId' },
+        { code: false, text: ' is ' },
+        { code: false, text: '{{grant.GrantId}}' },
+      ],
+    ]);
   });
 });
 
@@ -213,8 +264,11 @@ describe('references as a reader sees them', () => {
 
   it('fills the step card in once the referenced steps answered, and reads well before', () => {
     const before = stepCardText(steps[2], steps, new Map());
-    expect(before).toEqual({ caller: '«GranteePrincipal from step 2»', expected: ['HTTP 200 (success)', 'Grants.0.GrantId to be «GrantId from step 2»'] });
+    expect(before.caller).toBe('«GranteePrincipal from step 2»');
+    expect(before.expected).toEqual(['HTTP 200 (success)', 'the first grant’s GrantId is «GrantId from step 2»']);
     const after = stepCardText(steps[2], steps, new Map<string, unknown>([['grant', { GrantId: 'g-1', GranteePrincipal: 'arn:aws:iam::111122223333:role/App' }]]));
-    expect(after).toEqual({ caller: 'role/App', expected: ['HTTP 200 (success)', 'Grants.0.GrantId to be "g-1"'] });
+    expect(after.caller).toBe('role/App');
+    expect(after.expected).toEqual(['HTTP 200 (success)', 'the first grant’s GrantId is g-1']);
+    expect(after.expectedParts[1]).toContainEqual({ code: true, text: 'g-1' });
   });
 });

@@ -79,14 +79,101 @@ export function clockAction(step: AdvanceStep | SettleStep): string {
   return step.kind === 'advance' ? `Advance the clock ${formatDuration(step.ms)}` : 'Let every grant arrive';
 }
 
-/** "Expect HTTP 200 and Grants.0.Name = "x"" */
-export function describeExpectation(expect: Expectation | undefined): string[] {
+/**
+ * What a step expects, as clauses a learner reads ("HTTP 200 (success)", "the first grant has 2
+ * operations", "the key's KeyState is Enabled"): member names and values as code spans. A value
+ * that is a reference (`{{grant.GrantId}}`) stays text, for readableReferences to label.
+ */
+export function expectationParts(expect: Expectation | undefined): Span[][] {
   if (!expect) return [];
-  const out: string[] = [];
-  if (expect.error !== undefined) out.push(`the error ${expect.error}${expect.status !== undefined ? ` (HTTP ${expect.status})` : ''}`);
-  else if (expect.status !== undefined) out.push(`HTTP ${expect.status}${expect.status === 200 ? ' (success)' : ''}`);
-  for (const [path, value] of Object.entries(expect.match ?? {})) out.push(`${path} to be ${JSON.stringify(value)}`);
+  const out: Span[][] = [];
+  if (expect.error !== undefined) out.push([t('the error '), c(expect.error), ...(expect.status !== undefined ? [t(` (HTTP ${expect.status})`)] : [])]);
+  else if (expect.status !== undefined) out.push([t(`HTTP ${expect.status}${expect.status === 200 ? ' (success)' : ''}`)]);
+  for (const [path, value] of Object.entries(expect.match ?? {})) out.push(matchClause(path, value));
   return out;
+}
+
+/** the clauses of expectationParts as plain text: "HTTP 200 (success)", "the response lists 1 grant" */
+export function describeExpectation(expect: Expectation | undefined): string[] {
+  return expectationParts(expect).map(spansText);
+}
+
+export function spansText(spans: readonly Span[]): string {
+  return spans.map((s) => s.text).join('');
+}
+
+const t = (text: string): Span => ({ code: false, text });
+const c = (text: string): Span => ({ code: true, text });
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+const INDEX = /^\d+$/;
+
+/** "Grants" → "grants", "GrantTokens" → "grant tokens" */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** "Grants" → "grant", "Aliases" → "alias", "Policies" → "policy" */
+function singular(plural: string): string {
+  const w = words(plural);
+  if (w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.endsWith('ses')) return w.slice(0, -2);
+  return w.endsWith('s') ? w.slice(0, -1) : w;
+}
+
+/** "Grants", 0 → "the first grant"; "Grants", 11 → "grant #12" */
+function item(list: string, index: number): string {
+  return index < ORDINALS.length ? `the ${ORDINALS[index]} ${singular(list)}` : `${singular(list)} #${index + 1}`;
+}
+
+/** the owner a path prefix names: "Grants.0" → "the first grant", "KeyMetadata" → "the key"; else none */
+function owner(segments: readonly string[]): string | undefined {
+  const n = segments.length;
+  if (n >= 2 && INDEX.test(segments[n - 1]) && !INDEX.test(segments[n - 2])) return item(segments[n - 2], Number(segments[n - 1]));
+  if (n === 1 && segments[0] === 'KeyMetadata') return 'the key';
+  return undefined;
+}
+
+/** the base64 of printable ASCII text, decoded ("aGVsbG8=" → "hello"); undefined otherwise */
+function base64Text(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return undefined;
+  try {
+    const text = atob(value);
+    return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function valueSpans(field: string, value: unknown): Span[] {
+  if (value === '') return [t('an empty string')];
+  if (typeof value === 'string') {
+    // a whole reference reads «GrantId from step 3» once readableReferences has labelled it
+    if (/^\{\{[^{}]+\}\}$/.test(value)) return [t(value)];
+    const decoded = field === 'Plaintext' ? base64Text(value) : undefined;
+    return [c(value), ...(decoded !== undefined ? [t(` (“${decoded}” in base64)`)] : [])];
+  }
+  return [c(JSON.stringify(value))];
+}
+
+/** one `expect.match` entry as a clause */
+function matchClause(path: string, value: unknown): Span[] {
+  const segments = path.split('.');
+  const last = segments[segments.length - 1];
+  if (last === 'length' && segments.length >= 2 && typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    const list = segments[segments.length - 2];
+    const count = value === 0 ? `no ${words(list)}` : `${value} ${value === 1 ? singular(list) : words(list)}`;
+    const prefix = segments.slice(0, -2);
+    const who = owner(prefix);
+    if (who) return [t(`${who} has ${count}`)];
+    if (prefix.length === 0) return [t(`the response lists ${count}`)];
+    return [c(segments.slice(0, -1).join('.')), t(` lists ${count}`)];
+  }
+  // the longest prefix that names an owner ("Grants.0", "KeyMetadata"), the rest is the member
+  for (let k = segments.length - 1; k >= 1; k--) {
+    const who = owner(segments.slice(0, k));
+    if (who) return [t(`${who}’s `), c(segments.slice(k).join('.')), t(' is '), ...valueSpans(last, value)];
+  }
+  return [c(path), t(' is '), ...valueSpans(last, value)];
 }
 
 export function callerLabel(arn: string | undefined): string {

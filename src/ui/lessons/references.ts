@@ -4,7 +4,7 @@
  * Plain text and parts for the templates to render (never HTML).
  */
 import { REFERENCE } from '../../scenario/format';
-import { callerLabel, describeExpectation, type Expectation, type LessonRequestStep, type LessonStep } from './model';
+import { callerLabel, expectationParts, spansText, type Expectation, type LessonRequestStep, type LessonStep, type Span } from './model';
 import { resolveReferences } from './source';
 
 /** a run of literal text, or one reference with its readable label */
@@ -54,7 +54,10 @@ export function hasReferences(text: string): boolean {
 /** what the step card says about a request step's caller and expectations, references readable or filled in */
 export interface StepCardText {
   caller: string;
+  /** the expectations as plain text, one clause each */
   expected: string[];
+  /** the same clauses with member names and values as code spans */
+  expectedParts: Span[][];
 }
 
 /**
@@ -68,10 +71,10 @@ export function stepCardText(step: LessonRequestStep, steps: readonly LessonStep
     const r = resolveReferences(step.caller, responses);
     caller = r.ok && typeof r.value === 'string' ? callerLabel(r.value) : readableReferences(caller, steps);
   }
-  let expected = describeExpectation(step.expect);
-  if (step.expect && expected.some(hasReferences)) {
+  let parts = expectationParts(step.expect);
+  if (step.expect && parts.some((clause) => clause.some((s) => hasReferences(s.text)))) {
     const r = resolveReferences(step.expect, responses);
-    expected = r.ok ? describeExpectation(r.value as Expectation) : expected.map((e) => readableReferences(e, steps));
+    parts = r.ok ? expectationParts(r.value as Expectation) : parts.map((clause) => clause.map((s) => ({ ...s, text: readableReferences(s.text, steps) })));
   }
-  return { caller, expected };
+  return { caller, expected: parts.map(spansText), expectedParts: parts };
 }
