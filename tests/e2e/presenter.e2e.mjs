@@ -3,7 +3,7 @@
  * presenter over a BroadcastChannel: same step, same requests, same responses (replayed into its
  * own simulator); a window that opens late catches up; a Reset is followed too.
  */
-import { assert, assertEqual, axe, chooseTarget, openApp, send, shot } from './helpers.mjs';
+import { assert, assertEqual, axe, chooseCaller, chooseTarget, openApp, send, shot } from './helpers.mjs';
 
 // axe-core is injected as an inline script, which the page's CSP (rightly) forbids
 export const contextOptions = { bypassCSP: true };
@@ -33,13 +33,76 @@ async function sameAs(presenter, audience, what) {
   }
 }
 
-/** Next until a request step, then Run it */
+/** the request in the presenter's editor: X-Amz-Target, caller (its label) and body */
+async function editorRequest(page) {
+  const caller = page.getByRole('combobox', { name: 'Caller' });
+  return {
+    target: await page.getByRole('combobox', { name: 'X-Amz-Target' }).inputValue(),
+    caller: await caller.locator('option:checked').textContent(),
+    body: await page.getByRole('textbox', { name: 'Request body (JSON)' }).inputValue(),
+  };
+}
+
+/** Next until a request step, then Run it; returns the request it sent */
 async function runNextRequest(page) {
   while (!(await page.getByRole('button', { name: 'Run this step' }).count())) await page.getByRole('button', { name: 'Next step' }).click();
   const before = Number.parseInt(await historyText(page), 10);
   await page.getByRole('button', { name: 'Run this step' }).click();
   await page.getByTestId('check').getByText(new RegExp(`request #${before + 1}`)).waitFor();
+  const sent = await editorRequest(page);
   await page.getByRole('button', { name: 'Next step' }).click();
+  return sent;
+}
+
+/**
+ * The audience shows the request whose response it shows (the presenter's latest), as the
+ * presenter's editor had it: its X-Amz-Target, caller and body (pretty-printed JSON).
+ */
+async function showsRequest(audience, sent, what) {
+  assertEqual(await audience.getByTestId('request-target').textContent(), `TrentService.${sent.target}`, `${what}: the request's X-Amz-Target`);
+  const caller = await audience.getByTestId('request-caller').textContent();
+  assert(caller.trim().startsWith(sent.caller), `${what}: the request's caller is ${sent.caller}: ${caller}`);
+  const body = await audience.getByTestId('request-body').textContent();
+  assertEqual(JSON.stringify(JSON.parse(body)), JSON.stringify(JSON.parse(sent.body)), `${what}: the request's body`);
+  assertEqual(body, JSON.stringify(JSON.parse(sent.body), null, 2), `${what}: the body is pretty-printed`);
+  // beside its response, at the presenter's size
+  const [req, res] = await Promise.all([audience.locator('section.audience-request').boundingBox(), audience.locator('section.response').boundingBox()]);
+  assert(req.x + req.width <= res.x + 1 && req.y < res.y + res.height && res.y < req.y + req.height, `${what}: the request is left of its response: ${JSON.stringify({ req, res })}`);
+  const size = await audience.getByTestId('request-body').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert(size >= 18, `${what}: the request body is presenter-sized (${size} px)`);
+}
+
+/**
+ * What a viewer may use in an audience window: it looks, it never acts. Anything else (Refresh,
+ * Grant…, Re-run, Play…) would do nothing there, or make the window drift from the presenter.
+ */
+const VIEW_CONTROLS = [
+  /^button: (Zoom in|Zoom out|Fit all)$/, // the timeline's view
+  /^checkbox: Follow clock$/,
+  /^button: (Newest|Newer|Older)$/, // the events table's pages
+  /^button: Show event \d+ on the timeline$/,
+  /^button: #\d+ /, // a history entry: shows its request and response
+  /^checkbox: Formatted$/, // the response body
+  /^(radio: .+|button: Copy)$/, // Copy request as code
+  /^button: Show (all \d+|the first \d+) grants$/,
+];
+
+/** every control in the audience's panes, as "role: name" */
+async function audienceControls(audience) {
+  return audience.locator('main.audience').evaluate((main) =>
+    Array.from(main.querySelectorAll('button, input, select, textarea, a[href], [role="button"], [contenteditable="true"]'), (el) => {
+      const kind = el instanceof HTMLInputElement ? el.type : el.tagName.toLowerCase();
+      const name = el.getAttribute('aria-label') ?? (el instanceof HTMLInputElement && el.labels?.length ? el.labels[0].textContent : el.textContent);
+      return `${kind}: ${(name ?? '').trim().replace(/\s+/g, ' ')}`;
+    }),
+  );
+}
+
+async function assertNoDeadControls(audience, what) {
+  // the state browser shows the presenter's key (so the check below is not vacuous)
+  assert((await audience.locator('section.state article.key').count()) > 0, `${what}: the audience's state browser shows a key`);
+  const dead = (await audienceControls(audience)).filter((c) => !VIEW_CONTROLS.some((re) => re.test(c)));
+  assertEqual(dead.join(' | '), '', `${what}: controls in the audience that cannot work there`);
 }
 
 /** sweeps the canvas's lanes (the renderer's layout: axis 1.9em, lanes 2.6em high) until a tooltip shows */
@@ -68,10 +131,20 @@ export default {
     assert(await audience.evaluate(() => document.documentElement.classList.contains('presenter')), 'the audience uses large type');
     await sameAs(page, audience, 'at the start');
 
-    await runNextRequest(page);
+    assertEqual(await audience.getByTestId('request-body').count(), 0, 'no request shown before the first');
+    const first = await runNextRequest(page);
     await sameAs(page, audience, 'after the first request');
-    await runNextRequest(page);
+    await showsRequest(audience, first, 'after the first request');
+    const second = await runNextRequest(page);
     await sameAs(page, audience, 'after the second request');
+    await showsRequest(audience, second, 'after the second request');
+    await assertNoDeadControls(audience, 'lesson audience');
+    // the timeline's markers and lane names are drawn at the canvas's font size: the large type too
+    const [canvasFont, bodyFont] = await Promise.all([
+      audience.locator('.canvas-wrap canvas').evaluate((el) => parseFloat(getComputedStyle(el).fontSize)),
+      audience.locator('body').evaluate((el) => parseFloat(getComputedStyle(el).fontSize)),
+    ]);
+    assert(canvasFont >= bodyFont && bodyFont >= 21, `the audience timeline is drawn at the large type (${canvasFont} px, text ${bodyFont} px)`);
     // the timeline comes first in the audience layout
     const [timelineTop, lessonTop] = await Promise.all([audience.locator('#timeline-h').boundingBox(), audience.locator('#lesson-step-h').boundingBox()]);
     assert(timelineTop.y < lessonTop.y, 'timeline above the lesson');
@@ -120,10 +193,11 @@ export default {
 
   'the playground\'s Present opens an audience window that follows the workspace': async ({ page, context, baseUrl }) => {
     await openApp(page, baseUrl, 'e2e=1&editor=plain');
-    await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).first().click();
     await send(page);
     await chooseTarget(page, 'CreateGrant');
     await page.getByRole('button', { name: 'Reset to template' }).click();
+    const createGrant = await editorRequest(page);
     await send(page);
 
     const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
@@ -148,10 +222,15 @@ export default {
     // the presenter moves the clock and sends more: the audience follows
     await page.getByRole('button', { name: 'Settle', exact: true }).click();
     await same('after Settle');
+    await showsRequest(audience, createGrant, 'after Present');
     await chooseTarget(page, 'ListGrants');
     await page.getByRole('button', { name: 'Reset to template' }).click();
+    await chooseCaller(page, 'role/App');
+    const listGrants = await editorRequest(page);
     await send(page);
     await same('after a ListGrants');
+    await showsRequest(audience, listGrants, 'after a ListGrants');
+    await assertNoDeadControls(audience, 'playground audience');
     await audience.screenshot({ path: shot('22-playground-audience'), fullPage: false });
     const v = await axe(audience);
     assert(v.length === 0, `playground audience: ${JSON.stringify(v, null, 1)}`);
