@@ -55,6 +55,17 @@ export interface SentRequest {
   sourceArn?: string;
 }
 
+/** the request being edited, as kept per workspace across reloads (WorkspaceApp saves and restores it) */
+export interface Draft {
+  target: string;
+  body: string;
+  callerArn: string;
+  /** the host the request is pinned to ("Served by"), if any */
+  host?: number;
+  /** aws:SourceArn for a service caller ('' for none) */
+  sourceArn: string;
+}
+
 export interface HistoryEntry extends SentRequest {
   /** 1-based position in the history */
   readonly n: number;
@@ -89,6 +100,7 @@ export class Session {
   #pinnedHost = $state.raw<number | undefined>(undefined);
   #sourceArn = $state.raw('');
   #history = $state.raw<readonly HistoryEntry[]>([]);
+  /** the entry chosen (sent, loaded, selected); undefined: the latest one sent by the shown time */
   #selected = $state.raw<number | undefined>(undefined);
   #sending = $state.raw(false);
   #now = $state.raw(0);
@@ -144,7 +156,11 @@ export class Session {
     this.#unsubscribe = sim.subscribe((e) => this.#onEvent(e));
     this.#sync();
     this.#drafts = { [this.#target]: this.templateFor(this.#target) };
+    this.#pristine = JSON.stringify(this.draft);
   }
+
+  /** the draft as the session started (to tell whether anyone has edited it since) */
+  readonly #pristine: string;
 
   dispose(): void {
     this.#unsubscribe();
@@ -293,6 +309,39 @@ export class Session {
     this.#pinnedHost = h === undefined || (Number.isInteger(h) && h >= 0 && h < this.config.hosts) ? h : undefined;
   }
 
+  /** the request being edited: target, body, caller, pinned host, source ARN */
+  get draft(): Draft {
+    const d: Draft = { target: this.#target, body: this.body, callerArn: this.#callerArn, sourceArn: this.#sourceArn };
+    if (this.#pinnedHost !== undefined) d.host = this.#pinnedHost;
+    return d;
+  }
+
+  /** true once the draft differs from the one the session started with */
+  get draftEdited(): boolean {
+    return JSON.stringify(this.draft) !== this.#pristine;
+  }
+
+  /**
+   * Puts a saved draft back into the editor (a reload, opening the workspace again). Anything that
+   * no longer fits (an unknown operation or caller, a host the workspace does not have) is left as
+   * it is; false when `saved` is not a draft at all.
+   */
+  restoreDraft(saved: unknown): boolean {
+    if (!saved || typeof saved !== 'object') return false;
+    const d = saved as Partial<Record<keyof Draft, unknown>>;
+    if (typeof d.target !== 'string' || typeof d.body !== 'string') return false;
+    // before the engine has loaded there is no operation list to check against: the draft is our own
+    const ops = this.operations;
+    if (ops.length && !ops.includes(d.target)) return false;
+    this.#target = d.target;
+    this.#drafts = { ...this.#drafts, [d.target]: d.body };
+    if (typeof d.callerArn === 'string') this.callerArn = d.callerArn;
+    this.pinnedHost = typeof d.host === 'number' ? d.host : undefined;
+    this.sourceArn = typeof d.sourceArn === 'string' ? d.sourceArn : '';
+    this.#notice = '';
+    return true;
+  }
+
   get sending(): boolean {
     return this.#sending;
   }
@@ -311,9 +360,17 @@ export class Session {
     return this.#history;
   }
 
+  /**
+   * The entry the Response pane shows and the History pane marks: the one chosen, unless the past
+   * is shown and it lies in the kept future (or none was chosen since the last time travel); then
+   * the latest one sent by the shown time (undefined when none had been sent by then).
+   */
   get selected(): HistoryEntry | undefined {
     const n = this.#selected;
-    return n === undefined ? undefined : this.#history[n - 1];
+    const chosen = n === undefined ? undefined : this.#history[n - 1];
+    const shown = this.#history.length - this.keptFuture.length;
+    if (chosen && chosen.n <= shown) return chosen;
+    return shown > 0 ? this.#history[shown - 1] : undefined;
   }
 
   select(n: number): void {
@@ -640,6 +697,8 @@ export class Session {
       this.#travelQuiet = true;
     }
     this.#travelQuiet &&= opts.quiet === true;
+    // the response shown follows the clock: the latest one sent by the time travelled to
+    this.#selected = undefined;
     this.#travelTarget = target;
     this.#now = target;
     this.#travelling = true;

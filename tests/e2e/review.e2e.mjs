@@ -4,7 +4,9 @@
  * pane; with the presenter font on a 1280x720 projector the timeline is on the first screen;
  * the header facts never shrink to a tall thin column; the timeline's control groups wrap as
  * wholes; the Why box shows instants on the timeline's clock; the embed does not tell people to
- * use an editor it does not have. Also writes the laptop and projector screenshots.
+ * use an editor it does not have; the header fits a long workspace name on one line at 1366 px, and
+ * the open workspace menu covers none of it at 1366 and 1024 px. Also writes the laptop and
+ * projector screenshots.
  */
 import { assert, assertEqual, chooseCaller, chooseTarget, openApp, send, shot } from './helpers.mjs';
 
@@ -50,7 +52,67 @@ async function firstLessonHref(page, baseUrl) {
   return link.getAttribute('href');
 }
 
+/** the header's parts, their boxes, and whether the workspace name is cut */
+async function headerLayout(page) {
+  return page.evaluate(() => {
+    const box = (el) => {
+      const b = el.getBoundingClientRect();
+      return { x: b.x, y: b.y, w: b.width, h: b.height, bottom: b.bottom, right: b.right };
+    };
+    const header = document.querySelector('header.top');
+    const parts = [':scope > h1', ':scope > .ws', ':scope > .facts', ':scope > .actions'].map((sel) => ({ sel: sel.slice(9), ...box(header.querySelector(sel)) }));
+    const facts = header.querySelector('.facts');
+    const name = header.querySelector('[data-testid="workspace-name"]');
+    return {
+      header: box(header),
+      parts,
+      factsLines: Math.round(facts.getBoundingClientRect().height / parseFloat(getComputedStyle(facts).lineHeight)),
+      factsCut: facts.scrollWidth > facts.clientWidth,
+      nameCut: name.scrollWidth > name.clientWidth,
+    };
+  });
+}
+
+function overlaps(a, b) {
+  return a.x < b.right - 0.5 && b.x < a.right - 0.5 && a.y < b.bottom - 0.5 && b.y < a.bottom - 0.5;
+}
+
 export default {
+  'the header fits a long workspace name: one line at 1366 px, nothing covered by the open menu': async ({ page, baseUrl }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openApp(page, baseUrl, 'e2e=1&editor=plain');
+    // the name a shared link gives its workspace
+    const toggle = page.getByRole('button', { name: /^Workspace:/ });
+    await toggle.click();
+    await page.getByRole('button', { name: 'Rename…' }).click();
+    await page.getByRole('textbox', { name: 'New name' }).fill('Shared scenario 2026-12-01');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByText('Renamed to “Shared scenario 2026-12-01”.').waitFor();
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="workspace-name"]')?.textContent?.trim() === 'Shared scenario 2026-12-01');
+
+    for (const width of [1366, 1024]) {
+      await page.setViewportSize({ width, height: 768 });
+      const l = await headerLayout(page);
+      const where = `${width}px: ${JSON.stringify(l.parts.map((p) => `${p.sel} ${Math.round(p.x)},${Math.round(p.y)} ${Math.round(p.w)}x${Math.round(p.h)}`))}`;
+      assertEqual(l.factsLines, 1, `${where}: the account line takes one line`);
+      assert(!l.factsCut, `${where}: the account line is whole`);
+      assert(!l.nameCut, `${where}: the workspace name is whole`);
+      for (let i = 0; i < l.parts.length; i++) for (let j = i + 1; j < l.parts.length; j++) assert(!overlaps(l.parts[i], l.parts[j]), `${where}: ${l.parts[i].sel} overlaps ${l.parts[j].sel}`);
+      if (width === 1366) {
+        const tops = l.parts.map((p) => p.y + p.h / 2);
+        assert(Math.max(...tops) - Math.min(...tops) < 8, `${where}: one line at 1366 px`);
+      }
+      // the open menu starts below the header: it covers none of it
+      await toggle.click();
+      const panel = await page.getByRole('group', { name: 'Workspaces' }).boundingBox();
+      assert(panel.y >= l.header.bottom - 0.5, `${width}px: the menu (top ${Math.round(panel.y)}) starts below the header (bottom ${Math.round(l.header.bottom)})`);
+      await page.screenshot({ path: shot(`22-header-menu-${width}`), clip: { x: 0, y: 0, width, height: 260 } });
+      await toggle.click();
+    }
+    assertEqual(await toggle.getAttribute('title'), 'Shared scenario 2026-12-01', 'the full name as a tooltip (where a longer one is cut)');
+  },
+
   'no page scrolls sideways at 1024x768, history rows keep their Re-run button inside the pane': async ({ page, baseUrl }) => {
     await page.setViewportSize({ width: 1024, height: 768 });
     await openApp(page, baseUrl, 'editor=plain');
@@ -149,7 +211,7 @@ export default {
     await page.goto(`${baseUrl}embed.html${href}`);
     await page.getByTestId('embed-progress').waitFor();
     const empty = (await page.locator('section.response').textContent()) ?? '';
-    assert(/Press Step/.test(empty) && !/X-Amz-Target/.test(empty), `the embed's empty response: ${empty}`);
+    assert(/Press (Run next )?Step/i.test(empty) && !/X-Amz-Target/.test(empty), `the embed's empty response: ${empty}`);
     // the first body is shown whole: the textarea does not scroll
     const body = page.locator('textarea.body').first();
     const [scroll, client] = await body.evaluate((el) => [el.scrollHeight, el.clientHeight]);

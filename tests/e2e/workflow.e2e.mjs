@@ -1,7 +1,64 @@
-/** History (load back, re-run), "Copy as" code, the editor's schema hovers and diagnostics, timeline hover. */
+/**
+ * History (load back, re-run), "Copy as" code, the editor's schema hovers and diagnostics, timeline
+ * hover; one start button on an empty workspace; the Response pane follows the clock into the past.
+ */
 import { assert, assertEqual, chooseCaller, chooseTarget, openApp, readResponse, send, setBody, shot, waitForHistory, waitForMonaco } from './helpers.mjs';
 
+/** the Response pane's header line: "#2 · DescribeKey · root · sent at 0:05.000" */
+async function responseMeta(page) {
+  const meta = page.locator('section.response .meta');
+  return (await meta.count()) ? ((await meta.textContent()) ?? '').trim() : '';
+}
+
 export default {
+  'an empty workspace offers one start button, which puts CreateKey in the editor and focuses Send': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'editor=plain');
+    // the banner and the state browser do not offer two differently named buttons for one action
+    const start = page.getByRole('button', { name: /CreateKey/ });
+    assertEqual(await start.count(), 1, 'buttons that start with CreateKey');
+    assertEqual(await page.getByRole('button', { name: 'Start with a CreateKey request' }).count(), 0, 'the old second name');
+    assert(/No keys yet/.test(await page.locator('section.state').innerText()), 'the state browser says there are no keys, without a second button');
+    await chooseTarget(page, 'ListKeys');
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
+    assertEqual(await page.getByRole('combobox', { name: 'X-Amz-Target' }).inputValue(), 'CreateKey', 'CreateKey is in the editor');
+    assertEqual(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Send', 'focus is on Send');
+    await page.keyboard.press('Enter');
+    await waitForHistory(page, 1);
+    assert((await readResponse(page)).status.startsWith('HTTP/1.1 200'), 'CreateKey sent from the keyboard');
+  },
+
+  'the Response pane follows the clock into the past and back': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'editor=plain');
+    await page.getByRole('button', { name: 'Advance', exact: true }).click(); // 0:05: nothing had been sent at 0:00
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
+    await send(page);
+    await page.getByRole('button', { name: 'Advance', exact: true }).click();
+    await chooseTarget(page, 'DescribeKey');
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    await send(page);
+    assert((await responseMeta(page)).startsWith('#2 · DescribeKey'), `at the present: ${await responseMeta(page)}`);
+
+    // back to just after CreateKey (Step back stops at the previous event): #1 is shown, marked as the past
+    await page.getByRole('button', { name: 'Step back' }).click();
+    await page.getByTestId('response-time').waitFor();
+    await page.waitForFunction(() => document.querySelector('section.response .meta')?.textContent?.startsWith('#1 · CreateKey'));
+    assert(/^at 0:05\.\d{3} \(the past\)$/.test((await page.getByTestId('response-time').textContent()) ?? ''), 'marked as the past');
+    assert(/in the kept future/.test(await page.getByTestId('response-travel').innerText()), 'says the later response is in the kept future');
+    assert((await readResponse(page)).json?.KeyMetadata, 'the body is CreateKey’s');
+
+    // to the start (Home on the Time slider): nothing had been answered yet
+    await page.getByRole('slider', { name: /Time/ }).focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => !document.querySelector('section.response .meta'));
+    assertEqual(await page.getByTestId('status-line').count(), 0, 'no status line before the first request');
+    assert(/No request had been sent by 0:00\.000/.test(await page.getByTestId('response-travel').innerText()), 'says why it is empty');
+
+    // End returns to the present: the latest response again, no longer marked
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.querySelector('section.response .meta')?.textContent?.startsWith('#2 · DescribeKey'));
+    assertEqual(await page.getByTestId('response-time').count(), 0, 'no past mark at the present');
+  },
+
   'history loads a request back into the editor and re-runs it': async ({ page, baseUrl }) => {
     await openApp(page, baseUrl, 'editor=plain');
     await page.getByRole('button', { name: 'Load the CreateKey template' }).click();

@@ -2,7 +2,8 @@
  * Workspaces on IndexedDB, as a user meets them: build keys and grants, reload, and find the same
  * state, clock and history; create, switch, duplicate and delete from the header menu; export to a
  * file and import it back (a newer file is refused inline); two pages of one origin writing at
- * once keep both writes; with IndexedDB refused the app says "kept in memory only" and works.
+ * once keep both writes; with IndexedDB refused the app says "kept in memory only" and works; the
+ * unsent request in the editor comes back after a reload.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,55 @@ async function snapshot(page) {
   };
 }
 
+/** waits until the store holds `body` as the shown workspace's draft (it is written on each edit) */
+async function waitForDraft(page, body) {
+  await page.waitForFunction(
+    (want) =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('kms-playground');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          const settings = db.transaction('settings').objectStore('settings');
+          const cur = settings.get('current-workspace');
+          cur.onsuccess = () => {
+            const draft = settings.get(`draft:${cur.result?.value}`);
+            draft.onsuccess = () => {
+              db.close();
+              resolve(draft.result?.value?.body === want);
+            };
+          };
+        };
+      }),
+    body,
+  );
+}
+
 export default {
+  'the unsent request in the editor comes back after a reload': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'editor=plain');
+    const res = await createKey(page, 'draft test');
+    const keyId = res.json.KeyMetadata.KeyId;
+    await chooseTarget(page, 'Encrypt');
+    await chooseCaller(page, 'role/App');
+    await page.getByRole('combobox', { name: 'Served by' }).selectOption({ label: 'Host 2' });
+    const body = JSON.stringify({ KeyId: keyId, Plaintext: 'bm90IHNlbnQgeWV0' });
+    await setBody(page, body);
+    await waitForDraft(page, body);
+
+    await page.reload();
+    await waitForHistory(page, 1);
+    await page.waitForFunction(() => document.querySelector('input[role="combobox"]')?.value === 'Encrypt');
+    assertEqual(await page.getByRole('combobox', { name: 'X-Amz-Target' }).inputValue(), 'Encrypt', 'target');
+    assertEqual(await page.getByRole('combobox', { name: 'Caller' }).inputValue(), APP, 'caller');
+    assertEqual(await page.getByRole('combobox', { name: 'Served by' }).inputValue(), '2', 'served by');
+    assertEqual(await page.getByRole('textbox', { name: 'Request body (JSON)' }).inputValue(), body, 'body');
+    // and it is sent as it was left
+    const sent = await send(page);
+    assert(/#2 · Encrypt · role\/App/.test((await page.locator('section.response .meta').textContent()) ?? ''), 'sent as role/App');
+    assert(sent.decision.includes('at host 2'), `served by host 2: ${sent.decision}`);
+  },
+
   'keys, grants, the clock and the history come back after a reload': async ({ page, baseUrl }) => {
     await openApp(page, baseUrl, 'editor=plain');
     let res = await createKey(page);

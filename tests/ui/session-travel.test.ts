@@ -108,6 +108,43 @@ describe('Session time travel', () => {
     expect(session.history).toHaveLength(3);
   });
 
+  it('the response shown follows the clock into the past and back to the present', async () => {
+    const { session } = setup();
+    const { keyId, arrivals } = await grantAndSettle(session);
+    await sendAs(session, 'DescribeKey', { KeyId: keyId });
+    expect(session.selected?.n).toBe(3);
+
+    // at the start nothing had been answered after CreateKey and CreateGrant (both sent at START)
+    await session.travelTo(START);
+    expect(session.inPast).toBe(true);
+    expect(session.selected?.operation).toBe('CreateGrant');
+    // just before the last arrival (DescribeKey was sent at it): still CreateGrant, DescribeKey is the kept future
+    await session.travelTo(Math.max(...arrivals) - 1);
+    expect(session.keptFuture.map((e) => e.operation)).toEqual(['DescribeKey']);
+    expect(session.selected?.operation).toBe('CreateGrant');
+    // choosing an earlier entry in the past shows it; one in the kept future does not
+    session.select(1);
+    expect(session.selected?.operation).toBe('CreateKey');
+    session.select(3);
+    expect(session.selected?.operation).toBe('CreateGrant');
+
+    await session.returnToPresent();
+    expect(session.inPast).toBe(false);
+    expect(session.selected?.operation).toBe('DescribeKey');
+  });
+
+  it('shows no response in the past before the first request', async () => {
+    const { session } = setup();
+    session.advance(2000);
+    await sendAs(session, 'CreateKey', {});
+    expect(session.selected?.n).toBe(1);
+    await session.travelTo(START);
+    expect(session.inPast).toBe(true);
+    expect(session.selected).toBeUndefined();
+    await session.returnToPresent();
+    expect(session.selected?.n).toBe(1);
+  });
+
   it('sending in the past forks: the kept future is dropped from the engine and the history', async () => {
     const { sim, session } = setup();
     const { keyId, arrivals } = await grantAndSettle(session);

@@ -114,6 +114,43 @@ describe('WorkspaceApp', () => {
     expect(again.session.world.keys[0].grants.map((g) => g.grantId)).toEqual([grantId]);
   });
 
+  it('keeps the unsent request of each workspace across a reload and a switch', async () => {
+    const storage = createMemoryPlaygroundStore({ reason: 'test' });
+    const first = await bootApp(storage);
+    const home = first.current!.id;
+    const { keyId } = await lifecycle(first.session);
+    // an unsent Encrypt as role/App pinned to host 2 (App.svelte hands every edit to saveDraft)
+    const s = first.session;
+    s.setTarget('Encrypt');
+    s.body = JSON.stringify({ KeyId: keyId, Plaintext: 'dW5zZW50' });
+    s.callerArn = APP;
+    s.pinnedHost = 2;
+    first.saveDraft(s, s.draft);
+    await first.draftsSaved();
+
+    const again = await bootApp(storage);
+    expect(again.current?.id).toBe(home);
+    expect(again.session.draft).toEqual({ target: 'Encrypt', body: JSON.stringify({ KeyId: keyId, Plaintext: 'dW5zZW50' }), callerArn: APP, host: 2, sourceArn: '' });
+    expect(again.session.selected?.operation).toBe('Encrypt');
+
+    // another workspace has a draft of its own; switching back brings this one back
+    await again.create('Second');
+    again.session.setTarget('ListKeys');
+    again.session.body = '{"Limit": 5}';
+    again.session.callerArn = again.session.rootArn;
+    again.session.pinnedHost = undefined;
+    again.saveDraft(again.session, again.session.draft);
+    await again.draftsSaved();
+    await again.switchTo(home);
+    expect(again.session.draft).toMatchObject({ target: 'Encrypt', callerArn: APP, host: 2 });
+    const second = again.workspaces.find((w) => w.name === 'Second')!.id;
+    await again.switchTo(second);
+    expect(again.session.draft).toEqual({ target: 'ListKeys', body: '{"Limit": 5}', callerArn: again.session.rootArn, sourceArn: '' });
+    // a draft that no longer fits (an operation the engine does not speak) is not restored
+    expect(again.session.restoreDraft({ target: 'NoSuchOperation', body: '{}' })).toBe(false);
+    expect(again.session.restoreDraft(null)).toBe(false);
+  });
+
   it('creates, switches, duplicates, resets and deletes workspaces without touching the others', async () => {
     const storage = createMemoryPlaygroundStore({ reason: 'test' });
     const app = await bootApp(storage);

@@ -19,7 +19,7 @@ import type { SimulatorWithEngine } from '../../kms/index';
 import type { Scenario } from '../../scenario/format';
 import type { DecodeResult } from '../../scenario/codec';
 import type { ConnectionNotice, ImportResult, PlaygroundStore, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
-import { Session, type EngineInfo, type SessionConfig } from '../Session.svelte';
+import { Session, type Draft, type EngineInfo, type SessionConfig } from '../Session.svelte';
 import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
@@ -29,6 +29,10 @@ import { sharedWorkspaceName } from '../share/names';
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
 /** the setting that remembers the workspace a new tab opens */
 export const CURRENT_SETTING = 'current-workspace';
+/** the setting that keeps a workspace's unsent request (target, body, caller, host) across reloads */
+export function draftSetting(workspaceId: string): string {
+  return `draft:${workspaceId}`;
+}
 
 /** what the lazily loaded chunks (engine, store, scenario codec) give the UI */
 export interface Backend {
@@ -111,6 +115,11 @@ export class WorkspaceApp {
   #unwatch: (() => void) | undefined;
   #unsubscribeSim: (() => void) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** the workspace whose draft the shown session edits (undefined while one is being shown) */
+  #draftOwner: string | undefined;
+  #draftPending: { key: string; value: Draft } | undefined;
+  #draftWrite: Promise<void> | undefined;
+  #draftSaved = new Map<string, string>();
   #resolveDeferred!: (sim: TimeTravelSimulator) => void;
   #resolveFirst!: (sim: SimulatorWithEngine) => void;
   /** the first workspace's simulator (what `?e2e=1`'s hook hands tests) */
@@ -259,6 +268,8 @@ export class WorkspaceApp {
   /** shows workspace `id`: its simulator (given, or loaded now), a Session on it, its History rebuilt */
   async #show(id: string, opts: { sim?: SimulatorWithEngine; first?: { initial: Session; infoReady: (i: EngineInfo) => void } } = {}): Promise<void> {
     const b = this.#backend!;
+    const previous = this.#draftOwner;
+    this.#draftOwner = undefined;
     const ws = await b.storage.getWorkspace(id);
     if (!ws) throw new Error(`There is no workspace ${id}.`);
     const sim = opts.sim ?? (await b.openSimulator(id));
@@ -281,6 +292,7 @@ export class WorkspaceApp {
       session = this.#replaceSession(sim, config);
     }
     this.#attachSim(sim, id);
+    await this.#restoreDraft(session, id, previous, opts.first !== undefined);
     await b.storage.setSetting(CURRENT_SETTING, id).catch(() => undefined);
     // the list first, then the name: the menu never shows a workspace that was just deleted
     // next to the name of the one that replaced it
@@ -291,6 +303,47 @@ export class WorkspaceApp {
     session.restoreHistory(entries);
     if (total > entries.length) this.notify('history', 'info', `The History pane shows the latest ${entries.length.toLocaleString('en-US')} of this workspace’s ${total.toLocaleString('en-US')} requests.`);
     else this.dismiss('history');
+  }
+
+  /**
+   * The request being edited, per workspace: opening a workspace (a reload, a switch) puts its saved
+   * draft back; a reload of the same workspace (another tab's change) keeps what is in the editor,
+   * and so does a first load the user has already typed into.
+   */
+  async #restoreDraft(session: Session, id: string, previous: string | undefined, first: boolean): Promise<void> {
+    if (id !== previous && !(first && session.draftEdited)) {
+      const saved = await this.#backend!.storage.getSetting<unknown>(draftSetting(id)).catch(() => undefined);
+      if (session.restoreDraft(saved)) this.#draftSaved.set(id, JSON.stringify(session.draft));
+    }
+    this.#draftOwner = id;
+    this.saveDraft(session, session.draft);
+  }
+
+  /**
+   * Keeps `draft` as the shown workspace's unsent request (App calls it on every edit). Writes
+   * coalesce: one at a time, the latest wins, none when nothing changed.
+   */
+  saveDraft(session: Session, draft: Draft): void {
+    const id = this.#draftOwner;
+    const storage = this.#backend?.storage;
+    if (!id || !storage || session !== this.#session) return;
+    const json = JSON.stringify(draft);
+    if (this.#draftSaved.get(id) === json) return;
+    this.#draftSaved.set(id, json);
+    this.#draftPending = { key: draftSetting(id), value: draft };
+    this.#draftWrite ??= (async () => {
+      while (this.#draftPending) {
+        const { key, value } = this.#draftPending;
+        this.#draftPending = undefined;
+        await storage.setSetting(key, value).catch(() => undefined);
+      }
+      this.#draftWrite = undefined;
+    })();
+  }
+
+  /** resolves once every draft handed to saveDraft is written */
+  async draftsSaved(): Promise<void> {
+    while (this.#draftWrite) await this.#draftWrite;
   }
 
   #replaceSession(sim: Simulator, config: SessionConfig): Session {
@@ -457,6 +510,8 @@ export class WorkspaceApp {
     return this.#enqueue(async () => {
       const s = this.#backend!.storage;
       await s.deleteWorkspace(id);
+      this.#draftSaved.delete(id);
+      await s.setSetting(draftSetting(id), null).catch(() => undefined);
       if (id !== this.#current?.id) return this.refreshList();
       const rest = (await s.listWorkspaces()).filter((w) => w.id !== id);
       const next = rest.length ? [...rest].sort((a, b) => b.updated - a.updated)[0].id : (await s.createWorkspace(DEFAULT_WORKSPACE_NAME, this.#defaults)).id;
