@@ -45,6 +45,10 @@ export interface ChangeTrack {
   readonly arrivals: readonly number[];
   /** per host: has the '@kms.grant.arrived' event happened? */
   readonly arrived: boolean[];
+  /** the change's own marker on lane 0 (the timeline draws its lines from where it is drawn) */
+  item?: TimelineItem;
+  /** per host: the arrival's marker, once it has happened */
+  readonly arrivedItems: (TimelineItem | undefined)[];
 }
 
 export interface GrantTrack {
@@ -121,6 +125,7 @@ export class EventIndex {
             at: e.at,
             arrivals: e.arrivals,
             arrived: e.arrivals.map(() => false),
+            arrivedItems: e.arrivals.map(() => undefined),
           };
           this.changes.push(track);
           this.#byChangeKey.set(`${e.grantId}|${e.change}`, track);
@@ -133,16 +138,19 @@ export class EventIndex {
           }
           if (e.change === 'create') g.create = track;
           else if (!g.removal) g.removal = track;
-          added.push(this.#add(ev, e.at, 0, `grant-${e.change}`));
+          track.item = this.#add(ev, e.at, 0, `grant-${e.change}`);
+          added.push(track.item);
           break;
         }
         case '@kms.grant.arrived': {
           const track = this.#byChangeKey.get(`${e.grantId}|${e.change}`);
+          const item = this.#add(ev, e.at, this.#hostLane(e.host), `arrive-${e.change}`);
           if (track && e.host >= 0 && e.host < track.arrived.length) {
             track.arrived[e.host] = true;
+            track.arrivedItems[e.host] = item;
             if (track.arrived.every(Boolean)) this.#open.delete(track);
           }
-          added.push(this.#add(ev, e.at, this.#hostLane(e.host), `arrive-${e.change}`));
+          added.push(item);
           break;
         }
         case '@kms.key.changed':
@@ -209,6 +217,21 @@ export class EventIndex {
   range(lane: Lane, lo: number, hi: number): [number, number] {
     const arr = this.lanes[lane];
     return [lowerBound(arr, lo), upperBound(arr, hi)];
+  }
+
+  /**
+   * where `item` (or the item at its place: matched by `i`, so an item of an index that time travel
+   * replaced still finds its twin) stands in its lane: its position in lanes[lane], and its place
+   * among the events of that lane at exactly its time (0-based) out of how many. Equal times keep
+   * emission order, so `nth` is the order in which they happened. Undefined when it is not there.
+   */
+  locate(item: Pick<TimelineItem, 'i' | 'at' | 'lane'>): { pos: number; nth: number; of: number } | undefined {
+    const arr = this.lanes[item.lane];
+    if (!arr) return undefined;
+    const lo = lowerBound(arr, item.at);
+    const hi = upperBound(arr, item.at);
+    for (let k = lo; k < hi; k++) if (arr[k].i === item.i) return { pos: k, nth: k - lo, of: hi - lo };
+    return undefined;
   }
 
   #hostLane(host: number): Lane {

@@ -58,7 +58,7 @@ export default {
       const present = session.now;
       const before = session.index.items.length;
       const t0 = performance.now();
-      await session.travelTo(start + (present - start) / 2);
+      await session.travelTo(start + (session.index.latest - start) / 2);
       const back = performance.now() - t0;
       const middle = session.index.items.length;
       const t1 = performance.now();

@@ -4,6 +4,10 @@
  * them; the virtual clock as a cursor. Only the visible time window is drawn, and markers that
  * would land on the same pixel column of a lane are drawn once, so 10,000 events stay smooth.
  * Shapes differ by kind as well as colour (no colour-only meaning).
+ *
+ * The virtual clock stands still while requests are sent, so many events share a time: markers
+ * closer than a marker's width on a lane are set side by side in the order they happened (see
+ * `dodge`), joined by a thin line; the tooltip and the explanation keep their exact time.
  */
 import type { ChangeTrack, EventIndex, ItemKind, TimelineItem } from '../eventIndex';
 import { laneName } from '../describe';
@@ -56,6 +60,66 @@ export function layoutFor(width: number, lanes: number, font: number): Layout {
 export const xOf = (t: number, v: View, l: Layout) => l.gutter + ((t - v.t0) / (v.t1 - v.t0)) * (l.width - l.gutter - 8);
 export const tOf = (x: number, v: View, l: Layout) => v.t0 + ((x - l.gutter) / (l.width - l.gutter - 8)) * (v.t1 - v.t0);
 export const laneY = (lane: number, l: Layout) => l.axis + lane * l.laneHeight + l.laneHeight / 2;
+/** a marker's radius */
+export const markerRadius = (l: Layout) => Math.max(4, Math.round(l.font * 0.38));
+/** how far apart markers that share a time are set: a marker's width and a little air */
+export const dodgeStep = (l: Layout) => 2 * markerRadius(l) + 4;
+
+/**
+ * Where the markers of one lane are drawn. `xs[0..n)` are their true x positions in lane order
+ * (ascending; equal times in the order they happened). A run of markers each less than `step` px
+ * after the previous one (most often: the very same time) is set side by side, `step` px apart,
+ * left to right in that order, starting at the first one's time, when the run has room for that
+ * before the next run (the last run: before `end`). A crowded run (zoomed out) is not pushed on:
+ * each of its times spreads its markers over the room up to the next time (the lane's last one:
+ * as much as the run's times have on average), so no marker is drawn past a later event, none drifts far from
+ * its time, and zooming in separates them again.
+ * Writes `out[0..n)`; O(n).
+ */
+export function dodge(xs: ArrayLike<number>, n: number, step: number, out: { [k: number]: number }, end = Number.POSITIVE_INFINITY): void {
+  let i = 0;
+  while (i < n) {
+    let j = i + 1;
+    while (j < n && xs[j] - xs[j - 1] < step) j++;
+    const next = j < n ? xs[j] : Math.max(end, xs[j - 1] + step);
+    if (xs[i] + (j - i) * step <= next) {
+      // room for all: a full step apart, none before its own time (nor past next - step: the run's
+      // gaps are under a step, so its last marker lands at most (m - 1) steps after its first)
+      out[i] = xs[i];
+      for (let k = i + 1; k < j; k++) out[k] = Math.max(xs[k], out[k - 1] + step);
+    } else {
+      // the lane's last time gets as much room as the run's times have on average (not all of it
+      // up to `end`)
+      let times = 1;
+      if (j === n) for (let k = i + 1; k < j; k++) if (xs[k] !== xs[k - 1]) times++;
+      const last = times > 1 ? Math.min(next, xs[j - 1] + (xs[j - 1] - xs[i]) / (times - 1)) : next;
+      for (let g = i; g < j; ) {
+        let h = g + 1;
+        while (h < j && xs[h] === xs[g]) h++;
+        const s = Math.min(step, ((h < j ? xs[h] : last) - xs[g]) / (h - g));
+        for (let k = g; k < h; k++) out[k] = xs[g] + (k - g) * s;
+        g = h;
+      }
+    }
+    i = j;
+  }
+}
+
+// scratch buffers of `draw` (reused: no garbage per frame)
+let trueX: Float64Array = new Float64Array(1024);
+let drawnX: Float64Array = new Float64Array(1024);
+/** per item (by `i`): where it was drawn this frame, valid when `placedIn[i] === frameNo` */
+let placedX = new Float64Array(1024);
+let placedIn = new Uint32Array(1024);
+/** per laid-out marker: its position in the lane (>= 0) or -1 - its place among pending arrivals */
+let refs = new Int32Array(1024);
+let frameNo = 0;
+const byKind = new Map<ItemKind, number[]>();
+const lastX = new Map<ItemKind, number>();
+
+function grow(a: Float64Array, n: number): Float64Array {
+  return a.length >= n ? a : new Float64Array(Math.max(n, a.length * 2));
+}
 
 const TICKS = [100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
 
@@ -80,72 +144,81 @@ function colourFor(kind: ItemKind, p: Palette): string {
   }
 }
 
-function marker(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: number, r: number, p: Palette): void {
-  ctx.fillStyle = colourFor(kind, p);
-  ctx.strokeStyle = colourFor(kind, p);
-  ctx.beginPath();
+/** adds a marker's shape to the current path (markers of one kind are filled together) */
+function shape(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: number, r: number): void {
   switch (kind) {
     case 'grant-create':
     case 'grant-retire':
     case 'grant-revoke':
-      ctx.moveTo(x, y - r - 1);
-      ctx.lineTo(x + r + 1, y);
-      ctx.lineTo(x, y + r + 1);
-      ctx.lineTo(x - r - 1, y);
-      ctx.closePath();
-      ctx.fill();
-      if (kind !== 'grant-create') {
-        ctx.strokeStyle = p.bg;
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.moveTo(x - r / 2, y);
-        ctx.lineTo(x + r / 2, y);
-        ctx.stroke();
+    case 'denied':
+      if (kind === 'denied') {
+        ctx.moveTo(x, y - r - 1);
+        ctx.lineTo(x + r + 1, y + r);
+        ctx.lineTo(x - r - 1, y + r);
+      } else {
+        ctx.moveTo(x, y - r - 1);
+        ctx.lineTo(x + r + 1, y);
+        ctx.lineTo(x, y + r + 1);
+        ctx.lineTo(x - r - 1, y);
       }
+      ctx.closePath();
       return;
     case 'arrive-create':
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      ctx.fill();
-      return;
     case 'arrive-retire':
     case 'arrive-revoke':
+      ctx.moveTo(x + r, y);
       ctx.arc(x, y, r, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.strokeStyle = p.bg;
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(x - r / 2, y);
-      ctx.lineTo(x + r / 2, y);
-      ctx.stroke();
       return;
     case 'allowed':
       ctx.rect(x - r, y - r, r * 2, r * 2);
-      ctx.fill();
-      ctx.strokeStyle = p.bg;
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(x - r / 2, y);
-      ctx.lineTo(x - r / 8, y + r / 2);
-      ctx.lineTo(x + r / 2, y - r / 2);
-      ctx.stroke();
-      return;
-    case 'denied':
-      ctx.moveTo(x, y - r - 1);
-      ctx.lineTo(x + r + 1, y + r);
-      ctx.lineTo(x - r - 1, y + r);
-      ctx.closePath();
-      ctx.fill();
       return;
     case 'failed':
       ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
-      ctx.fill();
       return;
     case 'key':
       ctx.rect(x - r, y - r / 2, r * 2, r);
-      ctx.fill();
       return;
   }
 }
+
+/** adds the mark drawn over a marker, in the background colour: a bar for removals, a tick for allowed */
+function overlay(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: number, r: number): boolean {
+  switch (kind) {
+    case 'grant-retire':
+    case 'grant-revoke':
+    case 'arrive-retire':
+    case 'arrive-revoke':
+      ctx.moveTo(x - r / 2, y);
+      ctx.lineTo(x + r / 2, y);
+      return true;
+    case 'allowed':
+      ctx.moveTo(x - r / 2, y);
+      ctx.lineTo(x - r / 8, y + r / 2);
+      ctx.lineTo(x + r / 2, y - r / 2);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** draws every marker of one kind: positions as x, y pairs (a fill each: one fill of them all costs more) */
+function markers(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): void {
+  const colour = colourFor(kind, p);
+  for (let k = 0; k < xy.length; k += 2) {
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    shape(ctx, kind, xy[k], xy[k + 1], r);
+    ctx.fill();
+    ctx.beginPath();
+    if (overlay(ctx, kind, xy[k], xy[k + 1], r)) {
+      ctx.strokeStyle = p.bg;
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+  }
+}
+
+const KINDS: readonly ItemKind[] = ['key', 'grant-create', 'grant-retire', 'grant-revoke', 'arrive-create', 'arrive-retire', 'arrive-revoke', 'failed', 'allowed', 'denied'];
 
 export interface DrawState {
   now: number;
@@ -159,7 +232,7 @@ export interface DrawState {
 /** draws the frame; returns the markers drawn (for hit testing), lane by lane */
 export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, l: Layout, p: Palette, s: DrawState): Hit[] {
   const hits: Hit[] = [];
-  const r = Math.max(4, Math.round(l.font * 0.38));
+  const r = markerRadius(l);
   ctx.clearRect(0, 0, l.width, l.height);
   ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, l.width, l.height);
@@ -180,13 +253,13 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
   // time grid
   const span = v.t1 - v.t0;
   const pxPerMs = (l.width - l.gutter - 8) / span;
-  const step = TICKS.find((t) => t * pxPerMs >= l.font * 6) ?? TICKS[TICKS.length - 1];
-  const first = Math.ceil((v.t0 - s.start) / step) * step + s.start;
+  const tick = TICKS.find((t) => t * pxPerMs >= l.font * 6) ?? TICKS[TICKS.length - 1];
+  const first = Math.ceil((v.t0 - s.start) / tick) * tick + s.start;
   ctx.strokeStyle = p.grid;
   ctx.lineWidth = 1;
   ctx.fillStyle = p.muted;
   ctx.textAlign = 'center';
-  for (let t = first; t <= v.t1; t += step) {
+  for (let t = first; t <= v.t1; t += tick) {
     const x = Math.round(xOf(t, v, l)) + 0.5;
     if (x < l.gutter) continue;
     ctx.beginPath();
@@ -240,57 +313,131 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     }
   }
 
-  // change lines and pending arrivals
+  // the changes in view, and per host lane the arrivals still on their way (in time order)
+  interface Pending {
+    x: number;
+    drawn: number;
+    c: ChangeTrack;
+    h: number;
+    at: number;
+  }
+  const shown: { c: ChangeTrack; pending?: (Pending | undefined)[] }[] = [];
+  const pendingIn: Pending[][] = Array.from({ length: l.lanes }, () => []);
   for (const c of index.changes) {
     let last = c.at;
-    for (const a of c.arrivals) if (a > last) last = a;
+    let open = false;
+    for (let h = 0; h < c.arrivals.length; h++) {
+      if (c.arrivals[h] > last) last = c.arrivals[h];
+      if (!c.arrived[h]) open = true;
+    }
     if (last < v.t0 || c.at > v.t1) continue;
-    const x0 = xOf(c.at, v, l);
-    const y0 = laneY(0, l);
-    const colour = c.change === 'create' ? p.create : p.remove;
-    c.arrivals.forEach((a, h) => {
-      const x1 = xOf(a, v, l);
-      const y1 = laneY(h + 1, l);
-      ctx.strokeStyle = colour;
-      ctx.globalAlpha = 0.55;
-      ctx.lineWidth = 1.25;
-      ctx.setLineDash(c.arrived[h] ? [] : [4, 4]);
-      ctx.beginPath();
-      ctx.moveTo(x0, y0);
-      ctx.lineTo(x1, y1);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.globalAlpha = 1;
-      if (!c.arrived[h]) {
-        ctx.fillStyle = p.bg;
-        ctx.beginPath();
-        ctx.arc(x1, y1, r, 0, Math.PI * 2);
-        ctx.fill();
-        ctx.lineWidth = 2;
-        ctx.stroke();
-        hits.push({ type: 'pending', change: c, host: h, at: a, x: x1, y: y1 });
-      }
+    if (!open) {
+      shown.push({ c });
+      continue;
+    }
+    const pending = c.arrivals.map((a, h) => {
+      if (c.arrived[h] || h + 1 >= l.lanes) return undefined;
+      const x = xOf(a, v, l);
+      const entry: Pending = { x, drawn: x, c, h, at: a };
+      pendingIn[h + 1].push(entry);
+      return entry;
     });
+    shown.push({ c, pending });
   }
+  for (const list of pendingIn) list.sort((a, b) => a.x - b.x);
 
-  // markers, one per pixel column and kind in each lane
+  // where each marker goes, lane by lane: the visible ones, the runs that reach into view, and the
+  // arrivals on their way (so a request and an arrival at one time do not hide each other)
+  const step = dodgeStep(l);
+  frameNo = (frameNo + 1) >>> 0 || 1;
+  if (placedX.length < index.items.length) {
+    placedX = new Float64Array(Math.max(index.items.length, placedX.length * 2));
+    placedIn = new Uint32Array(placedX.length);
+  }
+  const ranges: [number, number][] = [];
+  /** the thin lines under runs: lane, from x, to x */
+  const runs: number[] = [];
   for (let lane = 0; lane < l.lanes; lane++) {
-    const [from, to] = index.range(lane, tOf(l.gutter - r, v, l), tOf(l.width + r, v, l));
     const arr = index.lanes[lane];
-    const y = laneY(lane, l);
-    const lastX = new Map<ItemKind, number>();
-    for (let i = from; i < to; i++) {
-      const item = arr[i];
-      const x = Math.round(xOf(item.at, v, l));
-      if (lastX.get(item.kind) === x) continue;
-      lastX.set(item.kind, x);
-      // stack different kinds at the same instant slightly so both stay visible
-      marker(ctx, item.kind, x, y, r, p);
-      hits.push({ type: 'item', item, x, y });
+    let [from, to] = index.range(lane, tOf(l.gutter - r, v, l), tOf(l.width + r, v, l));
+    const px = (k: number) => xOf(arr[k].at, v, l);
+    // a run that starts left of the view spreads into it; the first marker after the view caps
+    // the last run (both walks are bounded: beyond that the layout is only slightly off)
+    for (let n = 0; n < 1000 && from > 0 && from < arr.length && px(from) - px(from - 1) < step; n++) from--;
+    for (let n = 0; n < 1000 && to > 0 && to < arr.length && px(to) - px(to - 1) < step; n++) to++;
+    if (to < arr.length) to++;
+    ranges.push([from, to]);
+    const pend = pendingIn[lane];
+    const n = to - from + pend.length;
+    trueX = grow(trueX, n);
+    drawnX = grow(drawnX, n);
+    if (refs.length < n) refs = new Int32Array(Math.max(n, refs.length * 2));
+    // merge in time order (an arrival not there yet comes after what has happened at its time)
+    for (let m = 0, k = from, q = 0; m < n; m++) {
+      if (q >= pend.length || (k < to && px(k) <= pend[q].x)) {
+        trueX[m] = px(k);
+        refs[m] = k++;
+      } else {
+        trueX[m] = pend[q].x;
+        refs[m] = -1 - q++;
+      }
+    }
+    dodge(trueX, n, step, drawnX, l.width);
+    let runStart = 0;
+    for (let m = 0; m < n; m++) {
+      const ref = refs[m];
+      if (ref >= 0) {
+        const it = arr[ref].i;
+        placedX[it] = drawnX[m];
+        placedIn[it] = frameNo;
+      } else pend[-1 - ref].drawn = drawnX[m];
+      if (m + 1 === n || trueX[m + 1] - trueX[m] >= step) {
+        // the end of a run: underline it when its markers stand apart (not in a crowd, zoomed out)
+        if (m > runStart && drawnX[m] - drawnX[runStart] >= ((m - runStart) * step) / 2) runs.push(lane, drawnX[runStart], drawnX[m]);
+        runStart = m + 1;
+      }
     }
   }
+  const at = (item: TimelineItem | undefined, t: number) => (item && placedIn[item.i] === frameNo ? placedX[item.i] : xOf(t, v, l));
 
-  // the clock
+  // change lines (from where the change is drawn to where each arrival is), then the arrivals still
+  // on their way. A stroke per line: a path of several translucent lines costs far more to rasterize.
+  const circles: Pending[] = [];
+  ctx.globalAlpha = 0.55;
+  ctx.lineWidth = 1.25;
+  const y0 = laneY(0, l);
+  for (const dashed of [false, true]) {
+    ctx.setLineDash(dashed ? [4, 4] : []);
+    for (const { c, pending } of shown) {
+      if (dashed && !pending) continue;
+      const x0 = at(c.item, c.at);
+      ctx.strokeStyle = c.change === 'create' ? p.create : p.remove;
+      for (let h = 0; h < c.arrivals.length; h++) {
+        if (c.arrived[h] === dashed) continue;
+        const entry = pending?.[h];
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(entry?.drawn ?? at(c.arrivedItems[h], c.arrivals[h]), laneY(h + 1, l));
+        ctx.stroke();
+        if (entry) circles.push(entry);
+      }
+    }
+  }
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = 2;
+  for (const e of circles) {
+    const y1 = laneY(e.h + 1, l);
+    ctx.fillStyle = p.bg;
+    ctx.strokeStyle = e.c.change === 'create' ? p.create : p.remove;
+    ctx.beginPath();
+    ctx.arc(e.drawn, y1, r, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+    hits.push({ type: 'pending', change: e.c, host: e.h, at: e.at, x: e.drawn, y: y1 });
+  }
+
+  // the clock (under the markers: a marker at the present stays readable)
   const xn = Math.round(xOf(s.now, v, l)) + 0.5;
   if (xn >= l.gutter && xn <= l.width) {
     ctx.strokeStyle = p.cursor;
@@ -308,6 +455,39 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     ctx.fill();
   }
 
+  // a thin line under each run set side by side: "these happened together, in this order"
+  ctx.strokeStyle = p.muted;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  for (let k = 0; k < runs.length; k += 3) {
+    const y = laneY(runs[k], l) + r + 4;
+    ctx.moveTo(runs[k + 1], y);
+    ctx.lineTo(runs[k + 2], y);
+  }
+  ctx.stroke();
+
+  // markers, one per pixel column and kind in each lane, filled kind by kind
+  let selectedX: number | undefined;
+  for (const xy of byKind.values()) xy.length = 0;
+  for (let lane = 0; lane < l.lanes; lane++) {
+    const [from, to] = ranges[lane];
+    const arr = index.lanes[lane];
+    const y = laneY(lane, l);
+    lastX.clear();
+    for (let k = from; k < to; k++) {
+      const item = arr[k];
+      const x = Math.round(placedX[item.i]);
+      if (s.selected && item.i === s.selected.i) selectedX = x;
+      if (lastX.get(item.kind) === x) continue;
+      lastX.set(item.kind, x);
+      let xy = byKind.get(item.kind);
+      if (!xy) byKind.set(item.kind, (xy = []));
+      xy.push(x, y);
+      hits.push({ type: 'item', item, x, y });
+    }
+  }
+  for (const kind of KINDS) markers(ctx, kind, byKind.get(kind) ?? [], r, p);
+
   // selection and hover rings
   const ring = (x: number, y: number, colour: string) => {
     ctx.strokeStyle = colour;
@@ -316,7 +496,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     ctx.arc(x, y, r + 5, 0, Math.PI * 2);
     ctx.stroke();
   };
-  if (s.selected) ring(xOf(s.selected.at, v, l), laneY(s.selected.lane, l), p.focus);
+  if (s.selected) ring(selectedX ?? xOf(s.selected.at, v, l), laneY(s.selected.lane, l), p.focus);
   if (s.hovered) ring(s.hovered.x, s.hovered.y, p.fg);
   ctx.restore();
   return hits;
