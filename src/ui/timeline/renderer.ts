@@ -117,6 +117,9 @@ let frameNo = 0;
 const byKind = new Map<ItemKind, number[]>();
 const lastX = new Map<ItemKind, number>();
 
+/** the change lines drawn in the current frame, by rounded ends, host, colour and dash */
+const drawnLines = new Set<number>();
+
 function grow(a: Float64Array, n: number): Float64Array {
   return a.length >= n ? a : new Float64Array(Math.max(n, a.length * 2));
 }
@@ -402,27 +405,40 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
 
   // change lines (from where the change is drawn to where each arrival is), then the arrivals still
   // on their way. A stroke per line: a path of several translucent lines costs far more to rasterize.
+  // Zoomed out, thousands of lines share their pixels: a line whose ends round to those of one
+  // already drawn (same host, colour and dash) is drawn once.
   const circles: Pending[] = [];
   ctx.globalAlpha = 0.55;
   ctx.lineWidth = 1.25;
   const y0 = laneY(0, l);
+  drawnLines.clear();
   for (const dashed of [false, true]) {
     ctx.setLineDash(dashed ? [4, 4] : []);
     for (const { c, pending } of shown) {
       if (dashed && !pending) continue;
       const x0 = at(c.item, c.at);
-      ctx.strokeStyle = c.change === 'create' ? p.create : p.remove;
+      const create = c.change === 'create';
+      ctx.strokeStyle = create ? p.create : p.remove;
       for (let h = 0; h < c.arrivals.length; h++) {
         if (c.arrived[h] === dashed) continue;
         const entry = pending?.[h];
+        if (entry) circles.push(entry);
+        const x1 = entry?.drawn ?? at(c.arrivedItems[h], c.arrivals[h]);
+        const r0 = Math.round(x0) + 8192;
+        const r1 = Math.round(x1) + 8192;
+        if (r0 >= 0 && r0 < 16384 && r1 >= 0 && r1 < 16384 && h < 64) {
+          const key = ((r0 * 16384 + r1) * 64 + h) * 4 + (create ? 2 : 0) + (dashed ? 1 : 0);
+          if (drawnLines.has(key)) continue;
+          drawnLines.add(key);
+        }
         ctx.beginPath();
         ctx.moveTo(x0, y0);
-        ctx.lineTo(entry?.drawn ?? at(c.arrivedItems[h], c.arrivals[h]), laneY(h + 1, l));
+        ctx.lineTo(x1, laneY(h + 1, l));
         ctx.stroke();
-        if (entry) circles.push(entry);
       }
     }
   }
+  drawnLines.clear();
   ctx.setLineDash([]);
   ctx.globalAlpha = 1;
   ctx.lineWidth = 2;
