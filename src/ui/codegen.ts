@@ -3,13 +3,9 @@
  * Blob members are base64 strings in the JSON body; the SDKs want bytes, so they are decoded there.
  */
 
-export type CodeFlavour = 'cli' | 'boto3' | 'js';
+import type { CodeFlavour } from './codeFlavours';
 
-export const FLAVOUR_LABELS: Record<CodeFlavour, string> = {
-  cli: 'AWS CLI',
-  boto3: 'boto3',
-  js: 'SDK for JavaScript v3',
-};
+export { FLAVOUR_LABELS, type CodeFlavour } from './codeFlavours';
 
 export interface CodeInput {
   operation: string;
