@@ -8,7 +8,9 @@
  *   BENCH_LOADS=9 node bench/ui.mjs    cold loads to take the median of (default 5)
  *
  * 1. JavaScript shipped before the editor: gzip bytes (zlib default level, what a static host
- *    sends) of every JS file the page requests before it requests the first Monaco chunk.
+ *    sends) of every JS file the page requests before it requests the first Monaco chunk; and,
+ *    for the whole picture, what it requests beside Monaco during the load (engine, store,
+ *    scenario chunks), which Send's first answer waits for.
  * 2. Cold loads on localhost (a fresh browser context each: empty HTTP cache, no service worker
  *    yet, which registers and precaches during the load as on a first visit), median: first
  *    contentful paint, Send in the page and enabled, the interactive page (both), the engine
@@ -86,16 +88,22 @@ try {
   // 1 and 2: cold loads
   const loads = [];
   let before;
+  let besideMonaco;
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.addInitScript(milestones);
     const js = [];
+    const alongside = [];
     let monacoSeen = false;
     page.on('request', (r) => {
       const url = new URL(r.url());
       if (MONACO_CHUNK.test(url.pathname)) monacoSeen = true;
-      else if (!monacoSeen && url.pathname.endsWith('.js') && r.resourceType() === 'script') js.push(url.pathname.slice(1));
+      else if (url.pathname.endsWith('.js') && r.resourceType() === 'script' && !/\/(jsonMode|editor\.worker|json\.worker)-/.test(url.pathname)) {
+        // requested before Monaco, or beside it during the load (engine, store, scenario)
+        if (!monacoSeen) js.push(url.pathname.slice(1));
+        else alongside.push(url.pathname.slice(1));
+      }
     });
     await page.goto(baseUrl);
     const editor = page.locator('[data-editor="monaco"] .monaco-editor');
@@ -108,6 +116,7 @@ try {
     // interactive: Send is usable and the page has painted (Send can be in the DOM before the first paint)
     loads.push({ ...t, interactive: t.fcp === undefined ? undefined : Math.max(t.fcp, t.send) });
     before ??= [...new Set(js)];
+    besideMonaco ??= [...new Set(alongside)];
     await context.close();
   }
 
@@ -124,7 +133,9 @@ try {
   for (const { f, gz: n } of beforeBytes) console.log(`  ${f.padEnd(44)} ${kb(n).padStart(9)}  ${shell.has(f) ? 'shell (entry, preloaded)' : 'imported lazily, before Monaco'}`);
   const shellGz = beforeBytes.filter((x) => shell.has(x.f)).reduce((s, x) => s + x.gz, 0);
   console.log(`  of which the shell: ${kb(shellGz)}; imported lazily before Monaco: ${kb(total - shellGz)}`);
-  console.log(`  then Monaco, lazily: ${monacoFiles.length} files, ${kb(monacoGz)} gzip (editor, JSON mode and both workers)`);
+  const besideGz = besideMonaco.reduce((n, f) => n + gz(f), 0);
+  console.log(`  then, requested together: Monaco (${monacoFiles.length} files, ${kb(monacoGz)} gzip: editor, JSON mode and both workers) and the engine, store and scenario chunks (${besideMonaco.length} files, ${kb(besideGz)} gzip)`);
+  console.log(`  so all the JavaScript before the first response but Monaco: ${kb(total + besideGz)}`);
 
   console.log(`\nCold load, median of ${LOADS} (ms from navigation start):`);
   const rows = [
