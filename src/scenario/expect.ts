@@ -14,7 +14,15 @@ export type ResolveResult = { ok: true; value: unknown } | { ok: false; message:
 export interface CheckResult {
   ok: boolean;
   failures: string[];
+  /** what each failure is, index for index with `failures`, for readers that word it their own way */
+  details?: CheckFailure[];
 }
+
+/** one failed part of an expectation */
+export type CheckFailure =
+  | { kind: 'status'; want: number; /** the status, and the error if any */ got: string }
+  | { kind: 'error'; want: string; /** the error type and message, or the status when there was no error */ got: string }
+  | { kind: 'match'; path: string; want: unknown; /** absent when the response has no such member */ got?: unknown; missing: boolean };
 
 const MISSING: unique symbol = Symbol('missing');
 
@@ -159,23 +167,32 @@ function describeResponse(status: number, body: unknown): string {
  */
 export function checkExpectation(expect: Expectation, status: number, body: unknown): CheckResult {
   const failures: string[] = [];
+  const details: CheckFailure[] = [];
+  const fail = (text: string, detail: CheckFailure) => {
+    failures.push(text);
+    details.push(detail);
+  };
   if (expect.status !== undefined && expect.status !== status) {
-    failures.push(`expected status ${expect.status}, got ${describeResponse(status, body)}`);
+    const got = describeResponse(status, body);
+    fail(`expected status ${expect.status}, got ${got}`, { kind: 'status', want: expect.status, got });
   }
   if (expect.error !== undefined) {
     const want = bareErrorType(expect.error);
     const got = errorOf(body);
-    if (!got) failures.push(`expected error ${want}, got ${status} with no error`);
-    else if (got.type !== want) failures.push(`expected error ${want}, got ${got.message ? `${got.type}: ${clip(got.message)}` : got.type}`);
+    if (!got) fail(`expected error ${want}, got ${status} with no error`, { kind: 'error', want, got: `${status} with no error` });
+    else if (got.type !== want) {
+      const shown = got.message ? `${got.type}: ${clip(got.message)}` : got.type;
+      fail(`expected error ${want}, got ${shown}`, { kind: 'error', want, got: shown });
+    }
   }
   for (const path of Object.keys(expect.match ?? {})) {
     const want = expect.match![path];
     const got = valueAtPath(body, path);
     if (got === MISSING || got === undefined) {
-      failures.push(`expected ${path} to be ${show(want)}, but the response has no ${path}${errorOf(body) ? ` (it is ${describeResponse(status, body)})` : ''}`);
+      fail(`expected ${path} to be ${show(want)}, but the response has no ${path}${errorOf(body) ? ` (it is ${describeResponse(status, body)})` : ''}`, { kind: 'match', path, want, missing: true });
     } else if (!jsonEqual(got, want)) {
-      failures.push(`expected ${path} to be ${show(want)}, got ${show(got)}`);
+      fail(`expected ${path} to be ${show(want)}, got ${show(got)}`, { kind: 'match', path, want, got, missing: false });
     }
   }
-  return { ok: failures.length === 0, failures };
+  return { ok: failures.length === 0, failures, details };
 }

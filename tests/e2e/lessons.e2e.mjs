@@ -126,7 +126,7 @@ Object.assign(tests, {
     const text = await checkOf(page, 1);
     assert(text.includes('Check failed'), `expected a failed check, got: ${text}`);
     const failures = await page.getByTestId('check').locator('li').allTextContents();
-    assert(failures.length > 0 && failures.every((f) => /^(expected|this step)/.test(f)), `failures in plain English: ${JSON.stringify(failures)}`);
+    assert(failures.length > 0 && failures.every((f) => /^(Expected: |this step)/.test(f)), `failures in plain English: ${JSON.stringify(failures)}`);
     // Next is offered but not emphasised; the learner tries again with the lesson's request
     await page.getByRole('button', { name: 'Run this step' }).click();
     assert((await checkOf(page, 2)).includes('Check passed'), 'the lesson request passes after the wrong one');

@@ -101,8 +101,8 @@ describe('checkExpectation', () => {
   };
 
   it('passes when every stated member matches, and an empty expectation always passes', () => {
-    expect(checkExpectation({}, 500, undefined)).toEqual({ ok: true, failures: [] });
-    expect(checkExpectation({ status: 400, error: 'AccessDeniedException' }, 400, denied)).toEqual({ ok: true, failures: [] });
+    expect(checkExpectation({}, 500, undefined)).toEqual({ ok: true, failures: [], details: [] });
+    expect(checkExpectation({ status: 400, error: 'AccessDeniedException' }, 400, denied)).toEqual({ ok: true, failures: [], details: [] });
     expect(checkExpectation({ error: 'com.amazon.coral.service#AccessDeniedException' }, 400, denied).ok).toBe(true);
     expect(checkExpectation({ status: 200, match: { 'Grants.length': 1, 'Grants.0': { Operations: ['Encrypt', 'Decrypt'], Name: 'app' } } }, 200, responses.get('list')).ok).toBe(true);
   });
@@ -128,6 +128,11 @@ describe('checkExpectation', () => {
     expect(r).toEqual({
       ok: false,
       failures: ['expected Grants.length to be 2, got 1', 'expected Grants.1.Name to be "other", but the response has no Grants.1.Name'],
+      // the same, as data, index for index (a lesson words them for learners)
+      details: [
+        { kind: 'match', path: 'Grants.length', want: 2, got: 1, missing: false },
+        { kind: 'match', path: 'Grants.1.Name', want: 'other', missing: true },
+      ],
     });
     expect(checkExpectation({ match: { 'Grants.length': 0 } }, 400, denied).failures).toEqual([
       expect.stringMatching(/^expected Grants\.length to be 0, but the response has no Grants\.length \(it is 400 \(AccessDeniedException: /),

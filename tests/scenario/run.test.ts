@@ -315,10 +315,10 @@ describe('replayWith: references and checks (fake simulator)', () => {
   it('reports each check; a failed check does not stop the replay', async () => {
     const { results } = await replayWith(scripted, scenario);
     const checks = results.map((r) => (r.kind === 'request' ? r.check : undefined));
-    expect(checks[0]).toEqual({ ok: true, failures: [] });
-    expect(checks[1]).toEqual({ ok: true, failures: [] });
-    expect(checks[2]).toEqual({ ok: false, failures: ['expected status 200, got 400 (AccessDeniedException: User: x is not authorized)'] });
-    expect(checks[3]).toEqual({ ok: false, failures: ['expected GrantId to be "g1", but the response has no GrantId'] });
+    expect(checks[0]).toMatchObject({ ok: true, failures: [] });
+    expect(checks[1]).toMatchObject({ ok: true, failures: [] });
+    expect(checks[2]).toMatchObject({ ok: false, failures: ['expected status 200, got 400 (AccessDeniedException: User: x is not authorized)'] });
+    expect(checks[3]).toMatchObject({ ok: false, failures: ['expected GrantId to be "g1", but the response has no GrantId'] });
     expect(checks[5]).toBeUndefined(); // no expectation, no check
     expect(results).toHaveLength(6);
   });

@@ -9,7 +9,8 @@ import { LESSONS } from '../../src/scenario/lessons/index';
 import { LessonPlayer, parseSnapshot } from '../../src/ui/lessons/LessonPlayer.svelte';
 import { createScenarioSession } from '../../src/ui/lessons/session';
 import { simulatorOptions } from '../../src/ui/lessons/source';
-import { callerLabel, clockAction, describeExpectation, expectationParts, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
+import { callerLabel, clockAction, describeExpectation, expectationParts, failureText, narrative, stepTitle, type LessonInfo } from '../../src/ui/lessons/model';
+import { checkExpectation } from '../../src/scenario/expect';
 import { editorRequest, isPrefix, replayInputs } from '../../src/ui/follow/inputs';
 import { readableReferences, referenceParts, stepCardText } from '../../src/ui/lessons/references';
 
@@ -62,7 +63,7 @@ describe('a learner off the script', () => {
     const check = player.check(firstRequest)!;
     expect(check.ok).toBe(false);
     expect(check.failures.length).toBeGreaterThan(0);
-    expect(check.failures.every((f) => /^(expected|this step)/.test(f))).toBe(true);
+    expect(check.failures.every((f) => /^(Expected: |this step)/.test(f))).toBe(true);
 
     await player.run();
     expect(player.check(firstRequest)?.ok).toBe(true);
@@ -99,6 +100,22 @@ describe('a learner off the script', () => {
     player.goTo(index);
     expect(player.message).toMatch(/uses the response of step \d+ \(.+\), which has not succeeded yet/);
     player.session.dispose();
+  });
+});
+
+describe('a failed check, as a learner reads it', () => {
+  it('words each failure as "Expected: … Got: …", with the sentences the step card uses', () => {
+    const body = { Grants: [{ Operations: ['Decrypt', 'Encrypt', 'GenerateDataKey'] }], Truncated: false };
+    const r = checkExpectation({ status: 200, match: { 'Grants.0.Operations.length': 2, 'Grants.1.Name': 'app' } }, 200, body);
+    const shown = r.failures.map((f, i) => failureText(r.details?.[i], f));
+    expect(shown).toEqual(['Expected: the first grant has 2 operations. Got: 3.', 'Expected: the second grant’s Name is app. The response has no Grants.1.Name.']);
+    const denied = { __type: 'AccessDeniedException', message: 'User: x is not authorized' };
+    const e = checkExpectation({ status: 200, match: { 'Grants.length': 1 } }, 400, denied);
+    const words = e.failures.map((f, i) => failureText(e.details?.[i], f, true));
+    expect(words).toEqual(['Expected: HTTP 200 (success). Got: 400 (AccessDeniedException: User: x is not authorized).', 'Expected: the response lists 1 grant. The response has no Grants.length.']);
+    // alone, a missing member says what the response was instead
+    const only = checkExpectation({ match: { 'Grants.length': 1 } }, 400, denied);
+    expect(failureText(only.details?.[0], only.failures[0])).toBe('Expected: the response lists 1 grant. The response has no Grants.length (it is 400 (AccessDeniedException: User: x is not authorized)).');
   });
 });
 

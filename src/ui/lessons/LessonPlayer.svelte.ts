@@ -15,7 +15,7 @@ import type { Session, HistoryEntry } from '../Session.svelte';
 import { isTimeTravelSimulator } from '../deferredSimulator';
 import { formatDuration } from '../format';
 import { errorType } from '../wire';
-import { callerLabel, referencedSteps, stepTitle, type Expectation, type LessonInfo, type LessonRequestStep, type LessonStep } from './model';
+import { callerLabel, failureText, referencedSteps, stepTitle, type Expectation, type LessonInfo, type LessonRequestStep, type LessonStep } from './model';
 import { checkExpectation, resolveReferences } from './source';
 
 export interface CheckResult {
@@ -261,7 +261,11 @@ export class LessonPlayer {
     if (step.expect) {
       // expected values may refer to earlier responses too
       const expect = resolveReferences(step.expect, this.responses());
-      if (expect.ok) failures.push(...checkExpectation(expect.value as Expectation, res.status, body).failures);
+      if (expect.ok) {
+        const r = checkExpectation(expect.value as Expectation, res.status, body);
+        const responseShown = !!r.details?.some((d) => d.kind !== 'match');
+        r.failures.forEach((text, i) => failures.push(failureText(r.details?.[i], text, responseShown)));
+      }
       else failures.push(`the check needs an earlier response that is missing: ${expect.message}`);
     }
     else if (res.status >= 400) failures.push(`it failed with HTTP ${res.status}${errorType(res) ? ` (${errorType(res)})` : ''}`);

@@ -8,6 +8,7 @@
  */
 import type { SimulatorOptions } from '../../kms/api';
 import { REFERENCE, type AdvanceStep, type Expectation, type Scenario, type SettleStep, type Step } from '../../scenario/format';
+import type { CheckFailure } from '../../scenario/expect';
 import { formatDuration } from '../format';
 
 export type {
@@ -174,6 +175,21 @@ function matchClause(path: string, value: unknown): Span[] {
     if (who) return [t(`${who}’s `), c(segments.slice(k).join('.')), t(' is '), ...valueSpans(last, value)];
   }
   return [c(path), t(' is '), ...valueSpans(last, value)];
+}
+
+/**
+ * A failed check in a learner's words, from the check's own description: "Expected: the first
+ * grant has 2 operations. Got: 3." `responseShown`: another failure of the same check already
+ * shows the response's status and error, so a missing member need not repeat it.
+ */
+export function failureText(failure: CheckFailure | undefined, text: string, responseShown = false): string {
+  if (!failure) return text;
+  if (failure.kind === 'status') return `Expected: HTTP ${failure.want}${failure.want === 200 ? ' (success)' : ''}. Got: ${failure.got}.`;
+  if (failure.kind === 'error') return `Expected: the error ${failure.want}. Got: ${failure.got}.`;
+  const expected = spansText(matchClause(failure.path, failure.want));
+  if (failure.missing) return `Expected: ${expected}. The response has no ${failure.path}${responseShown ? '' : (/ \(it is .*\)$/.exec(text)?.[0] ?? '')}.`;
+  const got = JSON.stringify(failure.got) ?? String(failure.got);
+  return `Expected: ${expected}. Got: ${got.length > 120 ? got.slice(0, 119) + '…' : got}.`;
 }
 
 export function callerLabel(arn: string | undefined): string {
