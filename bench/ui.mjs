@@ -28,7 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { frameGaps } from '../tests/e2e/helpers.mjs';
+import { frameGaps, tenThousandEvents } from '../tests/e2e/helpers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'node_modules/.cache/bench/ui-dist');
@@ -156,28 +156,7 @@ try {
   const page = await context.newPage();
   await page.goto(`${baseUrl}?e2e=1`);
   await page.getByText('Create a key to begin.').first().waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
-  const count = await page.evaluate(async () => {
-    const { session } = globalThis.__kmsPlayground;
-    const sim = await globalThis.__kmsPlayground.sim;
-    const post = (target, body) =>
-      sim.fetch(
-        new Request('https://kms.us-east-1.amazonaws.com/', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${target}` },
-          body: JSON.stringify(body),
-        }),
-      );
-    const key = await (await post('CreateKey', {})).json();
-    for (let i = 0; i < 2000; i++) {
-      await post('CreateGrant', { KeyId: key.KeyMetadata.KeyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Encrypt'] });
-      if (i % 20 === 19) sim.clock.advance(1000);
-    }
-    sim.clock.settle();
-    await new Promise((r) => setTimeout(r, 50));
-    session.commit();
-    return sim.events.length;
-  });
+  const count = await tenThousandEvents(page);
   await page.getByRole('button', { name: 'Fit all' }).click();
   await page.getByRole('checkbox', { name: 'Follow clock' }).check();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('60');

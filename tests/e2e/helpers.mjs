@@ -138,3 +138,33 @@ export async function frameGaps(page, frames) {
     .sort((a, b) => a - b);
   return { gaps, median: gaps[Math.floor(gaps.length / 2)], p95: gaps[Math.floor(gaps.length * 0.95)], max: gaps[gaps.length - 1] };
 }
+
+/**
+ * On a page opened with ?e2e=1: 2,000 grants sent straight to the simulator through the setup
+ * hook (5 events each: the request, the change, 3 arrivals), spread over virtual time and
+ * settled; returns the number of events (just over 10,000). Shared by the scale test and bench/ui.
+ */
+export async function tenThousandEvents(page) {
+  await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+  return page.evaluate(async () => {
+    const { session } = globalThis.__kmsPlayground;
+    const sim = await globalThis.__kmsPlayground.sim;
+    const post = (target, body) =>
+      sim.fetch(
+        new Request('https://kms.us-east-1.amazonaws.com/', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${target}` },
+          body: JSON.stringify(body),
+        }),
+      );
+    const key = await (await post('CreateKey', {})).json();
+    for (let i = 0; i < 2000; i++) {
+      await post('CreateGrant', { KeyId: key.KeyMetadata.KeyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Encrypt'] });
+      if (i % 20 === 19) sim.clock.advance(1000);
+    }
+    sim.clock.settle();
+    await new Promise((r) => setTimeout(r, 50));
+    session.commit();
+    return sim.events.length;
+  });
+}
