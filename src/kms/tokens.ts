@@ -2,16 +2,25 @@
  * Grant tokens: "unique, nonsecret, variable-length, base64-encoded" (Developer Guide,
  * grant-tokens). Ours are URL-safe base64 of
  *   version (1) | grant id (32 bytes) | nonce (12) | tag (16)
- * where the tag is HMAC-SHA-256 under a secret drawn from the world's seed. The engine can
- * therefore tell its own tokens from anything else (InvalidGrantTokenException) without
+ * where the tag is a keyed 128-bit hash under a secret drawn from the world's seed. The engine
+ * can therefore tell its own tokens from anything else (InvalidGrantTokenException) without
  * keeping a table of them, and every CreateGrant call gets a fresh token even when Name
  * idempotency returns an existing grant id.
+ *
+ * Version 2 tags are MurmurHash3 (x86, 128-bit) rounds over the 45 signed bytes, with the four
+ * lanes started from the secret instead of one public seed. That is not a cryptographic MAC, and
+ * needs not be one: the secret follows from the seed, which every shared scenario URL carries,
+ * so no tag could keep a reader from minting tokens; it only has to make a token typed by hand,
+ * copied from another world or edited by one character fail, which 128 well-mixed bits do. It
+ * costs about a tenth of the HMAC-SHA-256 that version 1 tokens carry; those are still
+ * accepted (a workspace saved before version 2 holds them in its request log).
  */
 import type { Rng } from './rng';
 import { decodeBase64UrlInto, encodeBase64Url } from './util/base64url';
 import { createHmacSha256Into } from './util/sha256';
 
-const VERSION = 1;
+const V1_HMAC = 1;
+const VERSION = 2;
 const ID_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -28,10 +37,80 @@ const SIGNED_BYTES = 1 + ID_BYTES + NONCE_BYTES;
 const BUF = new Uint8Array(TOKEN_BYTES);
 const TAG = new Uint8Array(32);
 
+const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+/** little-endian word at byte `i` of `b` (bytes past `end` read as zero) */
+function word(b: Uint8Array, i: number, end: number): number {
+  return (i < end ? b[i] : 0) | (i + 1 < end ? b[i + 1] << 8 : 0) | (i + 2 < end ? b[i + 2] << 16 : 0) | (i + 3 < end ? b[i + 3] << 24 : 0);
+}
+
+/**
+ * MurmurHash3_x86_128 of b[0, length) (length ≤ 48: three zero-padded blocks, the length mixed
+ * in at the end as the reference does) with its lanes started from `key`; 16 bytes into `out`.
+ */
+export function keyedMurmur128Into(key: Uint32Array, b: Uint8Array, length: number, out: Uint8Array): void {
+  let h1 = key[0] | 0;
+  let h2 = key[1] | 0;
+  let h3 = key[2] | 0;
+  let h4 = key[3] | 0;
+  for (let i = 0; i < 48; i += 16) {
+    let k1 = word(b, i, length);
+    let k2 = word(b, i + 4, length);
+    let k3 = word(b, i + 8, length);
+    let k4 = word(b, i + 12, length);
+    k1 = Math.imul(rotl(Math.imul(k1, 0x239b961b), 15), 0xab0e9789);
+    h1 = rotl(h1 ^ k1, 19) + h2;
+    h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+    k2 = Math.imul(rotl(Math.imul(k2, 0xab0e9789), 16), 0x38b34ae5);
+    h2 = rotl(h2 ^ k2, 17) + h3;
+    h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+    k3 = Math.imul(rotl(Math.imul(k3, 0x38b34ae5), 17), 0xa1e38b93);
+    h3 = rotl(h3 ^ k3, 15) + h4;
+    h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
+    k4 = Math.imul(rotl(Math.imul(k4, 0xa1e38b93), 18), 0x239b961b);
+    h4 = rotl(h4 ^ k4, 13) + h1;
+    h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
+  }
+  h1 ^= length;
+  h2 ^= length;
+  h3 ^= length;
+  h4 ^= length;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h3 = fmix32(h3);
+  h4 = fmix32(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  const lanes = [h1, h2, h3, h4];
+  for (let l = 0; l < 4; l++) {
+    const v = lanes[l];
+    out[4 * l] = v;
+    out[4 * l + 1] = v >>> 8;
+    out[4 * l + 2] = v >>> 16;
+    out[4 * l + 3] = v >>> 24;
+  }
+}
+
 export class GrantTokens {
-  #mac: (data: Uint8Array, length: number, out: Uint8Array) => void;
+  #secret: Uint8Array;
+  /** the tag key: the secret's 32 bytes folded into four words */
+  #key = new Uint32Array(4);
+  /** version 1's HMAC, made on the first version 1 token checked */
+  #hmac: ((data: Uint8Array, length: number, out: Uint8Array) => void) | undefined;
+
   constructor(secret: Uint8Array) {
-    this.#mac = createHmacSha256Into(secret);
+    this.#secret = secret;
+    for (let i = 0; i < secret.length; i++) this.#key[(i >>> 2) & 3] ^= secret[i] << (8 * (i & 3));
   }
 
   issue(grantId: string, rng: Rng): string {
@@ -46,11 +125,11 @@ export class GrantTokens {
       const v = rng.u32();
       const o = 1 + ID_BYTES + i;
       buf[o] = v & 0xff;
-      if (i + 1 < NONCE_BYTES) buf[o + 1] = (v >>> 8) & 0xff;
-      if (i + 2 < NONCE_BYTES) buf[o + 2] = (v >>> 16) & 0xff;
-      if (i + 3 < NONCE_BYTES) buf[o + 3] = v >>> 24;
+      buf[o + 1] = (v >>> 8) & 0xff;
+      buf[o + 2] = (v >>> 16) & 0xff;
+      buf[o + 3] = v >>> 24;
     }
-    this.#mac(buf, SIGNED_BYTES, TAG);
+    keyedMurmur128Into(this.#key, buf, SIGNED_BYTES, TAG);
     for (let i = 0; i < TAG_BYTES; i++) buf[SIGNED_BYTES + i] = TAG[i];
     return encodeBase64Url(buf);
   }
@@ -60,8 +139,10 @@ export class GrantTokens {
     // only a string of exactly this length decodes to TOKEN_BYTES bytes
     if (token.length !== TOKEN_CHARS) return null;
     const buf = BUF;
-    if (!decodeBase64UrlInto(token, buf) || buf[0] !== VERSION) return null;
-    this.#mac(buf, SIGNED_BYTES, TAG);
+    if (!decodeBase64UrlInto(token, buf)) return null;
+    if (buf[0] === VERSION) keyedMurmur128Into(this.#key, buf, SIGNED_BYTES, TAG);
+    else if (buf[0] === V1_HMAC) (this.#hmac ??= createHmacSha256Into(this.#secret))(buf, SIGNED_BYTES, TAG);
+    else return null;
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= TAG[i] ^ buf[SIGNED_BYTES + i];
     if (diff !== 0) return null;

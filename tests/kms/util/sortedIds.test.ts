@@ -4,7 +4,7 @@
  * has(), iteration and page() after every kind of marker checked along the way.
  */
 import { describe, expect, it } from 'vitest';
-import { SortedIds } from '../../../src/kms/util/sortedIds';
+import { SortedIds, orderKey } from '../../../src/kms/util/sortedIds';
 
 function rng(seed: number) {
   let x = seed >>> 0;
@@ -14,7 +14,8 @@ function rng(seed: number) {
   };
 }
 
-const ALPHABETS = ['ab', '0123456789abcdef', 'aA\u00e9\u4e2d\uffff'];
+// the last two straddle the order key's byte limit (code units 253-256) and its end after six units
+const ALPHABETS = ['ab', '0123456789abcdef', 'aA\u00e9\u4e2d\uffff', '\u00fc\u00fd\u00fe\u00ff\u0100a', 'aaaaaab'];
 
 function randomId(r: (n: number) => number, alphabet: string): string {
   const len = r(10) === 0 ? r(3) : 2 + r(8);
@@ -30,6 +31,18 @@ const lowerBound = (a: string[], id: string) => {
 };
 
 describe('SortedIds', () => {
+  it('orders by key only where the strings order the same way', () => {
+    const r = rng(5);
+    for (const alphabet of ALPHABETS) {
+      for (let k = 0; k < 20_000; k++) {
+        const a = randomId(r, alphabet);
+        const b = randomId(r, alphabet);
+        if (orderKey(a) < orderKey(b)) expect(a < b, `${JSON.stringify(a)} before ${JSON.stringify(b)}`).toBe(true);
+        if (a === b) expect(orderKey(a)).toBe(orderKey(b));
+      }
+    }
+  });
+
   for (const [n, alphabet] of ALPHABETS.entries()) {
     it(`agrees with a sorted array (alphabet ${n})`, () => {
       const r = rng(17 + n);
