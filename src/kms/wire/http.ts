@@ -8,6 +8,7 @@ import { KmsError } from '../errors';
 import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER, withSource, type Caller } from '../auth/caller';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
+import type { Ctx } from '../ops/context';
 import { validateInput } from '../model/validate';
 import { OPERATIONS, SHAPES, type OperationName } from '../model/shapes.generated';
 import { encodeBase64 } from '../model/base64';
@@ -160,7 +161,16 @@ export async function readBody(request: Request): Promise<string | KmsError> {
   }
 }
 
-export async function handle(engine: Engine, request: Request, body?: string | KmsError): Promise<WireOutcome> {
+/**
+ * Serves one request. Given the body already read, it answers synchronously whenever the
+ * operation does (the grant operations do), which spares a promise and a microtask per call.
+ */
+export function handle(engine: Engine, request: Request, body?: string | KmsError): WireOutcome | Promise<WireOutcome> {
+  if (body === undefined && request.method === 'POST') return readBody(request).then((read) => serveRead(engine, request, read));
+  return serveRead(engine, request, body ?? '');
+}
+
+function serveRead(engine: Engine, request: Request, read: string | KmsError): WireOutcome | Promise<WireOutcome> {
   const requestId = engine.nextRequestId();
   let operation = request.headers.get('x-amz-target') ?? '';
   let callerArn = '';
@@ -183,7 +193,6 @@ export async function handle(engine: Engine, request: Request, body?: string | K
   if (request.method !== 'POST') {
     return fail(new KmsError('UnknownOperationException', `KMS accepts only POST requests; got ${request.method}.`));
   }
-  const read = body ?? (await readBody(request));
   if (read instanceof KmsError) return fail(read);
   const bodyText = read;
 
@@ -235,17 +244,22 @@ export async function handle(engine: Engine, request: Request, body?: string | K
   const v = validateInput(op as OperationName, parsed);
   if (!v.ok) return fail(new KmsError(v.code, v.message));
 
-  try {
-    const r = engine.execute(op as OperationName, withoutNulls(v.value), caller, region, host);
-    const { output, ctx } = r instanceof Promise ? await r : r;
+  const succeed = ({ output, ctx }: { output: unknown; ctx: Ctx }): WireOutcome => {
     const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
     const decision = share(ctx.decision);
     return { response: respond(200, text, requestId, playgroundHeaders(host, decision)), requestId, operation, caller: callerArn, host, status: 200, decision: decision?.decision };
-  } catch (e) {
+  };
+  const failed = (e: unknown): WireOutcome => {
     if (e instanceof KmsError) return fail(e, decisionOf(e));
     // A broken invariant in the simulator, not the caller's fault (STYLE.md example 9).
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return fail(new KmsError('KMSInternalException', `The KMS Grant Playground hit an internal error: ${message}`));
+  };
+  try {
+    const r = engine.execute(op as OperationName, withoutNulls(v.value), caller, region, host);
+    return r instanceof Promise ? r.then(succeed).catch(failed) : succeed(r);
+  } catch (e) {
+    return failed(e);
   }
 }
 

@@ -1,0 +1,54 @@
+/**
+ * sim.fetch serves requests one at a time, in the order they were made, even when the first is
+ * still arriving: the queue's fast path (start at once when nothing is queued) must not let a
+ * later request overtake an earlier one.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/kms/index';
+
+const URL = 'https://kms.us-east-1.amazonaws.com/';
+const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'TrentService.CreateKey' };
+const createKey = (description: string) => new Request(URL, { method: 'POST', headers, body: JSON.stringify({ Description: description }) });
+
+/** a CreateKey whose body arrives in two pieces, the second after `ms` */
+function slowCreateKey(description: string, ms: number): Request {
+  const text = JSON.stringify({ Description: description });
+  const bytes = new TextEncoder().encode(text);
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(bytes.subarray(0, 5));
+      await new Promise((r) => setTimeout(r, ms));
+      controller.enqueue(bytes.subarray(5));
+      controller.close();
+    },
+  });
+  return new Request(URL, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+}
+
+describe('sim.fetch queue', () => {
+  it('serves requests in the order they were made, a slow body first included', async () => {
+    const sim = createSimulator({ seed: 3 });
+    await sim.ready;
+    const names = ['slow', ...Array.from({ length: 9 }, (_, i) => `k${i}`)];
+    const responses = await Promise.all(names.map((n) => sim.fetch(n === 'slow' ? slowCreateKey(n, 30) : createKey(n))));
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    expect(responses.map((r) => r.status)).toEqual(names.map(() => 200));
+    expect(bodies.map((b) => b.KeyMetadata.Description)).toEqual(names);
+    const logged = sim.log.filter((e) => e.kind === 'request').map((e) => JSON.parse((e as { body: string }).body).Description);
+    expect(logged).toEqual(names);
+    const seqs = sim.events.filter((e) => e.type === '@kms.request').map((e) => (e as { seq: number }).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('starts a request made when nothing is queued, and queues one made while another runs', async () => {
+    const sim = createSimulator({ seed: 3 });
+    await sim.ready;
+    const first = sim.fetch(slowCreateKey('first', 20));
+    const second = sim.fetch(createKey('second'));
+    const [a, b] = await Promise.all([first, second]);
+    expect((await a.json()).KeyMetadata.Description).toBe('first');
+    expect((await b.json()).KeyMetadata.Description).toBe('second');
+    const ids = sim.events.filter((e) => e.type === '@kms.request').map((e) => (e as { requestId: string }).requestId);
+    expect(ids).toEqual([a.headers.get('x-amzn-RequestId'), b.headers.get('x-amzn-RequestId')]);
+  });
+});
