@@ -151,9 +151,17 @@ export const PEEK_OPERATIONS: ReadonlySet<string> = new Set([
 const urls = new Interner<string>(256);
 const headerPairs = new Interner<[string, string]>();
 
+/** the pairs of the last request logged: requests mostly repeat their headers, pair for pair */
+let lastPairs: [string, string][] = [];
 function sharedHeaders(headers: Headers): [string, string][] {
   const out: [string, string][] = [];
-  for (const [name, value] of headers) out.push(headerPairs.get(name + '\n' + value, () => [name, value]));
+  const last = lastPairs;
+  for (const [name, value] of headers) {
+    const i = out.length;
+    // the same pair as the last request's at this place: no lookup key to build and hash
+    out.push(i < last.length && last[i][0] === name && last[i][1] === value ? last[i] : headerPairs.get(name + '\n' + value, () => [name, value]));
+  }
+  lastPairs = out;
   return out;
 }
 
@@ -351,9 +359,10 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
 
   async function serve(request: Request): Promise<Response> {
     const at = engine.clock.now();
-    const body = await readBody(request);
-    record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers: sharedHeaders(request.headers), body: typeof body === 'string' ? body : '' });
-    const handled = handle(engine, request, body);
+    const headers = sharedHeaders(request.headers);
+    const body = await readBody(request, headers);
+    record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers, body: typeof body === 'string' ? body : '' });
+    const handled = handle(engine, request, body, headers);
     const out = handled instanceof Promise ? await handled : handled;
     lastDecision = out.decision;
     const e: SimEvent = {

@@ -145,8 +145,8 @@ function hostnameOf(url: string): string | null {
  * Reads a request body, refusing more than MAX_BODY_BYTES: by the declared Content-Length
  * when there is one, else by what arrives.
  */
-export async function readBody(request: Request): Promise<string | KmsError> {
-  const length = request.headers.get('content-length');
+export async function readBody(request: Request, pairs?: HeaderPairs): Promise<string | KmsError> {
+  const length = headerOf(request, pairs)('content-length');
   const declared = Number(length ?? '0');
   if (declared > MAX_BODY_BYTES) return new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
   try {
@@ -165,14 +165,31 @@ export async function readBody(request: Request): Promise<string | KmsError> {
  * Serves one request. Given the body already read, it answers synchronously whenever the
  * operation does (the grant operations do), which spares a promise and a microtask per call.
  */
-export function handle(engine: Engine, request: Request, body?: string | KmsError): WireOutcome | Promise<WireOutcome> {
-  if (body === undefined && request.method === 'POST') return readBody(request).then((read) => serveRead(engine, request, read));
-  return serveRead(engine, request, body ?? '');
+export function handle(engine: Engine, request: Request, body?: string | KmsError, pairs?: HeaderPairs): WireOutcome | Promise<WireOutcome> {
+  const header = headerOf(request, pairs);
+  if (body === undefined && request.method === 'POST') return readBody(request, pairs).then((read) => serveRead(engine, request, header, read));
+  return serveRead(engine, request, header, body ?? '');
 }
 
-function serveRead(engine: Engine, request: Request, read: string | KmsError): WireOutcome | Promise<WireOutcome> {
+/** a request's header name/value pairs as its Headers iterate them: names in lower case, repeats joined */
+export type HeaderPairs = readonly (readonly [string, string])[];
+
+/**
+ * Reads headers by lower-case name: from the pairs when the caller has them already (a search
+ * of three or four pairs costs less than Headers.get, which validates and lower-cases the name
+ * on every call), else from the request.
+ */
+function headerOf(request: Request, pairs: HeaderPairs | undefined): (name: string) => string | null {
+  if (!pairs) return (name) => request.headers.get(name);
+  return (name) => {
+    for (let i = 0; i < pairs.length; i++) if (pairs[i][0] === name) return pairs[i][1];
+    return null;
+  };
+}
+
+function serveRead(engine: Engine, request: Request, header: (name: string) => string | null, read: string | KmsError): WireOutcome | Promise<WireOutcome> {
   const requestId = engine.nextRequestId();
-  let operation = request.headers.get('x-amz-target') ?? '';
+  let operation = header('x-amz-target') ?? '';
   let callerArn = '';
   let host = -1;
   const fail = (e: KmsError, made?: Decision): WireOutcome => {
@@ -205,7 +222,7 @@ function serveRead(engine: Engine, request: Request, read: string | KmsError): W
 
   // Who is calling
   let caller: Caller;
-  const auth = parseAuthorization(request.headers.get('authorization'), request.headers);
+  const auth = parseAuthorization(header('authorization'), request.headers);
   let scopeRegion: string | undefined;
   if (auth === null) {
     caller = engine.callerFor(undefined);
@@ -225,13 +242,13 @@ function serveRead(engine: Engine, request: Request, read: string | KmsError): W
   }
   // the request context AWS itself would add: source ARN/account (services only), via-service
   caller = withSource(caller, {
-    sourceArn: request.headers.get(SOURCE_ARN_HEADER),
-    sourceAccount: request.headers.get(SOURCE_ACCOUNT_HEADER),
-    viaService: request.headers.get(VIA_SERVICE_HEADER),
+    sourceArn: header(SOURCE_ARN_HEADER),
+    sourceAccount: header(SOURCE_ACCOUNT_HEADER),
+    viaService: header(VIA_SERVICE_HEADER),
   });
   callerArn = caller.arn;
   const region = regionOf(request.url, scopeRegion, engine.region);
-  const pinned = request.headers.get('x-playground-host');
+  const pinned = header('x-playground-host');
   host = engine.pickHost(pinned === null ? undefined : Number(pinned));
 
   // The body
