@@ -26,6 +26,8 @@ import { createHmacSha256Into, sha256 } from '../src/kms/util/sha256';
 const createRuns = (n: number) => Math.max(5, Math.ceil(50_000 / n));
 /** the same for CreateGrant through sim.fetch: at least one run, enough for 10,000 calls */
 const fetchRuns = (n: number) => Math.max(1, Math.ceil(10_000 / n));
+/** and for RetireGrant and RevokeGrant (each run retires half the grants and revokes the rest) */
+const removalRuns = (n: number) => Math.max(1, Math.ceil(20_000 / n));
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const ROLE = 'arn:aws:iam::111122223333:role/App';
 const URL = 'https://kms.us-east-1.amazonaws.com/';
@@ -129,6 +131,39 @@ async function platformFloor(n = 5_000, warm = 20_000): Promise<number> {
   return (stop().cpu * 1000) / n;
 }
 
+type Sim = Awaited<ReturnType<typeof newSim>>;
+const grantInput = (keyId: string) => ({ KeyId: keyId, GranteePrincipal: ROLE, Operations: ['Encrypt', 'Decrypt'] });
+
+/** n grants made untimed, their tokens and ids */
+async function makeGrants(s: Sim, n: number, wire: boolean): Promise<{ tokens: string[]; ids: string[] }> {
+  const tokens: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const out = wire
+      ? await (await s.sim.fetch(req('CreateGrant', grantInput(s.keyId)))).json()
+      : (s.sim.engine.run('CreateGrant', grantInput(s.keyId)) as { ok: true; output: { GrantId: string; GrantToken: string } }).output;
+    tokens.push(out.GrantToken);
+    ids.push(out.GrantId);
+  }
+  return { tokens, ids };
+}
+
+/** RetireGrant by token for the first `half` grants, then RevokeGrant for the rest, each timed */
+async function removals(n: number, half: number, s: Sim, tokens: string[], ids: string[], wire: boolean): Promise<{ retire: Span; revoke: Span }> {
+  let stop = start();
+  for (let i = 0; i < half; i++) {
+    if (wire) await (await s.sim.fetch(req('RetireGrant', { GrantToken: tokens[i] }))).text();
+    else s.sim.engine.run('RetireGrant', { GrantToken: tokens[i] });
+  }
+  const retire = stop();
+  stop = start();
+  for (let i = half; i < n; i++) {
+    if (wire) await (await s.sim.fetch(req('RevokeGrant', { KeyId: s.keyId, GrantId: ids[i] }))).text();
+    else s.sim.engine.run('RevokeGrant', { KeyId: s.keyId, GrantId: ids[i] });
+  }
+  return { retire, revoke: stop() };
+}
+
 async function bench(n: number) {
   const rows: [string, string, string][] = [];
   const wall: string[] = [];
@@ -163,12 +198,16 @@ async function bench(n: number) {
   const endMarker = Buffer.from('kmsplay-grants:' + sorted[n - 101]).toString('base64');
   const endMs = pageLatency(() => e.sim.engine.run('ListGrants', { KeyId: e.keyId, Limit: 100, Marker: endMarker }));
   const half = n >> 1;
-  let stop = start();
-  for (let i = 0; i < half; i++) e.sim.engine.run('RetireGrant', { GrantToken: tokens[i] });
-  const retireEngine = stop();
-  stop = start();
-  for (let i = half; i < n; i++) e.sim.engine.run('RevokeGrant', { KeyId: e.keyId, GrantId: ids[i] });
-  const revokeEngine = stop();
+  // retire the first half by token and revoke the second; below 20,000 grants again on fresh
+  // simulators (built untimed) until 10,000 calls of each have run, the median reported
+  const engineRemovals = [await removals(n, half, e, tokens, ids, false)];
+  for (let run = 1; run < removalRuns(n); run++) {
+    const x = await newSim();
+    const made = await makeGrants(x, n, false);
+    engineRemovals.push(await removals(n, half, x, made.tokens, made.ids, false));
+  }
+  const retireEngine = median(engineRemovals.map((r) => r.retire), (x) => x.cpu);
+  const revokeEngine = median(engineRemovals.map((r) => r.revoke), (x) => x.cpu);
 
   // ---- through sim.fetch (time travel on, as in the UI) --------------------------------------
   // the floor again, here: the load on the machine and the JIT's state move it between sizes
@@ -221,12 +260,14 @@ async function bench(n: number) {
   const wStart = await pageLatencyAsync(async () => (await w.sim.fetch(req('ListGrants', { KeyId: w.keyId, Limit: 100 }))).text());
   const wMarker = Buffer.from('kmsplay-grants:' + ws[n - 101]).toString('base64');
   const wEnd = await pageLatencyAsync(async () => (await w.sim.fetch(req('ListGrants', { KeyId: w.keyId, Limit: 100, Marker: wMarker }))).text());
-  stop = start();
-  for (let i = 0; i < half; i++) await (await w.sim.fetch(req('RetireGrant', { GrantToken: wt[i] }))).text();
-  const retireWire = stop();
-  stop = start();
-  for (let i = half; i < n; i++) await (await w.sim.fetch(req('RevokeGrant', { KeyId: w.keyId, GrantId: wi[i] }))).text();
-  const revokeWire = stop();
+  const wireRemovals = [await removals(n, half, w, wt, wi, true)];
+  for (let run = 1; run < removalRuns(n); run++) {
+    const x = await newSim();
+    const made = await makeGrants(x, n, true);
+    wireRemovals.push(await removals(n, half, x, made.tokens, made.ids, true));
+  }
+  const retireWire = median(wireRemovals.map((r) => r.retire), (x) => x.cpu);
+  const revokeWire = median(wireRemovals.map((r) => r.revoke), (x) => x.cpu);
 
   // Heap per grant, from two more simulators built the same way between full collections (apart
   // from the timed runs: a forced collection just before one shrinks the young generation, and
