@@ -280,17 +280,30 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     active++;
     const run = async () => {
       try {
+        if (loadFailure) throw loadFailure;
         return await job();
       } finally {
         active--;
         if (base && active === 0) await whenIdle();
       }
     };
-    // nothing queued or running (the store's load included): start now, a microtask sooner and
-    // without chaining on the settled queue (a request costs two promises less)
-    const next = unsettled === 0 ? run() : queue.then(run);
     unsettled++;
-    queue = next.then(settle, settle);
+    if (unsettled > 1) {
+      const next = queue.then(run);
+      queue = next.then(settle, settle);
+      return next;
+    }
+    // Nothing queued or running (the store's load included): start now, a microtask sooner and
+    // without chaining on a settled queue. The queue is published first, so a job enqueued
+    // while this one's synchronous start runs (a listener flushing, say) waits for it.
+    let done!: () => void;
+    queue = new Promise<void>((resolve) => (done = resolve));
+    const next = run();
+    const finish = () => {
+      settle();
+      done();
+    };
+    next.then(finish, finish);
     return next;
   }
   /** jobs whose promise, store write after them included, has not settled yet */
@@ -298,6 +311,8 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   const settle = () => {
     unsettled--;
   };
+  /** why the store's saved simulator could not be loaded: every job rejects with it */
+  let loadFailure: unknown;
 
   async function whenIdle(): Promise<void> {
     if (!store || storeError || !base) return;
@@ -338,7 +353,10 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   }
   const loading = load();
   unsettled++;
-  queue = loading.then(settle, settle);
+  queue = loading.then(settle, (e: unknown) => {
+    loadFailure = e ?? new Error('the store could not be loaded');
+    settle();
+  });
   const ready = loading.then(() => undefined);
 
   const clock: VirtualClock = {
@@ -358,9 +376,11 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   };
 
   async function serve(request: Request): Promise<Response> {
-    const at = engine.clock.now();
     const headers = sharedHeaders(request.headers);
     const body = await readBody(request, headers);
+    // the time it is served at, read once the body is in: the clock may have moved meanwhile
+    // (a caller advancing it right after fetch()), and the log must not run backwards
+    const at = engine.clock.now();
     record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers, body: typeof body === 'string' ? body : '' });
     const handled = handle(engine, request, body, headers);
     const out = handled instanceof Promise ? await handled : handled;

@@ -4,7 +4,7 @@
  * later request overtake an earlier one.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulator } from '../../src/kms/index';
+import { createSimulator, type SimulatorStore, type StoredSimulator } from '../../src/kms/index';
 
 const URL = 'https://kms.us-east-1.amazonaws.com/';
 const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'TrentService.CreateKey' };
@@ -50,5 +50,57 @@ describe('sim.fetch queue', () => {
     expect((await b.json()).KeyMetadata.Description).toBe('second');
     const ids = sim.events.filter((e) => e.type === '@kms.request').map((e) => (e as { requestId: string }).requestId);
     expect(ids).toEqual([a.headers.get('x-amzn-RequestId'), b.headers.get('x-amzn-RequestId')]);
+  });
+
+  it('runs a job enqueued during another job\'s synchronous start after it, never beside it', async () => {
+    // a store whose writes take a while, counting how many run at once
+    let inFlight = 0;
+    let most = 0;
+    const store: SimulatorStore = {
+      load: async () => null,
+      commit: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+      },
+    };
+    const sim = createSimulator({ seed: 1, store });
+    await sim.ready;
+    sim.clock.advance(1_000);
+    await sim.fetch(createKey('a'));
+    await sim.flush();
+    most = 0;
+    // as the app does: a listener that flushes on every event; seeking to before the first
+    // request replays nothing, so the seek runs (and tells its listeners) synchronously
+    sim.subscribe(() => void sim.flush());
+    const seek = sim.seek(500);
+    const fetched = sim.fetch(createKey('b'));
+    await Promise.all([seek, fetched]);
+    await sim.flush();
+    expect(most).toBe(1);
+  });
+
+  it('serves a request at the time the clock shows once its body is in, so the log never runs backwards', async () => {
+    const sim = createSimulator({ seed: 3, startTime: Date.UTC(2026, 0, 1) });
+    await sim.ready;
+    const pending = sim.fetch(createKey('late'));
+    sim.clock.advance(1_000);
+    const res = await pending;
+    const times = sim.log.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(sim.log[sim.log.length - 1].at).toBe(Date.UTC(2026, 0, 1) + 1_000);
+    expect((await res.json()).KeyMetadata.CreationDate).toBe((Date.UTC(2026, 0, 1) + 1_000) / 1000);
+  });
+
+  it('rejects every request when the saved simulator cannot be loaded', async () => {
+    const store: SimulatorStore = {
+      load: async () => ({ state: { bogus: 1 }, log: [], events: [] }) as unknown as StoredSimulator,
+      commit: async () => undefined,
+    };
+    const sim = createSimulator({ seed: 3, store });
+    await expect(sim.ready).rejects.toBeDefined();
+    await expect(sim.fetch(createKey('x'))).rejects.toBeDefined();
+    await expect(sim.fetch(createKey('y'))).rejects.toBeDefined();
   });
 });
