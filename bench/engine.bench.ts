@@ -166,6 +166,27 @@ async function removals(n: number, half: number, s: Sim, tokens: string[], ids: 
   return { retire, revoke: stop() };
 }
 
+/**
+ * removals() on the simulator given, then on fresh ones (grants made untimed) up to
+ * removalRuns(n) runs: the median runs by CPU and by wall-clock time
+ */
+async function removalMedians(n: number, half: number, first: { sim: Sim; tokens: string[]; ids: string[] }, wire: boolean) {
+  const runs = [await removals(n, half, first.sim, first.tokens, first.ids, wire)];
+  for (let run = 1; run < removalRuns(n); run++) {
+    const x = await newSim();
+    const made = await makeGrants(x, n, wire);
+    runs.push(await removals(n, half, x, made.tokens, made.ids, wire));
+  }
+  const retires = runs.map((r) => r.retire);
+  const revokes = runs.map((r) => r.revoke);
+  return {
+    retire: median(retires, (x) => x.cpu),
+    revoke: median(revokes, (x) => x.cpu),
+    retireWall: median(retires, (x) => x.wall),
+    revokeWall: median(revokes, (x) => x.wall),
+  };
+}
+
 async function bench(n: number) {
   const rows: [string, string, string][] = [];
   const wall: string[] = [];
@@ -202,16 +223,7 @@ async function bench(n: number) {
   const half = n >> 1;
   // retire the first half by token and revoke the second; below 20,000 grants again on fresh
   // simulators (built untimed) until 10,000 calls of each have run (an odd number of runs), the median reported
-  const engineRemovals = [await removals(n, half, e, tokens, ids, false)];
-  for (let run = 1; run < removalRuns(n); run++) {
-    const x = await newSim();
-    const made = await makeGrants(x, n, false);
-    engineRemovals.push(await removals(n, half, x, made.tokens, made.ids, false));
-  }
-  const retireEngine = median(engineRemovals.map((r) => r.retire), (x) => x.cpu);
-  const revokeEngine = median(engineRemovals.map((r) => r.revoke), (x) => x.cpu);
-  const retireEngineWall = median(engineRemovals.map((r) => r.retire), (x) => x.wall);
-  const revokeEngineWall = median(engineRemovals.map((r) => r.revoke), (x) => x.wall);
+  const { retire: retireEngine, revoke: revokeEngine, retireWall: retireEngineWall, revokeWall: revokeEngineWall } = await removalMedians(n, half, { sim: e, tokens, ids }, false);
 
   // ---- through sim.fetch (time travel on, as in the UI) --------------------------------------
   // the floor again, here: the load on the machine and the JIT's state move it between sizes
@@ -264,16 +276,7 @@ async function bench(n: number) {
   const wStart = await pageLatencyAsync(async () => (await w.sim.fetch(req('ListGrants', { KeyId: w.keyId, Limit: 100 }))).text());
   const wMarker = Buffer.from('kmsplay-grants:' + ws[n - 101]).toString('base64');
   const wEnd = await pageLatencyAsync(async () => (await w.sim.fetch(req('ListGrants', { KeyId: w.keyId, Limit: 100, Marker: wMarker }))).text());
-  const wireRemovals = [await removals(n, half, w, wt, wi, true)];
-  for (let run = 1; run < removalRuns(n); run++) {
-    const x = await newSim();
-    const made = await makeGrants(x, n, true);
-    wireRemovals.push(await removals(n, half, x, made.tokens, made.ids, true));
-  }
-  const retireWire = median(wireRemovals.map((r) => r.retire), (x) => x.cpu);
-  const revokeWire = median(wireRemovals.map((r) => r.revoke), (x) => x.cpu);
-  const retireWireWall = median(wireRemovals.map((r) => r.retire), (x) => x.wall);
-  const revokeWireWall = median(wireRemovals.map((r) => r.revoke), (x) => x.wall);
+  const { retire: retireWire, revoke: revokeWire, retireWall: retireWireWall, revokeWall: revokeWireWall } = await removalMedians(n, half, { sim: w, tokens: wt, ids: wi }, true);
 
   // Heap per grant, from two more simulators built the same way between full collections (apart
   // from the timed runs: a forced collection just before one shrinks the young generation, and
