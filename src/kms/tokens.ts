@@ -91,14 +91,17 @@ export function keyedMurmur128Into(key: Uint32Array, b: Uint8Array, length: numb
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  const lanes = [h1, h2, h3, h4];
-  for (let l = 0; l < 4; l++) {
-    const v = lanes[l];
-    out[4 * l] = v;
-    out[4 * l + 1] = v >>> 8;
-    out[4 * l + 2] = v >>> 16;
-    out[4 * l + 3] = v >>> 24;
-  }
+  putWord(out, 0, h1);
+  putWord(out, 4, h2);
+  putWord(out, 8, h3);
+  putWord(out, 12, h4);
+}
+
+function putWord(out: Uint8Array, at: number, v: number): void {
+  out[at] = v;
+  out[at + 1] = v >>> 8;
+  out[at + 2] = v >>> 16;
+  out[at + 3] = v >>> 24;
 }
 
 export class GrantTokens {

@@ -37,6 +37,9 @@ function actionOf(op: string): string {
   return a;
 }
 
+/** what a request without grant tokens stands on: one shared empty list */
+const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+
 export class Ctx {
   decision: Decision | undefined;
   constructor(
@@ -75,8 +78,8 @@ export class Ctx {
   }
 
   /** verifies every token; anything this engine did not issue is InvalidGrantTokenException */
-  tokenGrants(tokens: readonly string[] | undefined): GrantRecord[] {
-    if (!tokens || tokens.length === 0) return [];
+  tokenGrants(tokens: readonly string[] | undefined): readonly GrantRecord[] {
+    if (!tokens || tokens.length === 0) return NO_GRANTS;
     const out: GrantRecord[] = [];
     for (const t of tokens) {
       const id = this.svc.tokens.verify(t);
@@ -90,7 +93,7 @@ export class Ctx {
   /** authorizes the call on `key`, recording the decision; throws AccessDeniedException */
   authorize(
     key: KeyRecord,
-    opts: { action?: string; grantOperation?: string; tokens?: readonly string[]; tokenGrants?: GrantRecord[]; encryptionContext?: Record<string, string>; conditions?: Record<string, ContextValue> } = {},
+    opts: { action?: string; grantOperation?: string; tokens?: readonly string[]; tokenGrants?: readonly GrantRecord[]; encryptionContext?: Record<string, string>; conditions?: Record<string, ContextValue> } = {},
   ): { grant?: GrantRecord } {
     const req: AuthRequest = {
       action: opts.action ?? actionOf(this.op),
@@ -107,7 +110,7 @@ export class Ctx {
     const r = authorize(this.world, req);
     this.decision = r.decision;
     if (!r.ok) throw r.error;
-    return { grant: r.grant };
+    return r;
   }
 
   /**

@@ -281,7 +281,7 @@ export async function reEncrypt(ctx: Ctx, input: ReEncryptRequest) {
   const dst = ctx.key(input.DestinationKeyId, { aliases: true });
 
   // One token check for both authorizations; each key gets its own grant operation and context.
-  const tokenGrants: GrantRecord[] = ctx.tokenGrants(input.GrantTokens);
+  const tokenGrants = ctx.tokenGrants(input.GrantTokens);
   ctx.authorize(src, { action: 'kms:ReEncryptFrom', grantOperation: 'ReEncryptFrom', tokenGrants, encryptionContext: input.SourceEncryptionContext });
   const from = ctx.decision!;
   ctx.authorize(dst, { action: 'kms:ReEncryptTo', grantOperation: 'ReEncryptTo', tokenGrants, encryptionContext: input.DestinationEncryptionContext });
