@@ -213,3 +213,41 @@ describe('checkpoints', () => {
     expect(b.grants).toBe(a.grants);
   });
 });
+
+describe('a grantee with many grants', () => {
+  const decisionOf = (h: Headers) => JSON.parse(decodeURIComponent(h.get('x-playground-decision')!));
+
+  it('names at most 20 grants in a denial and counts the rest in one note', async () => {
+    const { call, createKey } = makeSim({ propagation: { minMs: 60_000, maxMs: 60_000 } });
+    const key = await createKey();
+    for (let i = 0; i < 300; i++) await call('CreateGrant', describeGrant(key.KeyId));
+    const r = await call('DescribeKey', { KeyId: key.KeyId }, { as: APP_ROLE, host: 0 });
+    expect(r.type).toBe('AccessDeniedException');
+    const notes: string[] = decisionOf(r.headers).notes;
+    expect(notes.filter((n) => /has not reached host 0 yet/.test(n))).toHaveLength(20);
+    expect(notes[notes.length - 1]).toBe(`…and 280 more of ${APP_ROLE}'s grants on this key that do not apply here.`);
+  });
+
+  it('is allowed by the first grant that has arrived, whatever comes after it', async () => {
+    const { call, createKey, sim } = makeSim({ propagation: { minMs: 60_000, maxMs: 60_000 } });
+    const key = await createKey();
+    const first = await call('CreateGrant', describeGrant(key.KeyId));
+    sim.clock.advance(60_000);
+    for (let i = 0; i < 200; i++) await call('CreateGrant', describeGrant(key.KeyId));
+    const r = await call('DescribeKey', { KeyId: key.KeyId }, { as: APP_ROLE, host: 2 });
+    expect(r.status).toBe(200);
+    const d = decisionOf(r.headers);
+    expect(d.via).toEqual({ kind: 'grant', grantId: first.json.GrantId });
+    expect(d.notes).toEqual([]);
+  });
+
+  it('prefers a grant that has arrived to one that only a token vouches for', async () => {
+    const { call, createKey, sim } = makeSim({ propagation: { minMs: 60_000, maxMs: 60_000 } });
+    const key = await createKey();
+    const old = await call('CreateGrant', describeGrant(key.KeyId));
+    sim.clock.advance(60_000);
+    const fresh = await call('CreateGrant', describeGrant(key.KeyId));
+    const both = await call('DescribeKey', { KeyId: key.KeyId, GrantTokens: [fresh.json.GrantToken] }, { as: APP_ROLE });
+    expect(decisionOf(both.headers).via).toEqual({ kind: 'grant', grantId: old.json.GrantId });
+  });
+});

@@ -202,40 +202,44 @@ interface GrantMisses {
   sourceArn?: string;
 }
 
-/** a grant for this caller on this key that allows the operation at this host, or via a token */
+/** grants a decision names one by one; the rest are counted in one note */
+const MAX_GRANT_NOTES = 20;
+
+/**
+ * A grant for this caller on this key that allows the operation at this host, or via a token:
+ * the first that does without a token, else the first token's. It stops at the first that
+ * needs no token (none after it could be better), and notes why at most MAX_GRANT_NOTES of the
+ * others did not apply, so a grantee with 50,000 grants still gets a decision of a few lines.
+ */
 function findGrant(world: World, req: AuthRequest, notes: string[], misses: GrantMisses): { grant: GrantRecord; viaToken: boolean } | null {
   const { caller, key, host, now } = req;
   const op = req.grantOperation!;
-  const seen = new Set<string>();
-  const candidates: { g: GrantRecord; token: boolean }[] = [];
-  for (const g of req.tokenGrants ?? []) {
-    if (!seen.has(g.grantId)) {
-      seen.add(g.grantId);
-      candidates.push({ g, token: true });
-    }
-  }
-  const ids = world.grantsByGrantee.get(World.granteeKey(key.keyId, caller.principalArn));
-  if (ids) {
-    for (const id of ids) {
-      if (seen.has(id)) continue;
-      const g = world.grants.get(id);
-      if (g) candidates.push({ g, token: false });
-    }
-  }
   let best: { grant: GrantRecord; viaToken: boolean } | null = null;
-  for (const { g, token } of candidates) {
+  let noted = 0;
+  let unnoted = 0;
+  /** whether one more grant may be noted (else it is counted) */
+  const room = (): boolean => {
+    if (noted < MAX_GRANT_NOTES) {
+      noted++;
+      return true;
+    }
+    unnoted++;
+    return false;
+  };
+  /** looks at one grant; true once a grant that needs no token is found */
+  const consider = (g: GrantRecord, token: boolean): boolean => {
     const id = short(g.grantId);
     if (g.keyId !== key.keyId) {
-      notes.push(`Grant ${id} (from a grant token) is for another key.`);
-      continue;
+      if (room()) notes.push(`Grant ${id} (from a grant token) is for another key.`);
+      return false;
     }
     if (World.granteeOf(g) !== caller.principalArn) {
-      notes.push(`Grant ${id} (from a grant token) is for ${World.granteeOf(g)}, not ${caller.principalArn}.`);
-      continue;
+      if (room()) notes.push(`Grant ${id} (from a grant token) is for ${World.granteeOf(g)}, not ${caller.principalArn}.`);
+      return false;
     }
     if (!g.operations.includes(op)) {
-      notes.push(`Grant ${id} allows ${g.operations.join(', ')}, not ${op}.`);
-      continue;
+      if (room()) notes.push(`Grant ${id} allows ${g.operations.join(', ')}, not ${op}.`);
+      return false;
     }
     const visible = world.hostViews[host]?.has(g.grantId) ?? false;
     let usable = visible;
@@ -248,28 +252,47 @@ function findGrant(world: World, req: AuthRequest, notes: string[], misses: Gran
         usable = true;
         viaToken = true;
       } else if (g.removed) {
-        notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, and host ${host} already knows.`);
-      } else {
+        if (room()) notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, and host ${host} already knows.`);
+      } else if (room()) {
         notes.push(`Grant ${id} has not reached host ${host} yet (it arrives at ${new Date(g.arrivals[host]).toISOString()}); a grant token would let it be used now.`);
       }
     } else if (g.removed) {
-      notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, but host ${host} has not heard yet.`);
+      if (room()) notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, but host ${host} has not heard yet.`);
     }
-    if (!usable) continue;
+    if (!usable) return false;
     const why = constraintMismatch(g, req.encryptionContext, op);
     if (why) {
-      notes.push(`Grant ${id}: ${why}`);
-      continue;
+      if (room()) notes.push(`Grant ${id}: ${why}`);
+      return false;
     }
     const arnWhy = sourceArnMismatch(g, caller, op);
     if (arnWhy) {
       const text = `grant ${id} requires SourceArn ${g.constraints!.SourceArn}; ${arnWhy}.`;
-      notes.push(text.charAt(0).toUpperCase() + text.slice(1));
+      if (room()) notes.push(text.charAt(0).toUpperCase() + text.slice(1));
       misses.sourceArn ??= text;
-      continue;
+      return false;
     }
     if (!best || (best.viaToken && !viaToken)) best = { grant: g, viaToken };
+    return !viaToken;
+  };
+
+  const tokenGrants = req.tokenGrants ?? [];
+  const seen = tokenGrants.length ? new Set<string>() : undefined;
+  let done = false;
+  for (const g of tokenGrants) {
+    if (seen!.has(g.grantId)) continue;
+    seen!.add(g.grantId);
+    if ((done = consider(g, true))) break;
   }
+  const ids = done ? undefined : world.grantsByGrantee.get(World.granteeKey(key.keyId, caller.principalArn));
+  if (ids) {
+    for (const id of ids) {
+      if (seen?.has(id)) continue;
+      const g = world.grants.get(id);
+      if (g && consider(g, false)) break;
+    }
+  }
+  if (unnoted) notes.push(`…and ${unnoted} more of ${caller.principalArn}'s grants on this key that do not apply here.`);
   return best;
 }
 
