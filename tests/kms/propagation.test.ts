@@ -228,6 +228,23 @@ describe('a grantee with many grants', () => {
     expect(notes[notes.length - 1]).toBe(`…and 280 more of ${APP_ROLE}'s grants on this key that do not apply here.`);
   });
 
+  it('counts every grant that does not apply, arrived or not, when the host has seen fewer grants than the grantee holds', async () => {
+    const { call, createKey, sim } = makeSim({ propagation: { minMs: 60_000, maxMs: 60_000 } });
+    const key = await createKey();
+    // 50 grants that have arrived but give only Decrypt, then 100 for DescribeKey still on their way
+    for (let i = 0; i < 50; i++) await call('CreateGrant', { KeyId: key.KeyId, GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] });
+    sim.clock.advance(60_000);
+    for (let i = 0; i < 100; i++) await call('CreateGrant', describeGrant(key.KeyId));
+    const r = await call('DescribeKey', { KeyId: key.KeyId }, { as: APP_ROLE, host: 1 });
+    expect(r.type).toBe('AccessDeniedException');
+    const notes: string[] = decisionOf(r.headers).notes;
+    expect(notes.filter((n) => /^Grant /.test(n))).toHaveLength(20);
+    expect(notes[notes.length - 1]).toBe(`…and 130 more of ${APP_ROLE}'s grants on this key that do not apply here.`);
+    // once the 100 arrive, the first of them allows it
+    sim.clock.advance(60_000);
+    expect((await call('DescribeKey', { KeyId: key.KeyId }, { as: APP_ROLE, host: 1 })).status).toBe(200);
+  });
+
   it('is allowed by the first grant that has arrived, whatever comes after it', async () => {
     const { call, createKey, sim } = makeSim({ propagation: { minMs: 60_000, maxMs: 60_000 } });
     const key = await createKey();

@@ -285,7 +285,31 @@ function findGrant(world: World, req: AuthRequest, notes: string[], misses: Gran
     if ((done = consider(g, true))) break;
   }
   const ids = done ? undefined : world.grantsByGrantee.get(World.granteeKey(key.keyId, caller.principalArn));
-  if (ids) {
+  const view = world.hostViews[host];
+  if (ids && !seen && view && view.size < ids.size) {
+    // Only a grant this host has seen can allow without a token, and the host has seen fewer
+    // grants than the grantee holds here: look among those, then name the first few of the
+    // rest (none of which can apply) and count the others without visiting them.
+    let visible = 0;
+    let found = false;
+    for (const id of view) {
+      const g = world.grants.get(id);
+      if (!g || g.keyId !== key.keyId || World.granteeOf(g) !== caller.principalArn) continue;
+      visible++;
+      if ((found = consider(g, false))) break;
+    }
+    if (!found) {
+      let looked = 0;
+      for (const id of ids) {
+        if (noted >= MAX_GRANT_NOTES) break;
+        if (view.has(id)) continue;
+        looked++;
+        const g = world.grants.get(id);
+        if (g) consider(g, false);
+      }
+      unnoted += ids.size - visible - looked;
+    }
+  } else if (ids) {
     for (const id of ids) {
       if (seen?.has(id)) continue;
       const g = world.grants.get(id);
