@@ -17,12 +17,6 @@ function fmix32(h: number): number {
 /** char codes of the hex digits, and a scratch buffer: String.fromCharCode over it gives a flat string */
 const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const CODES: number[] = [];
-const UUID_CODES: number[] = new Array<number>(36).fill(0);
-const DASH = 0x2d;
-const FOUR = 0x34;
-/** the value of a hex digit's char code */
-const NIBBLE_OF: number[] = [];
-HEX_CODES.forEach((c, i) => (NIBBLE_OF[c] = i));
 
 export class Rng {
   #mixed: number;
@@ -110,22 +104,10 @@ export class Rng {
     return true;
   }
 
-  /**
-   * A random (version 4) UUID, lower case, as KMS key ids are: the text of hex(32) with the
-   * version digit and the variant's two bits set and the dashes added, written as one flat
-   * string (every request draws one for its x-amzn-RequestId).
-   */
+  /** a random (version 4) UUID, lower case, as KMS key ids are */
   uuid(): string {
-    const codes = UUID_CODES;
-    for (let w = 0, at = 0; w < 4; w++) {
-      const v = this.u32();
-      for (let j = 0; j < 8; j++, at++) {
-        if (at === 8 || at === 13 || at === 18 || at === 23) codes[at++] = DASH;
-        codes[at] = HEX_CODES[(v >>> (28 - 4 * j)) & 15];
-      }
-    }
-    codes[14] = FOUR;
-    codes[19] = HEX_CODES[8 + (NIBBLE_OF[codes[19]] & 3)];
-    return String.fromCharCode.apply(null, UUID_CODES);
+    const h = this.hex(32);
+    const variant = '89ab'[parseInt(h[16], 16) & 3];
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 }

@@ -22,7 +22,16 @@ export interface CheckResult {
 export type CheckFailure =
   | { kind: 'status'; want: number; /** the status, and the error if any */ got: string }
   | { kind: 'error'; want: string; /** the error type and message, or the status when there was no error */ got: string }
-  | { kind: 'match'; path: string; want: unknown; /** absent when the response has no such member */ got?: unknown; missing: boolean };
+  | {
+      kind: 'match';
+      path: string;
+      want: unknown;
+      /** absent when the response has no such member */
+      got?: unknown;
+      missing: boolean;
+      /** a missing member's response when it is an error: its status, error type and message */
+      response?: string;
+    };
 
 const MISSING: unique symbol = Symbol('missing');
 
@@ -149,7 +158,8 @@ function clip(text: string, max = 160): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
-function show(value: unknown): string {
+/** a value as a check's sentence shows it: JSON, clipped */
+export function show(value: unknown): string {
   return clip(JSON.stringify(value) ?? String(value), 120);
 }
 
@@ -189,7 +199,8 @@ export function checkExpectation(expect: Expectation, status: number, body: unkn
     const want = expect.match![path];
     const got = valueAtPath(body, path);
     if (got === MISSING || got === undefined) {
-      fail(`expected ${path} to be ${show(want)}, but the response has no ${path}${errorOf(body) ? ` (it is ${describeResponse(status, body)})` : ''}`, { kind: 'match', path, want, missing: true });
+      const response = errorOf(body) ? describeResponse(status, body) : undefined;
+      fail(`expected ${path} to be ${show(want)}, but the response has no ${path}${response ? ` (it is ${response})` : ''}`, { kind: 'match', path, want, missing: true, response });
     } else if (!jsonEqual(got, want)) {
       fail(`expected ${path} to be ${show(want)}, got ${show(got)}`, { kind: 'match', path, want, got, missing: false });
     }

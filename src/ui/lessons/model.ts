@@ -8,7 +8,7 @@
  */
 import type { SimulatorOptions } from '../../kms/api';
 import { REFERENCE, type AdvanceStep, type Expectation, type Scenario, type SettleStep, type Step } from '../../scenario/format';
-import type { CheckFailure } from '../../scenario/expect';
+import { show, type CheckFailure } from '../../scenario/expect';
 import { formatDuration } from '../format';
 
 export type {
@@ -187,9 +187,8 @@ export function failureText(failure: CheckFailure | undefined, text: string, res
   if (failure.kind === 'status') return `Expected: HTTP ${failure.want}${failure.want === 200 ? ' (success)' : ''}. Got: ${failure.got}.`;
   if (failure.kind === 'error') return `Expected: the error ${failure.want}. Got: ${failure.got}.`;
   const expected = spansText(matchClause(failure.path, failure.want));
-  if (failure.missing) return `Expected: ${expected}. The response has no ${failure.path}${responseShown ? '' : (/ \(it is .*\)$/.exec(text)?.[0] ?? '')}.`;
-  const got = JSON.stringify(failure.got) ?? String(failure.got);
-  return `Expected: ${expected}. Got: ${got.length > 120 ? got.slice(0, 119) + '…' : got}.`;
+  if (failure.missing) return `Expected: ${expected}. The response has no ${failure.path}${!responseShown && failure.response ? ` (it is ${failure.response})` : ''}.`;
+  return `Expected: ${expected}. Got: ${show(failure.got)}.`;
 }
 
 export function callerLabel(arn: string | undefined): string {
