@@ -22,7 +22,7 @@ import './ui/app.css';
 
 const params = new URLSearchParams(location.search);
 
-/** the full address of a lesson on this site, for the printed handout */
+/** the full address of a lesson on this site, for the printed handout and the audience window */
 function lessonUrl(id: string): string {
   const u = new URL(location.href);
   u.search = '';
@@ -54,7 +54,7 @@ if (!id && isChannelId(follow)) {
     const rich = params.get('editor') !== 'plain';
     mount(LessonPage, {
       target,
-      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich, present: isChannelId(present) ? present : undefined },
+      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich, present: isChannelId(present) ? present : undefined, url: lessonUrl(lesson.id) },
     });
     // the editor's download once the page has drawn (see main.ts)
     if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));

@@ -366,12 +366,19 @@ export class Session {
    * the latest one sent by the shown time (undefined when none had been sent by then).
    */
   get selected(): HistoryEntry | undefined {
+    return this.#selectedEntry;
+  }
+  /**
+   * Derived, so what reads `selected` (every History row) re-runs when the entry changes, not
+   * on every clock tick that the kept future depends on.
+   */
+  #selectedEntry = $derived.by((): HistoryEntry | undefined => {
     const n = this.#selected;
     const chosen = n === undefined ? undefined : this.#history[n - 1];
     const shown = this.#history.length - this.keptFuture.length;
     if (chosen && chosen.n <= shown) return chosen;
     return shown > 0 ? this.#history[shown - 1] : undefined;
-  }
+  });
 
   select(n: number): void {
     if (n >= 1 && n <= this.#history.length) this.#selected = n;

@@ -206,18 +206,16 @@ function overlay(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: nu
 
 /** draws every marker of one kind: positions as x, y pairs (a fill each: one fill of them all costs more) */
 function markers(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): void {
-  const colour = colourFor(kind, p);
+  // one kind's markers share their colours: set once, not per marker
+  ctx.fillStyle = colourFor(kind, p);
+  ctx.strokeStyle = p.bg;
+  ctx.lineWidth = 1.5;
   for (let k = 0; k < xy.length; k += 2) {
-    ctx.fillStyle = colour;
     ctx.beginPath();
     shape(ctx, kind, xy[k], xy[k + 1], r);
     ctx.fill();
     ctx.beginPath();
-    if (overlay(ctx, kind, xy[k], xy[k + 1], r)) {
-      ctx.strokeStyle = p.bg;
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-    }
+    if (overlay(ctx, kind, xy[k], xy[k + 1], r)) ctx.stroke();
   }
 }
 
