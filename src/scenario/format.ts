@@ -8,6 +8,10 @@
  * which copies the accepted fields one by one so nothing else travels with them.
  */
 import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
+import { LIMITS, PATTERNS } from './limits';
+import type { ScenarioSettings } from './validate';
+
+export { LIMITS, PATTERNS } from './limits';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -17,17 +21,7 @@ import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } f
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** The simulator settings a scenario may carry; every member has a default (DEFAULT_SETTINGS). */
-export interface ScenarioSettings {
-  region?: string;
-  accountId?: string;
-  /** virtual clock start, epoch ms */
-  startTime?: number;
-  /** number of simulated KMS hosts */
-  hosts?: number;
-  routing?: Routing;
-  propagation?: PropagationOptions;
-  principals?: PrincipalConfig[];
-}
+export type { ScenarioSettings } from './validate';
 
 /**
  * What a request step expects of its response; replay reports every miss in plain English
@@ -176,63 +170,6 @@ export const DEFAULT_SETTINGS: Readonly<{
   // the engine's DEFAULT_PROPAGATION today, but frozen here: the engine may change its own.
   propagation: Object.freeze({ minMs: 500, maxMs: 300_000, distribution: 'realistic' as const }),
   principals: Object.freeze([]),
-});
-
-/** Bounds on what a scenario may hold: input comes from URLs and files written by anyone. */
-export const LIMITS = Object.freeze({
-  steps: 500,
-  titleLength: 200,
-  /** the scenario's description */
-  descriptionLength: 4_000,
-  /** a step's title */
-  stepTitleLength: 120,
-  noteLength: 2_000,
-  textLength: 4_000,
-  /** a step id: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/ */
-  stepIdLength: 32,
-  /** entries in one expect.match */
-  matchEntries: 32,
-  /** a dotted path in expect.match */
-  pathLength: 256,
-  /** an expected error type */
-  errorLength: 256,
-  callerLength: 2_048,
-  principals: 50,
-  arnLength: 2_048,
-  secretLength: 128,
-  policyLength: 32_768,
-  /** any string inside a request body or a policy object */
-  jsonStringLength: 65_536,
-  /** nesting depth of a request body or policy object */
-  jsonDepth: 16,
-  /** values (objects, arrays, scalars) in one request body or policy object */
-  jsonNodes: 10_000,
-  seedMax: 0xffff_ffff,
-  hosts: 32,
-  /** the largest clock offset or advance: 10 years */
-  timeMs: 10 * 366 * 24 * 3_600_000,
-  /** the latest propagation delay: 7 days */
-  propagationMs: 7 * 24 * 3_600_000,
-  /** 9999-12-31T23:59:59.999Z, so that SigV4 dates keep four-digit years */
-  startTimeMax: 253_402_300_799_999,
-});
-
-export const PATTERNS = Object.freeze({
-  region: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
-  accountId: /^\d{12}$/,
-  target: /^[A-Za-z][A-Za-z0-9]{0,63}$/,
-  /** an IAM/STS principal ARN, or an AWS service principal name (logs.amazonaws.com) */
-  principalArn: /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+|[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?)$/,
-  servicePrincipal: /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/,
-  /** an aws:SourceArn as a header carries it: printable ASCII, no spaces (an ARN, usually) */
-  sourceArn: /^[\x21-\x7e]+$/,
-  accessKeyId: /^\w{16,128}$/,
-  secretAccessKey: /^[\x21-\x7e]+$/,
-  stepId: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
-  /** a dotted path into a JSON body: `Grants.0.Name`, `Grants.length`, `KeyMetadata.Arn` */
-  path: /^[A-Za-z0-9_$@:-]+(\.[A-Za-z0-9_$@:-]+)*$/,
-  /** an error `__type`, bare or namespaced (`com.amazon.coral.validate#ValidationException`) */
-  errorType: /^[A-Za-z][\w.#:-]*$/,
 });
 
 /**
