@@ -54,22 +54,143 @@ function parseBody(body: string): { ok: true; value: Record<string, unknown> } |
   return { ok: false };
 }
 
-function callerComment(input: CodeInput, prefix: string): string {
-  return input.callerArn === input.rootArn
-    ? `${prefix} Caller: the account root (${input.rootArn})\n`
-    : `${prefix} Caller: ${input.callerArn} (use credentials for this principal)\n`;
+/*
+ * Every name and value below may come from a hostile share link, so nothing reaches the output raw:
+ * values and member names are string literals (or JSON inside one single-quoted shell word), the
+ * operation must be letters only, and the text in comments can neither end the comment nor carry
+ * characters a terminal or an editor would act on.
+ */
+
+/**
+ * Characters never written raw into generated code: controls (NUL, newlines, ESC, DEL, C1), format
+ * characters (bidi overrides, zero-width characters, the BOM), line and paragraph separators, lone
+ * surrogates, and private-use or unassigned code points. Strings show them as \u escapes instead.
+ */
+const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
+const UNSAFE_CHAR = new RegExp(UNSAFE_CHARS.source, 'u');
+
+function hex4(unit: number): string {
+  return `\\u${unit.toString(16).padStart(4, '0')}`;
 }
 
+/** a code point as a \u escape (JSON and JavaScript: a surrogate pair beyond U+FFFF) */
+function jsEscape(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp <= 0xffff) return hex4(cp);
+  const c = cp - 0x10000;
+  return hex4(0xd800 + (c >> 10)) + hex4(0xdc00 + (c & 0x3ff));
+}
+
+/** a code point as a Python escape (Python reads "\ud83d\ude00" as two lone surrogates, so \U beyond U+FFFF) */
+function pyEscape(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp <= 0xffff ? hex4(cp) : `\\U${cp.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * JSON text (as JSON.stringify writes it) with no unsafe character left raw: JSON.stringify already
+ * escapes quotes, backslashes, C0 controls and lone surrogates, and the other unsafe characters can
+ * only stand inside strings, where a \u escape means the same.
+ */
+function safeJson(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v).replace(UNSAFE_CHARS, jsEscape);
+  if (typeof v === 'number') return numberText(v);
+  if (typeof v === 'boolean') return String(v);
+  if (v === null || typeof v !== 'object') return 'null';
+  if (Array.isArray(v)) return `[${v.map(safeJson).join(',')}]`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${safeJson(k)}:${safeJson(x)}`)
+    .join(',')}}`;
+}
+
+/** a JavaScript string literal: JSON's escaping, plus "<" as \u003c so no "</script>" or "<!--" appears */
+function jsString(s: string): string {
+  return safeJson(s).replaceAll('<', '\\u003c');
+}
+
+/** a Python string literal (JSON's escapes \" \\ \b \f \n \r \t \uXXXX all mean the same in Python) */
+function pyString(s: string): string {
+  return JSON.stringify(s).replace(UNSAFE_CHARS, pyEscape);
+}
+
+/** JSON.parse reads 1e400 as Infinity, which no JSON or literal spells; 1e999 reads back as the same Infinity in all three languages */
+function numberText(n: number): string {
+  return Number.isFinite(n) ? String(n) : n > 0 ? '1e999' : '-1e999';
+}
+
+/**
+ * Comment text: unsafe characters (a newline would end the comment) and backslashes are shown as
+ * escapes. In Python a comment on line 1 or 2 that matches coding[:=] is an encoding declaration (a
+ * "coding=utf-7" caller would turn "+ACI-" inside a later string into a quote), so that ":" or "=" is
+ * escaped too; in JavaScript "<" is, as in strings.
+ */
+function commentText(s: string, lang: 'sh' | 'py' | 'js'): string {
+  let t = s.replace(/[\\]/g, '\\\\').replace(UNSAFE_CHARS, jsEscape);
+  if (lang === 'py') t = t.replace(/(?<=coding)[:=]/g, (c) => hex4(c.charCodeAt(0)));
+  if (lang === 'js') t = t.replaceAll('<', '\\u003c');
+  return t;
+}
+
+/** a word any POSIX shell (and zsh and fish) reads as itself, left unquoted so ordinary regions and ARNs read as before */
+const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9._:/@+,=-]*$/;
+
+/** the whole JSON body as one single-quoted shell word; safeJson leaves no control character, and its backslashes come in pairs before any quote, so fish reads it the same too */
 function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * One shell word that reads as exactly s, or undefined when s holds an unsafe character (a raw
+ * control character pasted into a terminal can act on it, so the CLI flavour refuses such a region).
+ * A backslash is written outside the quotes as \\ because fish reads \' inside single quotes as a quote.
+ */
+function shellWord(s: string): string | undefined {
+  if (PLAIN_WORD.test(s)) return s;
+  if (UNSAFE_CHAR.test(s)) return undefined;
+  return `'${s.replace(/['\\]/g, (c) => (c === "'" ? `'\\''` : `'\\\\'`))}'`;
+}
+
+function callerComment(input: CodeInput, prefix: string, lang: 'sh' | 'py' | 'js'): string {
+  const show =
+    lang === 'sh'
+      ? // zsh without INTERACTIVE_COMMENTS runs a pasted "# ..." line as a command, so the ARN is one quoted word there too
+        (s: string) => shellWord(s) ?? shellQuote(commentText(s, 'sh'))
+      : (s: string) => commentText(s, lang);
+  return input.callerArn === input.rootArn
+    ? `${prefix} Caller: the account root (${show(input.rootArn)})\n`
+    : `${prefix} Caller: ${show(input.callerArn)} (use credentials for this principal)\n`;
+}
+
+/** KMS operation names are letters only; anything else is refused rather than written as a method or command name */
+const OPERATION = /^[A-Za-z]+$/;
+
+/** Python rejects deeper bracket nesting (its limit is 200), and no KMS request comes near it */
+const MAX_DEPTH = 100;
+
+/** does v nest deeper than limit? (stops looking at the limit, so a hostile body cannot exhaust the stack) */
+function nestsDeeper(v: unknown, limit: number): boolean {
+  if (!v || typeof v !== 'object') return false;
+  if (limit === 0) return true;
+  return Object.values(v as Record<string, unknown>).some((x) => nestsDeeper(x, limit - 1));
+}
+
+/** the reason no code can be written for this request, or undefined */
+function refusal(input: CodeInput, parsed: ReturnType<typeof parseBody>): string | undefined {
+  if (!OPERATION.test(input.operation)) return 'The operation name is not a KMS operation name (letters only): no code is written.';
+  if (!parsed.ok) return 'The body is not a JSON object yet: fix it in the editor first.';
+  if (nestsDeeper(parsed.value, MAX_DEPTH)) return `The body nests deeper than ${MAX_DEPTH} levels: no code is written.`;
+  return undefined;
+}
+
 export function toCli(input: CodeInput): string {
   const parsed = parseBody(input.body);
-  const head = callerComment(input, '#');
-  if (!parsed.ok) return `${head}# The body is not a JSON object yet: fix it in the editor first.\n`;
-  const lines = [`aws kms ${kebab(input.operation)}`, `  --region ${input.region}`];
-  if (Object.keys(parsed.value).length > 0) lines.push(`  --cli-input-json ${shellQuote(JSON.stringify(parsed.value))}`);
+  const head = callerComment(input, '#', 'sh');
+  const refused = refusal(input, parsed);
+  if (refused || !parsed.ok) return `${head}# ${refused}\n`;
+  const region = shellWord(input.region);
+  if (region === undefined) return `${head}# The region holds control or invisible characters, so it cannot be written as a shell word: no code is written.\n`;
+  const lines = [`aws kms ${kebab(input.operation)}`, `  --region ${region}`];
+  if (Object.keys(parsed.value).length > 0) lines.push(`  --cli-input-json ${shellQuote(safeJson(parsed.value))}`);
   return head + lines.join(' \\\n') + '\n';
 }
 
@@ -77,13 +198,13 @@ function pyValue(v: unknown, path: string[], isBlob: (p: readonly string[]) => b
   if (typeof v === 'string') {
     if (isBlob(path)) {
       uses.add('base64');
-      return `base64.b64decode(${JSON.stringify(v)})`;
+      return `base64.b64decode(${pyString(v)})`;
     }
-    return JSON.stringify(v);
+    return pyString(v);
   }
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return numberText(v);
   const inner = indent + '    ';
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
@@ -91,27 +212,56 @@ function pyValue(v: unknown, path: string[], isBlob: (p: readonly string[]) => b
   }
   const entries = Object.entries(v as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${pyValue(x, [...path, k], isBlob, inner, uses)}`).join(',\n')},\n${indent}}`;
+  return `{\n${entries.map(([k, x]) => `${inner}${pyString(k)}: ${pyValue(x, [...path, k], isBlob, inner, uses)}`).join(',\n')},\n${indent}}`;
+}
+
+/** Python's keywords (and __debug__, which cannot be assigned either): no keyword argument or attribute can have these names */
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield __debug__'.split(
+    ' ',
+  ),
+);
+
+/** ASCII only: Python NFKC-normalises other identifiers, so "ｆoo=" would pass foo */
+const PY_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function pyName(name: string): boolean {
+  return PY_IDENT.test(name) && !PY_KEYWORDS.has(name);
 }
 
 export function toBoto3(input: CodeInput): string {
   const parsed = parseBody(input.body);
-  const head = callerComment(input, '#');
-  if (!parsed.ok) return `${head}# The body is not a JSON object yet: fix it in the editor first.\n`;
+  const head = callerComment(input, '#', 'py');
+  const refused = refusal(input, parsed);
+  if (refused || !parsed.ok) return `${head}# ${refused}\n`;
   const isBlob = input.isBlob ?? isBlobByName;
   const uses = new Set<string>();
-  const args = Object.entries(parsed.value).map(([k, v]) => `    ${k}=${pyValue(v, [k], isBlob, '    ', uses)},`);
+  // a member whose name is not a plain identifier is passed as **{"name": value}, never written as code
+  const args = Object.entries(parsed.value).map(([k, v]) => {
+    const value = pyValue(v, [k], isBlob, '    ', uses);
+    return pyName(k) ? `    ${k}=${value},` : `    **{${pyString(k)}: ${value}},`;
+  });
   const imports = [...(uses.has('base64') ? ['import base64'] : []), 'import boto3'].join('\n');
-  const call = args.length ? `kms.${snake(input.operation)}(\n${args.join('\n')}\n)` : `kms.${snake(input.operation)}()`;
-  return `${head}${imports}\n\nkms = boto3.client("kms", region_name=${JSON.stringify(input.region)})\nresponse = ${call}\nprint(response)\n`;
+  const method = snake(input.operation);
+  const fn = pyName(method) ? `kms.${method}` : `getattr(kms, ${pyString(method)})`;
+  const call = args.length ? `${fn}(\n${args.join('\n')}\n)` : `${fn}()`;
+  return `${head}${imports}\n\nkms = boto3.client("kms", region_name=${pyString(input.region)})\nresponse = ${call}\nprint(response)\n`;
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** an object literal key; "__proto__" (bare or quoted) would set the prototype instead of a member, so it is computed */
+function jsKey(k: string): string {
+  if (k === '__proto__') return `[${jsString(k)}]`;
+  return IDENT.test(k) ? k : jsString(k);
+}
+
 function jsValue(v: unknown, path: string[], isBlob: (p: readonly string[]) => boolean, indent: string): string {
-  if (typeof v === 'string') return isBlob(path) ? `Buffer.from(${JSON.stringify(v)}, "base64")` : JSON.stringify(v);
-  if (v === null || v === undefined) return 'undefined';
-  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  if (typeof v === 'string') return isBlob(path) ? `Buffer.from(${jsString(v)}, "base64")` : jsString(v);
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return numberText(v);
   const inner = indent + '  ';
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
@@ -119,21 +269,20 @@ function jsValue(v: unknown, path: string[], isBlob: (p: readonly string[]) => b
   }
   const entries = Object.entries(v as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries
-    .map(([k, x]) => `${inner}${IDENT.test(k) ? k : JSON.stringify(k)}: ${jsValue(x, [...path, k], isBlob, inner)}`)
-    .join(',\n')},\n${indent}}`;
+  return `{\n${entries.map(([k, x]) => `${inner}${jsKey(k)}: ${jsValue(x, [...path, k], isBlob, inner)}`).join(',\n')},\n${indent}}`;
 }
 
 export function toJsV3(input: CodeInput): string {
   const parsed = parseBody(input.body);
-  const head = callerComment(input, '//');
-  if (!parsed.ok) return `${head}// The body is not a JSON object yet: fix it in the editor first.\n`;
+  const head = callerComment(input, '//', 'js');
+  const refused = refusal(input, parsed);
+  if (refused || !parsed.ok) return `${head}// ${refused}\n`;
   const isBlob = input.isBlob ?? isBlobByName;
   const cmd = `${input.operation}Command`;
   const arg = jsValue(parsed.value, [], isBlob, '  ');
   return (
     `${head}import { KMSClient, ${cmd} } from "@aws-sdk/client-kms";\n\n` +
-    `const client = new KMSClient({ region: ${JSON.stringify(input.region)} });\n` +
+    `const client = new KMSClient({ region: ${jsString(input.region)} });\n` +
     `const response = await client.send(\n  new ${cmd}(${arg}),\n);\nconsole.log(response);\n`
   );
 }
