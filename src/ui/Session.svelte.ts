@@ -37,6 +37,8 @@ export interface SessionConfig {
   operationGroups?: readonly OperationGroup[];
   /** required input members per operation (from the API model), for generic templates */
   requiredMembers?: (operation: string) => readonly string[] | undefined;
+  /** the most entries `history` holds (the latest; older ones are dropped): none by default */
+  historyLimit?: number;
 }
 
 /** what the engine's modules tell the UI once they have loaded */
@@ -67,7 +69,10 @@ export interface Draft {
 }
 
 export interface HistoryEntry extends SentRequest {
-  /** 1-based position in the history */
+  /**
+   * 1-based number of the request in the whole history, kept when earlier entries are dropped
+   * (historyLimit) or were never restored (`restoreHistory`'s `earlier`)
+   */
   readonly n: number;
   /** virtual time at which it was sent */
   readonly sentAt: number;
@@ -100,6 +105,9 @@ export class Session {
   #pinnedHost = $state.raw<number | undefined>(undefined);
   #sourceArn = $state.raw('');
   #history = $state.raw<readonly HistoryEntry[]>([]);
+  /** requests before history[0] that it does not hold (history[i].n === #dropped + i + 1) */
+  #dropped = $state.raw(0);
+  readonly #historyLimit: number;
   /** the entry chosen (sent, loaded, selected); undefined: the latest one sent by the shown time */
   #selected = $state.raw<number | undefined>(undefined);
   #sending = $state.raw(false);
@@ -139,6 +147,7 @@ export class Session {
     this.config = config;
     this.#groups = config.operationGroups ?? [];
     this.#requiredMembers = config.requiredMembers;
+    this.#historyLimit = Math.max(1, config.historyLimit ?? Infinity);
     this.rootArn = `arn:aws:iam::${config.accountId}:root`;
     this.callers = [
       { arn: this.rootArn, label: 'Account root' },
@@ -356,8 +365,26 @@ export class Session {
 
   // ---- sending, history ------------------------------------------------------------------
 
+  /** the latest requests sent (at most config.historyLimit of them), oldest first */
   get history(): readonly HistoryEntry[] {
     return this.#history;
+  }
+
+  /** every request of the history, those `history` no longer holds included */
+  get historyTotal(): number {
+    return this.#dropped + this.#history.length;
+  }
+
+  /** the entry numbered n, while `history` holds it */
+  #entry(n: number | undefined): HistoryEntry | undefined {
+    return n === undefined ? undefined : this.#history[n - this.#dropped - 1];
+  }
+
+  /** sets the history to `all` (numbered from `dropped` + 1), dropping the oldest beyond the limit */
+  #setHistory(all: readonly HistoryEntry[], dropped: number): void {
+    const excess = Math.max(0, all.length - this.#historyLimit);
+    this.#history = excess ? all.slice(excess) : all;
+    this.#dropped = dropped + excess;
   }
 
   /**
@@ -373,28 +400,29 @@ export class Session {
    * on every clock tick that the kept future depends on.
    */
   #selectedEntry = $derived.by((): HistoryEntry | undefined => {
-    const n = this.#selected;
-    const chosen = n === undefined ? undefined : this.#history[n - 1];
+    const chosen = this.#entry(this.#selected);
     const shown = this.#history.length - this.keptFuture.length;
-    if (chosen && chosen.n <= shown) return chosen;
+    if (chosen && chosen.n - this.#dropped <= shown) return chosen;
     return shown > 0 ? this.#history[shown - 1] : undefined;
   });
 
   select(n: number): void {
-    if (n >= 1 && n <= this.#history.length) this.#selected = n;
+    if (this.#entry(n)) this.#selected = n;
   }
 
   /**
-   * Puts back the history of a reloaded workspace (entries rebuilt from its stored log), before
-   * whatever was sent meanwhile; remembers their ids and tokens for templates and completions.
+   * Puts back the history of a reloaded workspace (entries rebuilt from its stored log, the
+   * latest of them when `earlier` more came before), before whatever was sent meanwhile;
+   * remembers their ids and tokens for templates and completions.
    */
-  restoreHistory(entries: readonly Omit<HistoryEntry, 'n'>[]): void {
+  restoreHistory(entries: readonly Omit<HistoryEntry, 'n'>[], earlier = 0): void {
     if (!entries.length) return;
-    const hadSelection = this.#selected !== undefined;
-    const all = [...entries, ...this.#history];
-    this.#history = all.map((e, i) => ({ ...e, n: i + 1 }));
+    const selected = this.#selected;
+    const shift = earlier + entries.length - this.#dropped;
+    const all = [...entries, ...this.#history].map((e, i) => ({ ...e, n: earlier + i + 1 }));
+    this.#setHistory(all, earlier);
     for (const e of this.#history) this.#learn(e);
-    this.#selected = hadSelection ? this.#selected! + entries.length : this.#history.length;
+    this.#selected = selected !== undefined ? selected + shift : this.historyTotal;
   }
 
   /** sends the request in the editor */
@@ -441,8 +469,8 @@ export class Session {
           return { ...req, n: 0, sentAt, failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } satisfies HistoryEntry;
         }
       });
-      const numbered: HistoryEntry = { ...entry, n: this.#history.length + 1 };
-      this.#history = [...this.#history, numbered];
+      const numbered: HistoryEntry = { ...entry, n: this.historyTotal + 1 };
+      this.#setHistory([...this.#history, numbered], this.#dropped);
       this.#selected = numbered.n;
       this.#learn(numbered);
       this.#sync();
@@ -777,7 +805,7 @@ export class Session {
     const dropped = keptFuture(this.#history, now).length;
     if (dropped > 0) {
       this.#history = this.#history.slice(0, this.#history.length - dropped);
-      if (this.#selected !== undefined && this.#selected > this.#history.length) this.#selected = undefined;
+      if (this.#selected !== undefined && this.#selected > this.historyTotal) this.#selected = undefined;
       this.#pendingAnnouncements.push(`${plural(dropped, 'later request')} replaced`);
     }
     this.#horizon = this.#tt?.horizon ?? now;

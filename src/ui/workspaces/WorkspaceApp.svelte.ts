@@ -23,7 +23,7 @@ import { Session, type Draft, type EngineInfo, type SessionConfig } from '../Ses
 import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
-import { rebuildHistory } from './history';
+import { HISTORY_LIMIT, rebuildHistory } from './history';
 import { sharedWorkspaceName } from '../share/names';
 
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
@@ -82,6 +82,7 @@ export function configFor(o: WorkspaceOptions, info?: EngineInfo): SessionConfig
     hosts: o.hosts ?? 3,
     startTime: o.startTime ?? Date.UTC(2026, 0, 1),
     principals: o.principals ?? [],
+    historyLimit: HISTORY_LIMIT,
     ...(info ? { operationGroups: info.operationGroups, requiredMembers: info.requiredMembers } : {}),
   };
 }
@@ -300,7 +301,7 @@ export class WorkspaceApp {
     this.#current = this.#list.find((w) => w.id === id) ?? ws;
     if (sim.storeError) this.#checkStore(sim);
     const { entries, total } = await rebuildHistory(log, ws.options, b.scratch(ws.options));
-    session.restoreHistory(entries);
+    session.restoreHistory(entries, total - entries.length);
     if (total > entries.length) this.notify('history', 'info', `The History pane shows the latest ${entries.length.toLocaleString('en-US')} of this workspace’s ${total.toLocaleString('en-US')} requests.`);
     else this.dismiss('history');
   }
