@@ -90,6 +90,8 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   const kp = evaluatePolicy(req.keyPolicy, ctx);
   const sameAccount = caller.account === key.account;
   const idp = caller.identityPolicy ? evaluatePolicy(caller.identityPolicy, ctx) : undefined;
+  if (kp.exhausted) notes.push(`Key policy: ${kp.exhausted}`);
+  if (idp?.exhausted) notes.push(`IAM policy of ${caller.arn}: ${idp.exhausted}`);
 
   const deny = (error: KmsError, summary: string, via: Decision['via']): AuthResult => ({
     ok: false,

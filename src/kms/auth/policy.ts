@@ -21,6 +21,8 @@
  * WeakMap, so a structured-cloned ParsedPolicy still works: it is compiled again on first use).
  */
 
+import { chargeSteps, compileGlob, matchGlob, withStepBudget, type Glob } from './glob';
+
 // ---------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +159,22 @@ export interface PolicyEvaluation {
   allows: StatementMatch[];
   denies: StatementMatch[];
   misses: StatementMiss[];
+  /**
+   * set when the policy's conditions cost more than POLICY_STEP_BUDGET steps against this
+   * request: they were then not evaluated, and the policy failed closed (every statement with
+   * conditions that otherwise applies counts as a Deny if it is one, and misses if it is an
+   * Allow). The text explains this to the learner.
+   */
+  exhausted?: string;
 }
+
+/**
+ * The most matching work one policy evaluation may do, in steps of glob.ts (about one character
+ * of a request value read by one matcher): enough for any policy a person writes against any
+ * request, and small enough that no policy and no request can keep the page busy for more than
+ * a few tens of milliseconds (bench/engine.bench.ts, "worst-case policy").
+ */
+export const POLICY_STEP_BUDGET = 4_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -557,40 +574,10 @@ function parseDocument(doc: Json, kind: PolicyKind): ParsedPolicy {
 // Compiled patterns
 // ---------------------------------------------------------------------------------------------
 
-/** a compiled wildcard pattern: any, exact, prefix*, or a regex */
-type Pattern = { k: 0 } | { k: 1; s: string } | { k: 2; s: string } | { k: 3; re: RegExp };
-
-function globSource(p: string): string {
-  let out = '';
-  for (const ch of p) {
-    if (ch === '*') out += '[\\s\\S]*';
-    else if (ch === '?') out += '[\\s\\S]';
-    else out += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return out;
-}
-
-function compilePattern(p: string): Pattern {
-  if (p === '*') return { k: 0 };
-  const star = p.indexOf('*');
-  const q = p.indexOf('?');
-  if (star < 0 && q < 0) return { k: 1, s: p };
-  if (q < 0 && star === p.length - 1) return { k: 2, s: p.slice(0, -1) };
-  return { k: 3, re: new RegExp(`^${globSource(p)}$`) };
-}
-
-function testPattern(p: Pattern, s: string): boolean {
-  switch (p.k) {
-    case 0:
-      return true;
-    case 1:
-      return p.s === s;
-    case 2:
-      return s.startsWith(p.s);
-    case 3:
-      return p.re.test(s);
-  }
-}
+/** a compiled wildcard pattern (glob.ts: linear-time, no RegExp) */
+type Pattern = Glob;
+const compilePattern = compileGlob;
+const testPattern = matchGlob;
 
 function anyPattern(ps: readonly Pattern[], s: string): boolean {
   for (let i = 0; i < ps.length; i++) if (testPattern(ps[i], s)) return true;
@@ -639,16 +626,17 @@ interface CompiledCondition {
   any: ValueTest;
 }
 
-const NEGATED: Partial<Record<ConditionOperatorName, ConditionOperatorName>> = {
-  StringNotEquals: 'StringEquals',
-  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
-  StringNotLike: 'StringLike',
-  NumericNotEquals: 'NumericEquals',
-  DateNotEquals: 'DateEquals',
-  ArnNotEquals: 'ArnLike',
-  ArnNotLike: 'ArnLike',
-  NotIpAddress: 'IpAddress',
-};
+/** negated operator → its positive form (a Map: an operator name never reaches Object.prototype) */
+const NEGATED: ReadonlyMap<ConditionOperatorName, ConditionOperatorName> = new Map([
+  ['StringNotEquals', 'StringEquals'],
+  ['StringNotEqualsIgnoreCase', 'StringEqualsIgnoreCase'],
+  ['StringNotLike', 'StringLike'],
+  ['NumericNotEquals', 'NumericEquals'],
+  ['DateNotEquals', 'DateEquals'],
+  ['ArnNotEquals', 'ArnLike'],
+  ['ArnNotLike', 'ArnLike'],
+  ['NotIpAddress', 'IpAddress'],
+]);
 
 /** splits an ARN into its six parts (the last keeps its colons), or null */
 function arnParts(s: string): string[] | null {
@@ -764,7 +752,7 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
 }
 
 function compileCondition(c: ParsedCondition): CompiledCondition {
-  const pos = NEGATED[c.base];
+  const pos = NEGATED.get(c.base);
   return { src: c, keyLc: c.key.toLowerCase(), negated: pos !== undefined, any: positiveTest(pos ?? c.base, c.values) };
 }
 
@@ -856,8 +844,12 @@ function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<s
   return m;
 }
 
-const q = (s: string) => `'${s}'`;
-const qs = (xs: readonly string[]) => `[${xs.map(q).join(', ')}]`;
+/** a value quoted for a reason; a long one is cut (a request value can be a megabyte long) */
+const q = (s: string) => (s.length > SHOWN_CHARS ? `'${s.slice(0, SHOWN_CHARS)}…' (${s.length} characters)` : `'${s}'`);
+/** a list of values for a reason, the first SHOWN_VALUES of them */
+const qs = (xs: readonly string[]) => `[${xs.slice(0, SHOWN_VALUES).map(q).join(', ')}${xs.length > SHOWN_VALUES ? `, … ${xs.length - SHOWN_VALUES} more` : ''}]`;
+const SHOWN_CHARS = 200;
+const SHOWN_VALUES = 20;
 const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
 
 /** evaluates one condition; returns null when it holds, else the reason it does not */
@@ -876,7 +868,12 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
     }
   }
   const present = values !== undefined;
-  const ok = (v: string) => (c.negated ? !c.any(v) : c.any(v));
+  const ok = (v: string) => {
+    // the value is read (hashed, lower-cased, parsed) at least once; the wildcard matchers
+    // count their own steps on top
+    chargeSteps(v.length + 1);
+    return c.negated ? !c.any(v) : c.any(v);
+  };
 
   if (src.base === 'Null') {
     const want = src.values.map((v) => v.toLowerCase());
@@ -946,7 +943,13 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
     return memo.result;
   }
   conditionsRead = false;
-  const result = evaluate(policy, ctx);
+  const run = withStepBudget(POLICY_STEP_BUDGET, () => evaluate(policy, ctx, false));
+  let result: PolicyEvaluation;
+  if (run.ok) result = run.value;
+  else {
+    result = evaluate(policy, ctx, true);
+    result.exhausted = `The policy's conditions took more than ${POLICY_STEP_BUDGET.toLocaleString('en-US')} steps of matching against this request's values, so the playground stopped evaluating them and failed closed: every statement with conditions that otherwise applies counts as a Deny if it is one, and does not apply if it is an Allow. Real AWS would evaluate them.`;
+  }
   if (!conditionsRead) memos.set(policy, { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result });
   return result;
 }
@@ -954,7 +957,8 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
 /** set by evaluate() when a statement's conditions had to be checked */
 let conditionsRead = false;
 
-function evaluate(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
+/** `skipConditions`: the budget ran out, so conditions are not evaluated and fail closed */
+function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boolean): PolicyEvaluation {
   const allows: StatementMatch[] = [];
   const denies: StatementMatch[] = [];
   const misses: StatementMiss[] = [];
@@ -1001,7 +1005,10 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
       }
     }
 
-    if (!reason && c.conditions.length) {
+    if (!reason && c.conditions.length && skipConditions) {
+      conditionsRead = true;
+      if (s.effect === 'Allow') reason = `Conditions not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
+    } else if (!reason && c.conditions.length) {
       // the answer now depends on the request's condition keys: not one to remember
       conditionsRead = true;
       idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;

@@ -1,0 +1,302 @@
+/**
+ * Wildcard matching for the policy language: `*` matches any run of characters (none included),
+ * `?` exactly one, every other character itself, compared by UTF-16 code unit and case-sensitively
+ * (callers lower-case both sides where IAM ignores case, as for actions). There is no escape:
+ * a `*` or `?` in a pattern is always a wildcard.
+ *
+ * No RegExp and no backtracking. A pattern is split at its stars into a head (before the first
+ * star), a tail (after the last) and middle segments. The head must match at the start, the
+ * tail at the end, and each middle segment is found at its leftmost place after the previous one
+ * (leftmost is always right: it leaves the most room for what follows). A segment without `?` is
+ * found with Knuth-Morris-Pratt, one with `?` by bit-parallel shift-and; neither ever looks back,
+ * so every character of the value is read at most twice per 32 pattern characters. A match of a
+ * pattern of m characters against a value of n takes O(n·⌈m/32⌉ + m) steps, and never more than
+ * 3·(n+1)·(m+1).
+ *
+ * Every step is counted (stepsTaken), and a caller can cap them (withStepBudget): the policy
+ * evaluator does, so no policy and no request can keep the page busy for long.
+ *
+ * Pure: no clock, no randomness. The step counter is the module's only state.
+ */
+
+const QMARK = 63; // '?'
+/** a scan charges its steps every CHUNK characters, so a budget stops a long one midway */
+const CHUNK = 4096;
+
+/** a fixed-length part (the head or the tail): its characters, `?` matching any one */
+interface Fixed {
+  text: string;
+  wild: boolean;
+}
+
+/** a middle segment, found by the search that suits it */
+type Segment =
+  | { k: 'kmp'; text: string; fail: Int32Array }
+  | { k: 'skip'; len: number }
+  | { k: 'and'; len: number; accept: number; masks: Map<number, number>; any: number }
+  | { k: 'wide'; len: number; words: number; accept: number; masks: Map<number, Int32Array>; any: Int32Array };
+
+export interface Glob {
+  /** the pattern as written */
+  readonly source: string;
+  /** 'any': "*"; 'exact': no wildcard at all; 'general': everything else */
+  readonly kind: 'any' | 'exact' | 'general';
+  /** the part before the first star (the whole pattern when there is no star) */
+  readonly head: Fixed;
+  /** the part after the last star, when there is a star */
+  readonly tail: Fixed | null;
+  readonly middle: readonly Segment[];
+  /** the fewest characters a matching value has */
+  readonly minLength: number;
+}
+
+/** thrown by a matcher when a budget set by withStepBudget runs out */
+export class StepBudgetExceeded extends Error {
+  constructor(readonly budget: number) {
+    super(`pattern matching took more than ${budget} steps`);
+  }
+}
+
+let taken = 0;
+let limit = Infinity;
+let budgetSet = Infinity;
+
+/** steps taken by every matcher since the module loaded (only ever grows) */
+export function stepsTaken(): number {
+  return taken;
+}
+
+/**
+ * Counts `n` steps of work done on the matchers' behalf (the policy evaluator charges its other
+ * value tests here, e.g. lower-casing a value); throws StepBudgetExceeded past the budget.
+ */
+export function chargeSteps(n: number): void {
+  taken += n;
+  if (taken > limit) throw new StepBudgetExceeded(budgetSet);
+}
+
+/**
+ * Runs `fn` with at most `budget` steps of matching: `{ ok: true, value }`, or `{ ok: false }`
+ * when it ran out (fn was stopped by StepBudgetExceeded). Budgets do not nest: an inner one
+ * replaces the outer until it ends.
+ */
+export function withStepBudget<T>(budget: number, fn: () => T): { ok: true; value: T; steps: number } | { ok: false; steps: number } {
+  const outerLimit = limit;
+  const outerBudget = budgetSet;
+  const start = taken;
+  limit = taken + budget;
+  budgetSet = budget;
+  try {
+    return { ok: true, value: fn(), steps: taken - start };
+  } catch (e) {
+    if (e instanceof StepBudgetExceeded) return { ok: false, steps: taken - start };
+    throw e;
+  } finally {
+    limit = outerLimit;
+    budgetSet = outerBudget;
+  }
+}
+
+function fixed(text: string): Fixed {
+  return { text, wild: text.includes('?') };
+}
+
+function segment(text: string): Segment {
+  const len = text.length;
+  if (!text.includes('?')) {
+    // KMP failure function: fail[i] = length of the longest proper border of text[0..i]
+    const fail = new Int32Array(len);
+    for (let i = 1, j = 0; i < len; i++) {
+      while (j > 0 && text.charCodeAt(i) !== text.charCodeAt(j)) j = fail[j - 1];
+      if (text.charCodeAt(i) === text.charCodeAt(j)) j++;
+      fail[i] = j;
+    }
+    return { k: 'kmp', text, fail };
+  }
+  let allQ = true;
+  for (let i = 0; i < len; i++) if (text.charCodeAt(i) !== QMARK) allQ = false;
+  if (allQ) return { k: 'skip', len };
+  if (len <= 32) {
+    // bit i of masks[c] is set when pattern position i accepts c; `?` positions accept anything
+    let any = 0;
+    for (let i = 0; i < len; i++) if (text.charCodeAt(i) === QMARK) any |= 1 << i;
+    const masks = new Map<number, number>();
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== QMARK) masks.set(c, (masks.get(c) ?? any) | (1 << i));
+    }
+    return { k: 'and', len, accept: 1 << (len - 1), masks, any };
+  }
+  const words = (len + 31) >>> 5;
+  const any = new Int32Array(words);
+  for (let i = 0; i < len; i++) if (text.charCodeAt(i) === QMARK) any[i >>> 5] |= 1 << (i & 31);
+  const masks = new Map<number, Int32Array>();
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QMARK) continue;
+    let m = masks.get(c);
+    if (!m) masks.set(c, (m = any.slice()));
+    m[i >>> 5] |= 1 << (i & 31);
+  }
+  return { k: 'wide', len, words, accept: 1 << ((len - 1) & 31), masks, any };
+}
+
+/** compiles a wildcard pattern (cheap: linear in its length) */
+export function compileGlob(pattern: string): Glob {
+  if (pattern === '*') return { source: pattern, kind: 'any', head: fixed(''), tail: null, middle: [], minLength: 0 };
+  const parts = pattern.split('*');
+  if (parts.length === 1) {
+    const head = fixed(pattern);
+    return { source: pattern, kind: head.wild ? 'general' : 'exact', head, tail: null, middle: [], minLength: pattern.length };
+  }
+  const head = fixed(parts[0]);
+  const tail = fixed(parts[parts.length - 1]);
+  const middle: Segment[] = [];
+  let minLength = head.text.length + tail.text.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    if (parts[i] === '') continue; // "**" is "*"
+    middle.push(segment(parts[i]));
+    minLength += parts[i].length;
+  }
+  return { source: pattern, kind: 'general', head, tail, middle, minLength };
+}
+
+/** does `p` match s at `at` (s is long enough)? counts its steps */
+function fixedAt(p: Fixed, s: string, at: number): boolean {
+  const t = p.text;
+  const len = t.length;
+  if (!p.wild) {
+    chargeSteps(len + 1);
+    return s.startsWith(t, at);
+  }
+  let i = 0;
+  for (; i < len; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== QMARK && c !== s.charCodeAt(at + i)) break;
+  }
+  chargeSteps(i + 1);
+  return i === len;
+}
+
+/** the end of the leftmost occurrence of `seg` in s[from, end), or -1; counts its steps */
+function find(seg: Segment, s: string, from: number, end: number): number {
+  switch (seg.k) {
+    case 'skip':
+      chargeSteps(1);
+      return from + seg.len <= end ? from + seg.len : -1;
+    case 'kmp': {
+      const { text, fail } = seg;
+      const len = text.length;
+      let steps = 1;
+      let j = 0;
+      let found = -1;
+      let checkpoint = from + CHUNK;
+      // stop as soon as what is left of s is too short for what is left of the segment
+      for (let i = from; end - i >= len - j; i++) {
+        if (i === checkpoint) {
+          // a long scan is charged as it goes, so that a budget stops it midway
+          chargeSteps(steps);
+          steps = 0;
+          checkpoint += CHUNK;
+        }
+        const c = s.charCodeAt(i);
+        steps++;
+        while (j > 0 && text.charCodeAt(j) !== c) {
+          j = fail[j - 1];
+          steps++;
+        }
+        if (text.charCodeAt(j) === c && ++j === len) {
+          found = i + 1;
+          break;
+        }
+      }
+      chargeSteps(steps);
+      return found;
+    }
+    case 'and': {
+      const { masks, any, accept } = seg;
+      let d = 0;
+      let i = from;
+      let found = -1;
+      let charged = from;
+      for (; i < end; i++) {
+        if (i - charged === CHUNK) {
+          chargeSteps(CHUNK);
+          charged = i;
+        }
+        const m = masks.get(s.charCodeAt(i));
+        d = ((d << 1) | 1) & (m === undefined ? any : m);
+        if ((d & accept) !== 0) {
+          found = i + 1;
+          break;
+        }
+      }
+      // (a bit reaches `accept` only after len characters, so the occurrence starts at or after from)
+      chargeSteps(i - charged + 1);
+      return found;
+    }
+    case 'wide': {
+      const { masks, any, accept, words } = seg;
+      const d = new Int32Array(words);
+      const last = words - 1;
+      let found = -1;
+      let i = from;
+      let charged = from;
+      for (; i < end; i++) {
+        if (i - charged === CHUNK) {
+          chargeSteps(CHUNK * words);
+          charged = i;
+        }
+        const m = masks.get(s.charCodeAt(i)) ?? any;
+        let carry = 1;
+        for (let w = 0; w < words; w++) {
+          const x = d[w];
+          d[w] = ((x << 1) | carry) & m[w];
+          carry = x >>> 31;
+        }
+        if ((d[last] & accept) !== 0) {
+          found = i + 1;
+          break;
+        }
+      }
+      chargeSteps((i - charged + 1) * words);
+      return found;
+    }
+  }
+}
+
+/** does the whole of `s` match the pattern? */
+export function matchGlob(g: Glob, s: string): boolean {
+  if (g.kind === 'any') {
+    chargeSteps(1);
+    return true;
+  }
+  const n = s.length;
+  if (g.kind === 'exact') {
+    chargeSteps(Math.min(n, g.minLength) + 1);
+    return s === g.head.text;
+  }
+  if (n < g.minLength) {
+    chargeSteps(1);
+    return false;
+  }
+  const { head, tail, middle } = g;
+  if (tail === null) return n === head.text.length && fixedAt(head, s, 0);
+  if (!fixedAt(head, s, 0)) return false;
+  const end = n - tail.text.length;
+  if (!fixedAt(tail, s, end)) return false;
+  let from = head.text.length;
+  for (let k = 0; k < middle.length; k++) {
+    from = find(middle[k], s, from, end);
+    if (from < 0) return false;
+  }
+  return true;
+}
+
+/** matches and reports the steps taken: a pure function, for tests and benchmarks */
+export function globMatchSteps(pattern: string | Glob, s: string): { matched: boolean; steps: number } {
+  const g = typeof pattern === 'string' ? compileGlob(pattern) : pattern;
+  const before = taken;
+  const matched = matchGlob(g, s);
+  return { matched, steps: taken - before };
+}
