@@ -171,7 +171,9 @@ export class Engine implements EngineServices {
     for (const g of grants) this.world.restoreGrant(g, m.now);
     this.world.agendaSeq = Math.max(this.world.agendaSeq, m.agendaSeq);
     this.world.takeChanges();
-    this.events.push(...events);
+    // a loop, not push(...events): spread arguments live on the stack, and a saved history of
+    // a large workspace (hundreds of thousands of events) overflows it
+    for (let i = 0; i < events.length; i++) this.events.push(events[i]);
   }
 
   // ---- EngineServices ----------------------------------------------------------------------

@@ -343,7 +343,8 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
     fresh.restore(stored.state, stored.events);
     engine = fresh;
     attach(fresh);
-    log.push(...stored.log);
+    // a loop, not push(...): a long saved log spread as arguments overflows the stack
+    for (let i = 0; i < stored.log.length; i++) log.push(stored.log[i]);
     // saved after seeking back, the log runs past the world's time: resume at the same place
     // in it (seek applied the entries at or before now), so the next input forks history there
     cursor = log.length;

@@ -16,6 +16,11 @@ export function toBuf(u: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  return concatAll(parts);
+}
+
+/** concat over an array of any length (spread as arguments, a long one overflows the stack) */
+export function concatAll(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   let len = 0;
   for (const p of parts) len += p.length;
   const out = new Uint8Array(len);

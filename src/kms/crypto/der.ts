@@ -2,7 +2,7 @@
  * Minimal DER encoder/decoder: enough for PKCS#8, SubjectPublicKeyInfo, RSAPrivateKey,
  * ECPrivateKey (RFC 5915), ECDSA-Sig-Value and PKCS#1 DigestInfo.
  */
-import { bigIntToBytes, bytesToBigInt, concat } from './bytes';
+import { bigIntToBytes, bytesToBigInt, concat, concatAll } from './bytes';
 
 export const TAG = {
   INTEGER: 0x02,
@@ -29,7 +29,7 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 export function seq(...items: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  return tlv(TAG.SEQUENCE, concat(...items));
+  return tlv(TAG.SEQUENCE, concatAll(items));
 }
 
 /** DER INTEGER from a non-negative bigint (minimal two's complement). */
@@ -70,7 +70,7 @@ export function oid(dotted: string): Uint8Array<ArrayBuffer> {
       chunk.unshift(Number(v & 0x7fn) | 0x80);
       v >>= 7n;
     }
-    out.push(...chunk);
+    for (const c of chunk) out.push(c);
   }
   return tlv(TAG.OID, Uint8Array.from(out));
 }

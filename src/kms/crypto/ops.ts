@@ -10,7 +10,7 @@
  *   Ed25519, ECDH, and all verification/decryption).
  * - Imported CryptoKeys and parsed key structures are cached per material object (WeakMap).
  */
-import { bigIntToBytes, concat, equalBytes, toBuf, utf8, type RandomSource } from './bytes';
+import { bigIntToBytes, concat, concatAll, equalBytes, toBuf, utf8, type RandomSource } from './bytes';
 import {
   CURVES,
   derToP1363,
@@ -342,7 +342,7 @@ export function canonicalEncryptionContext(ctx: Record<string, string> | undefin
     const vb = utf8(ctx![k]);
     parts.push(u32(kb.length), kb, u32(vb.length), vb);
   }
-  return concat(...parts);
+  return concatAll(parts);
 }
 
 function u32(n: number): Uint8Array {
