@@ -143,7 +143,14 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       await Promise.allSettled([...ops, tx.done]);
       throw e;
     }
-    await Promise.all([...ops, tx.done]);
+    try {
+      await Promise.all([...ops, tx.done]);
+    } catch (e) {
+      // when one write fails (a full disk), the browser aborts the rest: their AbortErrors may
+      // arrive first, while the transaction's own error names the cause
+      const cause = (tx as unknown as { error?: unknown }).error;
+      throw cause && (e as { name?: unknown } | null)?.name === 'AbortError' ? cause : e;
+    }
   }
 
   /** every row of one workspace, in one readonly transaction */

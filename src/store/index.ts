@@ -44,13 +44,22 @@ export const REASONS = {
   newer: 'A newer version of the playground has upgraded this site’s storage in another tab. Reload this tab to get the newer version; until then your work is kept in memory only.',
 } as const;
 
+/** an error's name and message, for a sentence; never an empty message after a colon */
+function detail(e: unknown): string {
+  const name = (e as { name?: unknown } | null)?.name;
+  const msg = e instanceof Error || (e !== null && typeof e === 'object') ? (e as { message?: unknown }).message : e;
+  const text = typeof msg === 'string' ? msg.trim() : msg === undefined ? '' : String(msg);
+  const label = typeof name === 'string' && name ? name : 'Error';
+  return text ? `${label}: ${text}` : `${label}, without a message`;
+}
+
 function reasonFor(e: unknown): string {
   const name = (e as { name?: string } | null)?.name;
   if (name === 'SecurityError' || name === 'InvalidStateError' || name === 'NotAllowedError') return REASONS.disabled;
   if (name === 'QuotaExceededError') return REASONS.full;
   if (name === 'TimeoutError') return REASONS.timeout;
   if (name === 'VersionError') return REASONS.newer;
-  return `The browser’s storage could not be opened (${name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}), so your work is kept in memory only: it is lost when this tab is closed or reloaded.`;
+  return `The browser’s storage could not be opened (${detail(e)}), so your work is kept in memory only: it is lost when this tab is closed or reloaded.`;
 }
 
 /**
@@ -123,7 +132,7 @@ export function describeStoreError(e: unknown): string {
   if (name === 'QuotaExceededError') {
     return 'The browser’s storage for this site is full, so your latest change was not saved. The playground keeps working in memory; delete or export workspaces to free space, then reload.';
   }
-  return `Saving failed (${name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}). The playground keeps working in memory; export the workspace to keep your work.`;
+  return `Saving failed (${detail(e)}). The playground keeps working in memory; export the workspace to keep your work.`;
 }
 
 /** the browser's storage estimate (usage and quota in bytes), when it offers one */

@@ -24,6 +24,7 @@ import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
 import { HISTORY_LIMIT, rebuildHistory } from './history';
+import { describeFailure } from './errors';
 import { sharedWorkspaceName } from '../share/names';
 
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
@@ -70,7 +71,7 @@ function isConflict(e: unknown): e is ConflictLike {
 }
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return describeFailure(e);
 }
 
 /** the Session's view of a workspace's options (the engine's defaults where it names none) */
