@@ -9,7 +9,7 @@
  */
 import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
 import { LIMITS, PATTERNS } from './limits';
-import type { ScenarioSettings } from './validate';
+import { copyJson, has, isRecord, kind, readInt, readJsonObject, readRecord, readSettings, readText, Refusal, refuse, show, type ScenarioSettings } from './validate';
 
 export { LIMITS, PATTERNS } from './limits';
 
@@ -279,133 +279,22 @@ export type ScenarioResult =
   | { ok: true; scenario: Scenario }
   | { ok: false; error: ScenarioError; detail: string };
 
-class ShapeError extends Error {}
-
-function fail(path: string, message: string): never {
-  throw new ShapeError(`${path}: ${message}`);
+/** Text of a given length and, when given, form; `what` says the form in words for a refusal. */
+function str(x: unknown, path: string, max: number, what?: { pattern: RegExp; what: string }, min = 0): string {
+  return readText(x, path, { max, min, pattern: what?.pattern, what: what?.what });
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+function int(x: unknown, path: string, min: number, max: number, unit = ''): number {
+  return readInt(x, path, min, max, unit);
 }
 
-function record(x: unknown, path: string): Record<string, unknown> {
-  if (!isRecord(x)) fail(path, 'must be an object');
-  return x;
-}
-
-function has(o: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key) && o[key] !== undefined;
-}
-
-function str(x: unknown, path: string, max: number, pattern?: RegExp, min = 0): string {
-  if (typeof x !== 'string') fail(path, 'must be a string');
-  if (x.length < min) fail(path, `must have at least ${min} character${min === 1 ? '' : 's'}`);
-  if (x.length > max) fail(path, `must have at most ${max} characters`);
-  if (pattern && !pattern.test(x)) fail(path, `must match ${pattern.source}`);
-  return x;
-}
-
-function int(x: unknown, path: string, min: number, max: number): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) fail(path, 'must be an integer');
-  if (x < min || x > max) fail(path, `must be between ${min} and ${max}`);
-  return x;
-}
-
-/** Copies a JSON value (plain objects, arrays, strings, finite numbers, booleans, null). */
-function copyJson(x: unknown, path: string, depth: number, budget: { nodes: number }): unknown {
-  if (--budget.nodes < 0) fail(path, `holds more than ${LIMITS.jsonNodes} values`);
-  if (x === null || typeof x === 'boolean') return x;
-  if (typeof x === 'number') {
-    if (!Number.isFinite(x)) fail(path, 'must be a finite number');
-    return x;
-  }
-  if (typeof x === 'string') return str(x, path, LIMITS.jsonStringLength);
-  if (depth >= LIMITS.jsonDepth) fail(path, `nests deeper than ${LIMITS.jsonDepth} levels`);
-  if (Array.isArray(x)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < x.length; i++) out.push(copyJson(x[i], `${path}[${i}]`, depth + 1, budget));
-    return out;
-  }
-  if (!isRecord(x)) fail(path, 'must be JSON (an object, array, string, number, boolean or null)');
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(x)) {
-    // defineProperty, not assignment: a "__proto__" key stays a plain data member
-    Object.defineProperty(out, key, {
-      value: copyJson(x[key], `${path}.${key}`, depth + 1, budget),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
-function jsonObject(x: unknown, path: string): Record<string, unknown> {
-  record(x, path);
-  return copyJson(x, path, 0, { nodes: LIMITS.jsonNodes }) as Record<string, unknown>;
-}
-
-function readRouting(x: unknown, path: string, hosts: number): Routing {
-  if (x === 'random' || x === 'round-robin') return x;
-  if (isRecord(x) && has(x, 'pinned')) return { pinned: int(x.pinned, `${path}.pinned`, 0, hosts - 1) };
-  return fail(path, "must be 'random', 'round-robin' or { pinned: <host> }");
-}
-
-function readPropagation(x: unknown, path: string): PropagationOptions {
-  const o = record(x, path);
-  const minMs = int(o.minMs, `${path}.minMs`, 0, LIMITS.propagationMs);
-  const maxMs = int(o.maxMs, `${path}.maxMs`, minMs, LIMITS.propagationMs);
-  const out: PropagationOptions = { minMs, maxMs };
-  if (has(o, 'distribution')) {
-    if (o.distribution !== 'uniform' && o.distribution !== 'realistic') fail(`${path}.distribution`, "must be 'uniform' or 'realistic'");
-    out.distribution = o.distribution;
-  }
-  return out;
-}
-
-function readPrincipal(x: unknown, path: string): PrincipalConfig {
-  const o = record(x, path);
-  const out: PrincipalConfig = {
-    arn: str(o.arn, `${path}.arn`, LIMITS.arnLength, PATTERNS.principalArn),
-    accessKeyId: str(o.accessKeyId, `${path}.accessKeyId`, 128, PATTERNS.accessKeyId),
-  };
-  if (PATTERNS.servicePrincipal.test(out.arn) && has(o, 'policy')) fail(`${path}.policy`, 'an AWS service principal cannot have an IAM policy');
-  if (has(o, 'secretAccessKey')) out.secretAccessKey = str(o.secretAccessKey, `${path}.secretAccessKey`, LIMITS.secretLength, PATTERNS.secretAccessKey, 1);
-  if (has(o, 'policy')) {
-    out.policy = typeof o.policy === 'string' ? str(o.policy, `${path}.policy`, LIMITS.policyLength) : jsonObject(o.policy, `${path}.policy`);
-  }
-  return out;
-}
-
-function readSettings(x: unknown): ScenarioSettings {
-  const o = record(x, 'settings');
-  const out: ScenarioSettings = {};
-  if (has(o, 'region')) out.region = str(o.region, 'settings.region', 32, PATTERNS.region);
-  if (has(o, 'accountId')) out.accountId = str(o.accountId, 'settings.accountId', 12, PATTERNS.accountId);
-  if (has(o, 'startTime')) out.startTime = int(o.startTime, 'settings.startTime', 0, LIMITS.startTimeMax);
-  if (has(o, 'hosts')) out.hosts = int(o.hosts, 'settings.hosts', 1, LIMITS.hosts);
-  const hosts = out.hosts ?? DEFAULT_SETTINGS.hosts;
-  if (has(o, 'routing')) out.routing = readRouting(o.routing, 'settings.routing', hosts);
-  if (has(o, 'propagation')) out.propagation = readPropagation(o.propagation, 'settings.propagation');
-  if (has(o, 'principals')) {
-    if (!Array.isArray(o.principals)) fail('settings.principals', 'must be an array');
-    if (o.principals.length > LIMITS.principals) fail('settings.principals', `must hold at most ${LIMITS.principals} principals`);
-    const principals = o.principals.map((p, i) => readPrincipal(p, `settings.principals[${i}]`));
-    const arns = new Set<string>();
-    const keys = new Set<string>();
-    principals.forEach((p, i) => {
-      if (arns.has(p.arn)) fail(`settings.principals[${i}].arn`, 'is configured twice');
-      if (keys.has(p.accessKeyId)) fail(`settings.principals[${i}].accessKeyId`, 'is configured twice');
-      arns.add(p.arn);
-      keys.add(p.accessKeyId);
-    });
-    out.principals = principals;
-  }
-  return out;
-}
+const STEP_ID = { pattern: PATTERNS.stepId, what: 'a step id (a letter, then up to 31 letters, digits, - or _)' };
+const TARGET = { pattern: PATTERNS.target, what: 'an operation name (such as CreateGrant, without TrentService.)' };
+const SOURCE_ARN = { pattern: PATTERNS.sourceArn, what: 'a source ARN (visible ASCII characters, no spaces)' };
+const ACCOUNT = { pattern: PATTERNS.accountId, what: 'a 12-digit AWS account id' };
+const SERVICE = { pattern: PATTERNS.servicePrincipal, what: 'an AWS service name (such as ec2.us-east-1.amazonaws.com)' };
+const ERROR_TYPE = { pattern: PATTERNS.errorType, what: 'an error type (such as AccessDeniedException)' };
+const MATCH_PATH = { pattern: PATTERNS.path, what: 'a dotted path into the response (such as Grants.0.Name)' };
 
 interface StepContext {
   hosts: number;
@@ -419,7 +308,7 @@ interface StepContext {
 /** Checks that every {{id.path}} in `text` names an earlier request step. */
 function checkReferences(text: string, path: string, ctx: StepContext): void {
   for (const m of text.matchAll(REFERENCE)) {
-    if (!ctx.requestIds.has(m[1])) fail(path, `refers to step '${m[1]}', which is not an earlier request step with that id`);
+    if (!ctx.requestIds.has(m[1])) refuse(path, `refers to step '${m[1]}', but no earlier request step has that id`);
   }
 }
 
@@ -435,18 +324,18 @@ function checkJsonReferences(x: unknown, path: string, ctx: StepContext): void {
 }
 
 function readExpectation(x: unknown, path: string, ctx: StepContext): Expectation {
-  const o = record(x, path);
+  const o = readRecord(x, path);
   const out: Expectation = {};
   if (has(o, 'status')) out.status = int(o.status, `${path}.status`, 100, 599);
-  if (has(o, 'error')) out.error = str(o.error, `${path}.error`, LIMITS.errorLength, PATTERNS.errorType, 1);
+  if (has(o, 'error')) out.error = str(o.error, `${path}.error`, LIMITS.errorLength, ERROR_TYPE, 1);
   if (has(o, 'match')) {
-    const m = record(o.match, `${path}.match`);
+    const m = readRecord(o.match, `${path}.match`);
     const keys = Object.keys(m);
-    if (keys.length > LIMITS.matchEntries) fail(`${path}.match`, `must hold at most ${LIMITS.matchEntries} entries`);
+    if (keys.length > LIMITS.matchEntries) refuse(`${path}.match`, `holds ${keys.length} entries; at most ${LIMITS.matchEntries} are allowed`);
     const match: Record<string, JsonValue> = {};
     const budget = { nodes: LIMITS.jsonNodes };
     for (const key of keys) {
-      str(key, `${path}.match`, LIMITS.pathLength, PATTERNS.path, 1);
+      str(key, `${path}.match`, LIMITS.pathLength, MATCH_PATH, 1);
       const value = copyJson(m[key], `${path}.match.${key}`, 0, budget) as JsonValue;
       checkJsonReferences(value, `${path}.match.${key}`, ctx);
       Object.defineProperty(match, key, { value, enumerable: true, writable: true, configurable: true });
@@ -458,8 +347,8 @@ function readExpectation(x: unknown, path: string, ctx: StepContext): Expectatio
 
 function readMeta(o: Record<string, unknown>, path: string, ctx: StepContext, step: StepMeta): void {
   if (has(o, 'id')) {
-    const id = str(o.id, `${path}.id`, LIMITS.stepIdLength, PATTERNS.stepId, 1);
-    if (ctx.ids.has(id)) fail(`${path}.id`, `'${id}' is used by an earlier step`);
+    const id = str(o.id, `${path}.id`, LIMITS.stepIdLength, STEP_ID, 1);
+    if (ctx.ids.has(id)) refuse(`${path}.id`, `'${id}' is already the id of an earlier step`);
     ctx.ids.add(id);
     step.id = id;
   }
@@ -471,30 +360,30 @@ function readNote(o: Record<string, unknown>, path: string, step: StepMeta): voi
 }
 
 function readStep(x: unknown, path: string, ctx: StepContext): Step {
-  const o = record(x, path);
+  const o = readRecord(x, path);
   switch (o.kind) {
     case 'request': {
       // built in the order the encoder writes: kind, id, title, at, caller, sourceArn, sourceAccount, viaService, target, body, host, expect, note
       const step = { kind: 'request' } as RequestStep;
       readMeta(o, path, ctx, step);
-      if (has(o, 'at')) step.at = int(o.at, `${path}.at`, 0, LIMITS.timeMs);
+      if (has(o, 'at')) step.at = int(o.at, `${path}.at`, 0, LIMITS.timeMs, 'milliseconds');
       if (has(o, 'caller')) {
         const caller = str(o.caller, `${path}.caller`, LIMITS.callerLength, undefined, 1);
         if (caller.includes('{{') && new RegExp(REFERENCE.source).test(caller)) {
           // resolved at replay time, which checks the result against the configured callers
           checkReferences(caller, `${path}.caller`, ctx);
         } else if (!ctx.callers.has(caller)) {
-          fail(`${path}.caller`, 'must be the account root or a principal in settings.principals');
+          refuse(`${path}.caller`, `${show(caller)} is neither the account root nor a principal in settings.principals`);
         }
         step.caller = caller;
       }
-      if (has(o, 'sourceArn')) step.sourceArn = str(o.sourceArn, `${path}.sourceArn`, LIMITS.arnLength, PATTERNS.sourceArn, 1);
-      if (has(o, 'sourceAccount')) step.sourceAccount = str(o.sourceAccount, `${path}.sourceAccount`, 12, PATTERNS.accountId);
-      if (has(o, 'viaService')) step.viaService = str(o.viaService, `${path}.viaService`, 256, PATTERNS.servicePrincipal);
-      step.target = str(o.target, `${path}.target`, 64, PATTERNS.target);
-      step.body = jsonObject(o.body, `${path}.body`);
+      if (has(o, 'sourceArn')) step.sourceArn = str(o.sourceArn, `${path}.sourceArn`, LIMITS.arnLength, SOURCE_ARN, 1);
+      if (has(o, 'sourceAccount')) step.sourceAccount = str(o.sourceAccount, `${path}.sourceAccount`, 12, ACCOUNT);
+      if (has(o, 'viaService')) step.viaService = str(o.viaService, `${path}.viaService`, 256, SERVICE);
+      step.target = str(o.target, `${path}.target`, 64, TARGET);
+      step.body = readJsonObject(o.body, `${path}.body`);
       checkJsonReferences(step.body, `${path}.body`, ctx);
-      if (has(o, 'host')) step.host = int(o.host, `${path}.host`, 0, ctx.hosts - 1);
+      if (has(o, 'host')) step.host = int(o.host, `${path}.host`, 0, ctx.hosts - 1, 'a host (counting from 0)');
       if (has(o, 'expect')) step.expect = readExpectation(o.expect, `${path}.expect`, ctx);
       readNote(o, path, step);
       if (step.id !== undefined) ctx.requestIds.add(step.id);
@@ -503,7 +392,7 @@ function readStep(x: unknown, path: string, ctx: StepContext): Step {
     case 'advance': {
       const step = { kind: 'advance' } as AdvanceStep;
       readMeta(o, path, ctx, step);
-      step.ms = int(o.ms, `${path}.ms`, 0, LIMITS.timeMs);
+      step.ms = int(o.ms, `${path}.ms`, 0, LIMITS.timeMs, 'milliseconds');
       readNote(o, path, step);
       return step;
     }
@@ -521,7 +410,7 @@ function readStep(x: unknown, path: string, ctx: StepContext): Step {
       return step;
     }
     default:
-      return fail(`${path}.kind`, "must be 'request', 'advance', 'settle' or 'note'");
+      return refuse(`${path}.kind`, `${show(o.kind)} is not 'request', 'advance', 'settle' or 'note'`);
   }
 }
 
@@ -534,9 +423,9 @@ function readStep(x: unknown, path: string, ctx: StepContext): Step {
  */
 export function validateScenario(x: unknown): ScenarioResult {
   try {
-    const o = record(x, 'scenario');
-    if (!has(o, 'v')) fail('v', 'is missing (not a scenario)');
-    if (typeof o.v !== 'number') fail('v', 'must be a number');
+    const o = readRecord(x, 'scenario');
+    if (!has(o, 'v')) refuse('v', 'is missing (this is not a scenario)');
+    if (typeof o.v !== 'number') refuse('v', `must be a version number, not ${kind(o.v)}`);
     if (o.v !== SCENARIO_VERSION) {
       const older = Number.isInteger(o.v) && o.v >= 0 && o.v < SCENARIO_VERSION;
       return {
@@ -557,15 +446,15 @@ export function validateScenario(x: unknown): ScenarioResult {
     }
     const resolved = resolveSettings(out.settings);
     const callers = new Set([rootArn(resolved.accountId), ...resolved.principals.map((p) => p.arn)]);
-    if (!Array.isArray(o.steps)) fail('steps', 'must be an array');
-    if (o.steps.length > LIMITS.steps) fail('steps', `must hold at most ${LIMITS.steps} steps`);
+    if (!Array.isArray(o.steps)) refuse('steps', `must be a list of steps, not ${kind(o.steps)}`);
+    if (o.steps.length > LIMITS.steps) refuse('steps', `holds ${o.steps.length} steps; at most ${LIMITS.steps} are allowed`);
     const ctx: StepContext = { hosts: resolved.hosts, callers, requestIds: new Set(), ids: new Set() };
     out.steps = o.steps.map((s, i) => readStep(s, `steps[${i}]`, ctx));
     return { ok: true, scenario: out };
   } catch (e) {
-    if (e instanceof ShapeError) return { ok: false, error: 'bad-shape', detail: e.message };
+    if (e instanceof Refusal) return { ok: false, error: 'bad-shape', detail: e.message };
     // a throwing getter or a proxy: still an answer, never an exception
-    return { ok: false, error: 'bad-shape', detail: `scenario: cannot be read (${String(e)})` };
+    return { ok: false, error: 'bad-shape', detail: `scenario cannot be read (${String(e)})` };
   }
 }
 
@@ -655,8 +544,8 @@ export function migrate(
 
 /** Input from outside, of any known version: migrate, then validate. */
 export function parseScenario(x: unknown): ScenarioResult {
-  if (!isRecord(x)) return { ok: false, error: 'bad-shape', detail: 'scenario: must be an object' };
-  if (!has(x, 'v')) return { ok: false, error: 'bad-shape', detail: 'v: is missing (not a scenario)' };
+  if (!isRecord(x)) return { ok: false, error: 'bad-shape', detail: `scenario must be an object of named members, not ${kind(x)}` };
+  if (!has(x, 'v')) return { ok: false, error: 'bad-shape', detail: 'v is missing (this is not a scenario)' };
   const migrated = migrate(x as { v: number });
   return migrated.ok ? validateScenario(migrated.doc) : migrated;
 }

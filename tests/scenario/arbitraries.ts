@@ -12,7 +12,7 @@ function principal(accountId: string, i: number) {
       arn: fc.constantFrom(`arn:aws:iam::${accountId}:role/R${i}`, `arn:aws:sts::${accountId}:assumed-role/R${i}/session-${i}`),
       accessKeyId: fc.constant(`AKIA${String(i).padStart(16, '0')}`),
       secretAccessKey: fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcXYZ019+/=!~') }),
-      policy: fc.oneof(fc.string({ maxLength: 40 }), jsonObject),
+      policy: fc.oneof(jsonObject.map((o) => JSON.stringify(o)), jsonObject),
     },
     { requiredKeys: ['arn', 'accessKeyId'] },
   );

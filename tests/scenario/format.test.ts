@@ -69,48 +69,48 @@ describe('validateScenario', () => {
   });
 
   it.each([
-    ['not an object', 'nope', /scenario: must be an object/],
-    ['no version', { seed: 1, steps: [] }, /^v: is missing/],
-    ['a string version', { v: '2', seed: 1, steps: [] }, /^v: must be a number/],
-    ['no seed', { v: 2, steps: [] }, /^seed: must be an integer/],
-    ['a negative seed', { v: 2, seed: -1, steps: [] }, /^seed: must be between/],
-    ['a fractional seed', { v: 2, seed: 1.5, steps: [] }, /^seed: must be an integer/],
-    ['a seed above uint32', { v: 2, seed: 2 ** 32, steps: [] }, /^seed: must be between/],
-    ['steps not an array', { v: 2, seed: 1, steps: {} }, /^steps: must be an array/],
+    ['not an object', 'nope', /^scenario must be an object of named members, not text/],
+    ['no version', { seed: 1, steps: [] }, /^v is missing \(this is not a scenario\)/],
+    ['a string version', { v: '2', seed: 1, steps: [] }, /^v must be a version number, not text/],
+    ['no seed', { v: 2, steps: [] }, /^seed is missing/],
+    ['a negative seed', { v: 2, seed: -1, steps: [] }, /^seed -1 is not a whole number from 0 to 4,294,967,295/],
+    ['a fractional seed', { v: 2, seed: 1.5, steps: [] }, /^seed 1\.5 is not a whole number from 0 to/],
+    ['a seed above uint32', { v: 2, seed: 2 ** 32, steps: [] }, /^seed 4294967296 is not a whole number from 0 to 4,294,967,295/],
+    ['steps not an array', { v: 2, seed: 1, steps: {} }, /^steps must be a list of steps, not an object/],
     ['an unknown step kind', { v: 2, seed: 1, steps: [{ kind: 'wait' }] }, /^steps\[0\]\.kind/],
-    ['a request without body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey' }] }, /^steps\[0\]\.body: must be an object/],
-    ['a body that is an array', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: [] }] }, /^steps\[0\]\.body: must be an object/],
-    ['a target with a dot', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'TrentService.CreateKey', body: {} }] }, /^steps\[0\]\.target: must match/],
+    ['a request without body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey' }] }, /^steps\[0\]\.body is missing/],
+    ['a body that is an array', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: [] }] }, /^steps\[0\]\.body must be an object of named members, not a list/],
+    ['a target with a dot', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'TrentService.CreateKey', body: {} }] }, /^steps\[0\]\.target 'TrentService\.CreateKey' is not an operation name/],
     ['a negative at', { v: 2, seed: 1, steps: [{ kind: 'request', at: -5, target: 'CreateKey', body: {} }] }, /^steps\[0\]\.at/],
     ['a negative advance', { v: 2, seed: 1, steps: [{ kind: 'advance', ms: -1 }] }, /^steps\[0\]\.ms/],
-    ['an infinite advance', { v: 2, seed: 1, steps: [{ kind: 'advance', ms: Infinity }] }, /^steps\[0\]\.ms: must be an integer/],
-    ['a note without text', { v: 2, seed: 1, steps: [{ kind: 'note' }] }, /^steps\[0\]\.text: must be a string/],
-    ['a host beyond hosts', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: {}, host: 3 }] }, /^steps\[0\]\.host: must be between 0 and 2/],
+    ['an infinite advance', { v: 2, seed: 1, steps: [{ kind: 'advance', ms: Infinity }] }, /^steps\[0\]\.ms Infinity is not a whole number of milliseconds/],
+    ['a note without text', { v: 2, seed: 1, steps: [{ kind: 'note' }] }, /^steps\[0\]\.text is missing/],
+    ['a host beyond hosts', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'CreateKey', body: {}, host: 3 }] }, /^steps\[0\]\.host 3 is not a whole number of a host \(counting from 0\) from 0 to 2/],
     ['a pinned host beyond hosts', { v: 2, seed: 1, settings: { hosts: 2, routing: { pinned: 2 } }, steps: [] }, /^settings\.routing\.pinned/],
-    ['an unknown routing', { v: 2, seed: 1, settings: { routing: 'nearest' }, steps: [] }, /^settings\.routing: must be/],
-    ['minMs above maxMs', { v: 2, seed: 1, settings: { propagation: { minMs: 10, maxMs: 5 } }, steps: [] }, /^settings\.propagation\.maxMs: must be between 10/],
+    ['an unknown routing', { v: 2, seed: 1, settings: { routing: 'nearest' }, steps: [] }, /^settings\.routing 'nearest' is not 'random', 'round-robin'/],
+    ['minMs above maxMs', { v: 2, seed: 1, settings: { propagation: { minMs: 10, maxMs: 5 } }, steps: [] }, /^settings\.propagation says changes arrive at the earliest 10 ms and at the latest 5 ms/],
     ['zero hosts', { v: 2, seed: 1, settings: { hosts: 0 }, steps: [] }, /^settings\.hosts/],
-    ['a bad region', { v: 2, seed: 1, settings: { region: 'evil.com/x' }, steps: [] }, /^settings\.region: must match/],
+    ['a bad region', { v: 2, seed: 1, settings: { region: 'evil.com/x' }, steps: [] }, /^settings\.region 'evil\.com\/x' is not an AWS region name/],
     ['a bad account', { v: 2, seed: 1, settings: { accountId: '12' }, steps: [] }, /^settings\.accountId/],
-    ['an access key id with a header break', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIA\r\nX-Evil: 1' }] }, steps: [] }, /accessKeyId: must match/],
-    ['a principal twice', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { arn: APP_ROLE, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' }] }, steps: [] }, /principals\[1\]\.arn: is configured twice/],
-    ['an unknown caller', { v: 2, seed: 1, steps: [{ kind: 'request', caller: APP_ROLE, target: 'Decrypt', body: {} }] }, /^steps\[0\]\.caller: must be the account root or a principal/],
-    ['a NaN in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: NaN } }] }, /body\.x: must be a finite number/],
-    ['a function in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: () => 1 } }] }, /body\.x: must be JSON/],
-    ['a Date in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: new Date(0) } }] }, /body\.x: must be JSON/],
+    ['an access key id with a header break', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIA\r\nX-Evil: 1' }] }, steps: [] }, /accessKeyId 'AKIA\\r\\nX-Evil: 1' is not an access key id/],
+    ['a principal twice', { v: 2, seed: 1, settings: { principals: [{ arn: APP_ROLE, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { arn: APP_ROLE, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' }] }, steps: [] }, /^settings\.principals\[1\] lists arn:aws:iam::\S+ a second time \(it is already settings\.principals\[0\]\)/],
+    ['an unknown caller', { v: 2, seed: 1, steps: [{ kind: 'request', caller: APP_ROLE, target: 'Decrypt', body: {} }] }, /^steps\[0\]\.caller '.*' is neither the account root nor a principal in settings\.principals/],
+    ['a NaN in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: NaN } }] }, /body\.x NaN is not a finite number/],
+    ['a function in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: () => 1 } }] }, /body\.x must be JSON .*not a function/],
+    ['a Date in a body', { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { x: new Date(0) } }] }, /body\.x must be JSON/],
   ])('refuses %s', (_name, input, detail) => {
     expectShapeError(input, detail);
   });
 
   it('bounds the number of steps and the length of strings', () => {
     const steps = Array.from({ length: LIMITS.steps + 1 }, () => ({ kind: 'settle' }));
-    expectShapeError({ v: 2, seed: 1, steps }, /^steps: must hold at most 500 steps/);
+    expectShapeError({ v: 2, seed: 1, steps }, /^steps holds 501 steps; at most 500 are allowed/);
     expect(validateScenario({ v: 2, seed: 1, steps: steps.slice(1) }).ok).toBe(true);
-    expectShapeError({ v: 2, seed: 1, title: 'x'.repeat(LIMITS.titleLength + 1), steps: [] }, /^title: must have at most 200/);
-    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'note', text: 'x'.repeat(LIMITS.textLength + 1) }] }, /text: must have at most/);
+    expectShapeError({ v: 2, seed: 1, title: 'x'.repeat(LIMITS.titleLength + 1), steps: [] }, /^title is 201 characters long; at most 200 are allowed/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'note', text: 'x'.repeat(LIMITS.textLength + 1) }] }, /text is 4,001 characters long; at most 4,000/);
     expectShapeError(
       { v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: { Plaintext: 'x'.repeat(LIMITS.jsonStringLength + 1) } }] },
-      /body\.Plaintext: must have at most 65536/,
+      /body\.Plaintext is 65,537 characters long; at most 65,536/,
     );
   });
 
@@ -122,7 +122,7 @@ describe('validateScenario', () => {
     cyclic.self = cyclic;
     expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: cyclic }] }, /nests deeper/);
     const wide = { list: Array.from({ length: LIMITS.jsonNodes }, (_, i) => i) };
-    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: wide }] }, /holds more than 10000 values/);
+    expectShapeError({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'Encrypt', body: wide }] }, /holds more than 10,000 values/);
   });
 
   it('answers instead of throwing when reading the input throws', () => {
@@ -315,31 +315,31 @@ describe('v2: ids, titles, notes, expectations and references', () => {
   });
 
   it.each([
-    ['an id that starts with a digit', [{ kind: 'settle', id: '1a' }], /^steps\[0\]\.id: must match/],
-    ['an id of 33 characters', [{ kind: 'settle', id: 'a'.repeat(33) }], /^steps\[0\]\.id: must have at most 32/],
-    ['the same id twice', [{ kind: 'settle', id: 'a' }, { kind: 'advance', id: 'a', ms: 1 }], /^steps\[1\]\.id: 'a' is used by an earlier step/],
-    ['a title of 121 characters', [{ kind: 'settle', title: 'x'.repeat(121) }], /^steps\[0\]\.title: must have at most 120/],
-    ['a note that is not a string', [{ kind: 'advance', ms: 1, note: 5 }], /^steps\[0\]\.note: must be a string/],
-    ['a status of 99', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { status: 99 } }], /^steps\[0\]\.expect\.status: must be between 100 and 599/],
-    ['an error with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { error: 'Access Denied' } }], /^steps\[0\]\.expect\.error: must match/],
-    ['a match that is an array', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: [] } }], /^steps\[0\]\.expect\.match: must be an object/],
-    ['a match path with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a b': 1 } } }], /^steps\[0\]\.expect\.match: must match/],
-    ['a match path with an empty segment', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a..b': 1 } } }], /^steps\[0\]\.expect\.match: must match/],
-    ['a NaN to match', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: NaN } } }], /^steps\[0\]\.expect\.match\.a: must be a finite number/],
-    ['too many match entries', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) } }], /must hold at most 32 entries/],
-    ['a reference to an unknown step', [{ kind: 'request', target: 'Encrypt', body: { KeyId: '{{key.KeyMetadata.Arn}}' } }], /^steps\[0\]\.body\.KeyId: refers to step 'key'/],
+    ['an id that starts with a digit', [{ kind: 'settle', id: '1a' }], /^steps\[0\]\.id '1a' is not a step id/],
+    ['an id of 33 characters', [{ kind: 'settle', id: 'a'.repeat(33) }], /^steps\[0\]\.id is 33 characters long; at most 32/],
+    ['the same id twice', [{ kind: 'settle', id: 'a' }, { kind: 'advance', id: 'a', ms: 1 }], /^steps\[1\]\.id 'a' is already the id of an earlier step/],
+    ['a title of 121 characters', [{ kind: 'settle', title: 'x'.repeat(121) }], /^steps\[0\]\.title is 121 characters long; at most 120/],
+    ['a note that is not a string', [{ kind: 'advance', ms: 1, note: 5 }], /^steps\[0\]\.note must be text, not a number/],
+    ['a status of 99', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { status: 99 } }], /^steps\[0\]\.expect\.status 99 is not a whole number from 100 to 599/],
+    ['an error with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { error: 'Access Denied' } }], /^steps\[0\]\.expect\.error 'Access Denied' is not an error type/],
+    ['a match that is an array', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: [] } }], /^steps\[0\]\.expect\.match must be an object of named members, not a list/],
+    ['a match path with a space', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a b': 1 } } }], /^steps\[0\]\.expect\.match 'a b' is not a dotted path/],
+    ['a match path with an empty segment', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { 'a..b': 1 } } }], /^steps\[0\]\.expect\.match 'a\.\.b' is not a dotted path/],
+    ['a NaN to match', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: NaN } } }], /^steps\[0\]\.expect\.match\.a NaN is not a finite number/],
+    ['too many match entries', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) } }], /holds 33 entries; at most 32 are allowed/],
+    ['a reference to an unknown step', [{ kind: 'request', target: 'Encrypt', body: { KeyId: '{{key.KeyMetadata.Arn}}' } }], /^steps\[0\]\.body\.KeyId refers to step 'key', but no earlier request step has that id/],
     [
       'a reference to a later step',
       [
         { kind: 'request', target: 'Encrypt', body: { K: ['{{key.Arn}}'] } },
         { kind: 'request', id: 'key', target: 'CreateKey', body: {} },
       ],
-      /^steps\[0\]\.body\.K\[0\]: refers to step 'key'/,
+      /^steps\[0\]\.body\.K\[0\] refers to step 'key', but no earlier request step has that id/,
     ],
     ['a reference to the step itself', [{ kind: 'request', id: 'me', target: 'Encrypt', body: { K: '{{me.X}}' } }], /refers to step 'me'/],
     ['a reference to a step that is not a request', [{ kind: 'settle', id: 's' }, { kind: 'request', target: 'Encrypt', body: { K: '{{s.X}}' } }], /refers to step 's'/],
-    ['a reference in expect.match to an unknown step', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: 'x {{k.Y}}' } } }], /^steps\[0\]\.expect\.match\.a: refers to step 'k'/],
-    ['a caller reference to an unknown step', [{ kind: 'request', caller: '{{who.Arn}}', target: 'ListKeys', body: {} }], /^steps\[0\]\.caller: refers to step 'who'/],
+    ['a reference in expect.match to an unknown step', [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match: { a: 'x {{k.Y}}' } } }], /^steps\[0\]\.expect\.match\.a refers to step 'k'/],
+    ['a caller reference to an unknown step', [{ kind: 'request', caller: '{{who.Arn}}', target: 'ListKeys', body: {} }], /^steps\[0\]\.caller refers to step 'who'/],
   ])('refuses %s', (_name, steps, detail) => {
     expectShapeError({ ...base, steps }, detail);
   });
