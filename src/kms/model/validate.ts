@@ -286,7 +286,8 @@ function typeError(n: Node, v: unknown): string | null {
     case Kind.Map: {
       if (!isObject(v)) return Array.isArray(v) ? MSG_LIST_START : 'Expected map or null';
       const value = n.item!;
-      for (const k in v) {
+      // own keys only: a map's keys are the caller's (`__proto__`, `constructor` are keys too)
+      for (const k of Object.keys(v)) {
         const x = v[k];
         if (x === null || x === undefined) continue;
         const e = typeError(value, x);
@@ -310,7 +311,7 @@ function typeError(n: Node, v: unknown): string | null {
         }
       }
       if (!bad) return null;
-      for (const k in v) {
+      for (const k of Object.keys(v)) {
         const m = n.byName.get(k);
         if (m === undefined) continue;
         const x = v[k];
@@ -453,8 +454,7 @@ function checkValue(n: Node, v: unknown): void {
     case Kind.Map: {
       const map = v as Record<string, unknown>;
       if (n.min !== -Infinity || n.max !== Infinity) {
-        let size = 0;
-        for (const _ in map) size++;
+        const size = Object.keys(map).length;
         if (size < n.min) fail(valueText(n, v), `Member must have length greater than or equal to ${n.min}`);
         if (size > n.max) fail(valueText(n, v), `Member must have length less than or equal to ${n.max}`);
       }
@@ -462,13 +462,13 @@ function checkValue(n: Node, v: unknown): void {
       const value = n.item!;
       if (key.checked) {
         let bad = false;
-        for (const k in map) if (!simpleOk(key, k)) bad = true;
+        for (const k of Object.keys(map)) if (!simpleOk(key, k)) bad = true;
         if (bad) fail(valueText(n, v), `Map keys must satisfy constraint: [${key.constraintList}]`);
       }
       if (value.simple) {
         let bad = false;
         let sawNull = false;
-        for (const k in map) {
+        for (const k of Object.keys(map)) {
           const x = map[k];
           if (x === null || x === undefined) sawNull = true;
           else if (value.checked && !simpleOk(value, x)) bad = true;
@@ -476,7 +476,7 @@ function checkValue(n: Node, v: unknown): void {
         if (bad || sawNull) fail(valueText(n, v), `Map value must satisfy constraint: [${itemConstraints(value, sawNull)}]`);
         return;
       }
-      for (const k in map) {
+      for (const k of Object.keys(map)) {
         const x = map[k];
         path.push(k);
         if (x === null || x === undefined) fail('Value null', 'Member must not be null');

@@ -68,6 +68,7 @@ import {
   type SigningAlgorithmSpec,
 } from '../crypto/ops';
 import type { Ctx, Handler } from './context';
+import { ownStringMap } from './maps';
 
 type EncryptionContext = Record<string, string> | undefined;
 
@@ -183,12 +184,13 @@ function prepareEncrypt(ctx: Ctx, key: KeyRecord, operation: string, algorithm: 
 }
 
 export async function encrypt(ctx: Ctx, input: EncryptRequest) {
+  const ec = ownStringMap(input.EncryptionContext);
   const key = ctx.key(input.KeyId, { aliases: true });
-  ctx.authorize(key, { grantOperation: 'Encrypt', tokens: input.GrantTokens, encryptionContext: input.EncryptionContext });
+  ctx.authorize(key, { grantOperation: 'Encrypt', tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   const algorithm = input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
   const plaintext = bytes(input.Plaintext);
-  const run = prepareEncrypt(ctx, key, 'Encrypt', algorithm, plaintext.length, input.EncryptionContext);
+  const run = prepareEncrypt(ctx, key, 'Encrypt', algorithm, plaintext.length, ec);
   ctx.dryRun(input.DryRun);
   const CiphertextBlob = await run(plaintext);
   return { CiphertextBlob, KeyId: key.arn, EncryptionAlgorithm: algorithm };
@@ -253,12 +255,13 @@ export async function decrypt(ctx: Ctx, input: DecryptRequest) {
   if (ignore && input.KeyId === undefined) {
     throw validation('KeyId is required when DryRunModifiers contains IGNORE_CIPHERTEXT: the ciphertext is not read, so it cannot name the key.');
   }
+  const ec = ownStringMap(input.EncryptionContext);
   const { key } = resolveSource(ctx, input.KeyId, ciphertext, algorithm);
-  ctx.authorize(key, { grantOperation: 'Decrypt', tokens: input.GrantTokens, encryptionContext: input.EncryptionContext });
+  ctx.authorize(key, { grantOperation: 'Decrypt', tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
-  checkDecrypt(key, 'Decrypt', algorithm, input.EncryptionContext);
+  checkDecrypt(key, 'Decrypt', algorithm, ec);
   if (ignore) ctx.dryRun(true);
-  const plaintext = await decryptWith(key, 'Decrypt', algorithm, ciphertext!, input.EncryptionContext);
+  const plaintext = await decryptWith(key, 'Decrypt', algorithm, ciphertext!, ec);
   ctx.dryRun(input.DryRun);
   const out: Record<string, unknown> = { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm };
   if (algorithm === 'SYMMETRIC_DEFAULT') {
@@ -277,23 +280,25 @@ export async function reEncrypt(ctx: Ctx, input: ReEncryptRequest) {
   if (ignore && input.SourceKeyId === undefined) {
     throw validation('SourceKeyId is required when DryRunModifiers contains IGNORE_CIPHERTEXT: the ciphertext is not read, so it cannot name the key.');
   }
+  const srcEc = ownStringMap(input.SourceEncryptionContext);
+  const dstEc = ownStringMap(input.DestinationEncryptionContext);
   const { key: src } = resolveSource(ctx, input.SourceKeyId, ciphertext, srcAlgorithm);
   const dst = ctx.key(input.DestinationKeyId, { aliases: true });
 
   // One token check for both authorizations; each key gets its own grant operation and context.
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
-  ctx.authorize(src, { action: 'kms:ReEncryptFrom', grantOperation: 'ReEncryptFrom', tokenGrants, encryptionContext: input.SourceEncryptionContext });
+  ctx.authorize(src, { action: 'kms:ReEncryptFrom', grantOperation: 'ReEncryptFrom', tokenGrants, encryptionContext: srcEc });
   const from = ctx.decision!;
-  ctx.authorize(dst, { action: 'kms:ReEncryptTo', grantOperation: 'ReEncryptTo', tokenGrants, encryptionContext: input.DestinationEncryptionContext });
+  ctx.authorize(dst, { action: 'kms:ReEncryptTo', grantOperation: 'ReEncryptTo', tokenGrants, encryptionContext: dstEc });
   ctx.decision = combine(from, ctx.decision!);
 
   ctx.keyState(src);
   ctx.keyState(dst);
   // AWS names the operation ReEncrypt in both usage messages (LocalStack's note on its AWS run).
-  checkDecrypt(src, 'ReEncrypt', srcAlgorithm, input.SourceEncryptionContext);
-  const run = prepareEncrypt(ctx, dst, 'ReEncrypt', dstAlgorithm, null, input.DestinationEncryptionContext);
+  checkDecrypt(src, 'ReEncrypt', srcAlgorithm, srcEc);
+  const run = prepareEncrypt(ctx, dst, 'ReEncrypt', dstAlgorithm, null, dstEc);
   if (ignore) ctx.dryRun(true);
-  const plaintext = await decryptWith(src, 'ReEncrypt', srcAlgorithm, ciphertext!, input.SourceEncryptionContext);
+  const plaintext = await decryptWith(src, 'ReEncrypt', srcAlgorithm, ciphertext!, srcEc);
   if (dstAlgorithm !== 'SYMMETRIC_DEFAULT') checkPlaintextSize(dst, dstAlgorithm, plaintext.length);
   ctx.dryRun(input.DryRun);
   const CiphertextBlob = await run(plaintext);
@@ -345,14 +350,15 @@ async function dataKey(ctx: Ctx, input: GenerateDataKeyRequest, withPlaintext: b
   // GenerateRandom without a length, local-kms issue #6); it is checked before the key.
   if ((input.KeySpec === undefined) === (input.NumberOfBytes === undefined)) throw validation('Please specify either number of bytes or key spec.');
   if (withPlaintext) noRecipient(input);
+  const ec = ownStringMap(input.EncryptionContext);
   const key = ctx.key(input.KeyId, { aliases: true });
-  ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: input.EncryptionContext });
+  ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   checkDataKeyKey(key, ctx.op);
   ctx.dryRun(input.DryRun);
   const n = input.KeySpec !== undefined ? DATA_KEY_BYTES[input.KeySpec] : input.NumberOfBytes!;
   const plaintext = ctx.rng.bytes(n);
-  const CiphertextBlob = await encryptSymmetric(ctx, key, plaintext, input.EncryptionContext);
+  const CiphertextBlob = await encryptSymmetric(ctx, key, plaintext, ec);
   const out: Record<string, unknown> = withPlaintext ? { CiphertextBlob, Plaintext: plaintext, KeyId: key.arn } : { CiphertextBlob, KeyId: key.arn };
   const id = materialIdOf(key);
   if (id) out.KeyMaterialId = id;
@@ -364,8 +370,9 @@ export const generateDataKeyWithoutPlaintext = (ctx: Ctx, input: GenerateDataKey
 
 async function dataKeyPair(ctx: Ctx, input: GenerateDataKeyPairRequest, withPlaintext: boolean) {
   if (withPlaintext) noRecipient(input);
+  const ec = ownStringMap(input.EncryptionContext);
   const key = ctx.key(input.KeyId, { aliases: true });
-  ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: input.EncryptionContext });
+  ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   checkDataKeyKey(key, ctx.op);
   ctx.dryRun(input.DryRun);
@@ -375,7 +382,7 @@ async function dataKeyPair(ctx: Ctx, input: GenerateDataKeyPairRequest, withPlai
   }
   const pair = await generateKeyMaterial(input.KeyPairSpec as DataKeyPairSpec, randomOf(ctx));
   if (pair.kind !== 'pair') throw new InternalError(`no key pair for ${input.KeyPairSpec}`);
-  const PrivateKeyCiphertextBlob = await encryptSymmetric(ctx, key, pair.pkcs8, input.EncryptionContext);
+  const PrivateKeyCiphertextBlob = await encryptSymmetric(ctx, key, pair.pkcs8, ec);
   const out: Record<string, unknown> = { PrivateKeyCiphertextBlob };
   if (withPlaintext) out.PrivateKeyPlaintext = pair.pkcs8;
   out.PublicKey = pair.spki;

@@ -21,7 +21,11 @@ import {
 } from './keys';
 import { CRYPTO_HANDLERS } from './crypto';
 
-export const HANDLERS: Partial<Record<OperationName, Handler>> = {
+/**
+ * On a null prototype, so that looking an operation name up (engine.execute, HANDLERS[op]) never
+ * finds Object.prototype's `constructor` or `toString` for a name that is no operation.
+ */
+export const HANDLERS: Partial<Record<OperationName, Handler>> = Object.assign(Object.create(null) as Partial<Record<OperationName, Handler>>, {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,
@@ -44,7 +48,7 @@ export const HANDLERS: Partial<Record<OperationName, Handler>> = {
   RevokeGrant: revokeGrant,
   GenerateRandom: generateRandom,
   ...CRYPTO_HANDLERS,
-};
+});
 
 /** the operations this simulator answers, in the groups the request editor shows */
 export const OPERATION_GROUPS: Readonly<Record<string, readonly OperationName[]>> = {
@@ -67,7 +71,7 @@ export const OPERATION_GROUPS: Readonly<Record<string, readonly OperationName[]>
       'DeriveSharedSecret',
       'GenerateRandom',
     ] as OperationName[]
-  ).filter((op) => op === 'GenerateRandom' || op in CRYPTO_HANDLERS),
+  ).filter((op) => op === 'GenerateRandom' || Object.hasOwn(CRYPTO_HANDLERS, op)),
   Policies: ['GetKeyPolicy', 'PutKeyPolicy', 'ListKeyPolicies'],
 };
 

@@ -132,7 +132,8 @@ export async function createKey(
     keyMaterialId: origin === 'EXTERNAL' ? '' : ctx.rng.hex(64),
     material,
     multiRegion: input.MultiRegion === true,
-    tags: input.Tags ?? [],
+    // a copy of each pair: the key keeps nothing of the request's objects but the strings
+    tags: (input.Tags ?? []).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue })),
   };
   ctx.world.putKey(k);
   ctx.svc.emit({ type: '@kms.key.changed', at: ctx.now, keyArn: k.arn, keyState: k.state, change: 'create' });

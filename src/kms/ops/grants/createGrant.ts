@@ -7,6 +7,7 @@ import type { Ctx } from '../context';
 import { childExceedsParent, grantOperationsFor, sameGrantParameters } from './rules';
 import { accessDeniedNoResource } from '../../auth/messages';
 import { ENUMS } from '../../model/shapes.generated';
+import { ownStringMap } from '../maps';
 
 /** Grants per KMS key (Developer Guide, resource-limits: "Grants per KMS key: 50,000") */
 export const GRANTS_PER_KEY = 50_000;
@@ -81,6 +82,22 @@ function onlyCreateGrant(ops: readonly string[]): boolean {
 }
 
 /**
+ * The request's Constraints as the grant keeps them: its three members in the model's order,
+ * each encryption-context map a copy of its own pairs (`__proto__` and `constructor` are keys
+ * like any other, ops/maps.ts), nothing else from the request, and nothing shared with it.
+ */
+function copyConstraints(c: GrantConstraints | undefined): GrantConstraints | undefined {
+  if (c === undefined || c === null) return undefined;
+  const out: GrantConstraints = {};
+  const subset = ownStringMap(c.EncryptionContextSubset);
+  if (subset) out.EncryptionContextSubset = subset;
+  const equals = ownStringMap(c.EncryptionContextEquals);
+  if (equals) out.EncryptionContextEquals = equals;
+  if (c.SourceArn !== undefined && c.SourceArn !== null) out.SourceArn = c.SourceArn;
+  return out;
+}
+
+/**
  * "Each constraint value can include up to 8 encryption context pairs. The encryption
  * context value in each constraint cannot exceed 384 characters." (CreateGrant reference)
  */
@@ -103,7 +120,7 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   if (input.RetiringPrincipal !== undefined && input.RetiringServicePrincipal !== undefined) {
     throw validation('You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.');
   }
-  const c = input.Constraints;
+  const c = copyConstraints(input.Constraints);
   if (granteeService !== undefined) {
     if (!c?.SourceArn) throw validation('When you specify a GranteeServicePrincipal, you must also specify a SourceArn grant constraint.');
     if (input.RetiringPrincipal === undefined && input.RetiringServicePrincipal === undefined) {

@@ -5,6 +5,7 @@
  * GenerateDataKey operation. If you try, KMS returns a ValidationError exception."
  */
 import type { KeyRecord, GrantRecord, GrantConstraints } from '../../world';
+import { containsPairs, lowerCaseKeys, ownStringMap } from '../maps';
 
 const ALWAYS = ['DescribeKey', 'CreateGrant', 'RetireGrant'];
 const CRYPT = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo'];
@@ -61,7 +62,8 @@ export function sameGrantParameters(
 
 export function canonical(c: GrantConstraints | undefined): string {
   if (!c) return '';
-  const sort = (m?: Record<string, string>) => (m ? Object.keys(m).sort().map((k) => [k, m[k]]) : null);
+  // pairs, not an object: a JSON array keeps a `__proto__` key as it keeps any other
+  const sort = (m?: Record<string, string>) => (m ? Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null);
   return JSON.stringify([sort(c.EncryptionContextEquals), sort(c.EncryptionContextSubset), c.SourceArn ?? null]);
 }
 
@@ -76,11 +78,8 @@ export function childExceedsParent(parent: GrantRecord, ops: string[], c: GrantC
   if (extra.length) return `the parent grant does not allow ${extra.join(', ')}`;
   const pc = parent.constraints;
   if (!pc) return null;
-  const lower = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
-  const contains = (big: Record<string, string>, small: Record<string, string>) => {
-    const b = lower(big);
-    return Object.entries(lower(small)).every(([k, v]) => b[k] === v);
-  };
+  const lower = lowerCaseKeys;
+  const contains = (big: Record<string, string>, small: Record<string, string>) => containsPairs(lower(big), lower(small));
   if (pc.EncryptionContextEquals) {
     if (!c?.EncryptionContextEquals || canonical({ EncryptionContextEquals: lower(c.EncryptionContextEquals) }) !== canonical({ EncryptionContextEquals: lower(pc.EncryptionContextEquals) })) {
       return 'the parent grant requires EncryptionContextEquals ' + JSON.stringify(pc.EncryptionContextEquals);
@@ -107,10 +106,19 @@ export function grantListEntry(g: GrantRecord): Record<string, unknown> {
   if (g.retiringPrincipal !== undefined) e.RetiringPrincipal = g.retiringPrincipal;
   e.IssuingAccount = g.issuingAccount;
   e.Operations = g.operations;
-  if (g.constraints) e.Constraints = g.constraints;
+  if (g.constraints) e.Constraints = listedConstraints(g.constraints);
   if (g.granteeServicePrincipal !== undefined) e.GranteeServicePrincipal = g.granteeServicePrincipal;
   if (g.retiringServicePrincipal !== undefined) e.RetiringServicePrincipal = g.retiringServicePrincipal;
   return e;
+}
+
+/** a grant's constraints as a listing shows them: a copy, so a caller cannot change the grant */
+function listedConstraints(c: GrantConstraints): GrantConstraints {
+  const out: GrantConstraints = {};
+  if (c.EncryptionContextSubset) out.EncryptionContextSubset = ownStringMap(c.EncryptionContextSubset);
+  if (c.EncryptionContextEquals) out.EncryptionContextEquals = ownStringMap(c.EncryptionContextEquals);
+  if (c.SourceArn !== undefined) out.SourceArn = c.SourceArn;
+  return out;
 }
 
 /** ListGrants markers are opaque to callers; ours carry the last grant id returned */
