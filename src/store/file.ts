@@ -17,9 +17,10 @@
  * shape, then restores it into a scratch engine and checks the world's invariants, so what it
  * accepts is a world the simulator can resume.
  */
-import type { LogEntry, PrincipalConfig, PropagationOptions, Routing, StoredSimulator } from '../kms/api';
+import type { StoredSimulator } from '../kms/api';
 import { Engine, type EngineMeta } from '../kms/engine';
 import { checkInvariants } from '../kms/invariants';
+import { kind, readClock, readLog, readSimulatorOptions, Refusal } from '../scenario/validate';
 import type { WorkspaceOptions } from './schema';
 
 export const WORKSPACE_FORMAT = 'kms-playground-workspace';
@@ -47,6 +48,11 @@ export type ParsedWorkspaceFile = { ok: true; name: string; options: WorkspaceOp
 
 const MARKERS = ['$bytes', '$num', '$esc'];
 
+/** o[k] = value as a plain data member, even for k '__proto__' (assignment would set the prototype) */
+function define(o: object, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function bytesToBase64(bytes: Uint8Array): string {
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -73,7 +79,7 @@ export function toJsonSafe(value: unknown): JsonValue {
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
       if (MARKERS.includes(k)) marked = true;
-      out[k] = toJsonSafe(v);
+      define(out, k, toJsonSafe(v));
     }
     return marked ? { $esc: out } : out;
   }
@@ -99,7 +105,7 @@ export function fromJsonSafe(value: unknown): unknown {
   }
   const inner = keys.length === 1 && keys[0] === '$esc' && o.$esc !== null && typeof o.$esc === 'object' && !Array.isArray(o.$esc) ? (o.$esc as Record<string, unknown>) : o;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inner)) out[k] = fromJsonSafe(v);
+  for (const [k, v] of Object.entries(inner)) define(out, k, fromJsonSafe(v));
   return out;
 }
 
@@ -132,57 +138,12 @@ function need(cond: unknown, path: string, what: string): asserts cond {
 const num = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
 const str = (x: unknown): x is string => typeof x === 'string';
 
-function optional<T>(o: Obj, k: string, path: string, check: (x: unknown) => boolean, what: string): T | undefined {
-  if (o[k] === undefined) return undefined;
-  need(check(o[k]), `${path}.${k}`, what);
-  return o[k] as T;
-}
-
-/** copies the SimulatorOptions a workspace may carry, field by field */
+/**
+ * Copies the SimulatorOptions a workspace may carry, field by field, through the one boundary
+ * check (src/scenario/validate.ts); throws a Refusal that says what is wrong in words.
+ */
 export function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceOptions {
-  need(isObj(x), path, 'must be an object');
-  const out: WorkspaceOptions = {};
-  const seed = optional<number>(x, 'seed', path, (v) => num(v) && Number.isFinite(v), 'must be a number');
-  if (seed !== undefined) out.seed = seed;
-  const region = optional<string>(x, 'region', path, str, 'must be a string');
-  if (region !== undefined) out.region = region;
-  const accountId = optional<string>(x, 'accountId', path, str, 'must be a string');
-  if (accountId !== undefined) out.accountId = accountId;
-  const startTime = optional<number>(x, 'startTime', path, (v) => num(v) && Number.isFinite(v), 'must be a number');
-  if (startTime !== undefined) out.startTime = startTime;
-  const hosts = optional<number>(x, 'hosts', path, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64, 'must be an integer from 1 to 64');
-  if (hosts !== undefined) out.hosts = hosts;
-  if (x.propagation !== undefined) {
-    const p = x.propagation;
-    need(isObj(p) && num(p.minMs) && num(p.maxMs), `${path}.propagation`, 'must be { minMs, maxMs }');
-    need(p.distribution === undefined || p.distribution === 'uniform' || p.distribution === 'realistic', `${path}.propagation.distribution`, "must be 'uniform' or 'realistic'");
-    const prop: PropagationOptions = { minMs: p.minMs, maxMs: p.maxMs };
-    if (p.distribution !== undefined) prop.distribution = p.distribution as 'uniform' | 'realistic';
-    out.propagation = prop;
-  }
-  if (x.routing !== undefined) {
-    const r = x.routing;
-    need(r === 'random' || r === 'round-robin' || (isObj(r) && Number.isInteger(r.pinned)), `${path}.routing`, "must be 'random', 'round-robin' or { pinned }");
-    out.routing = (isObj(r) ? { pinned: r.pinned as number } : r) as Routing;
-  }
-  if (x.principals !== undefined) {
-    need(Array.isArray(x.principals), `${path}.principals`, 'must be an array');
-    out.principals = x.principals.map((p, i): PrincipalConfig => {
-      const pp = `${path}.principals[${i}]`;
-      need(isObj(p) && str(p.arn) && str(p.accessKeyId), pp, 'must have string arn and accessKeyId');
-      const c: PrincipalConfig = { arn: p.arn, accessKeyId: p.accessKeyId };
-      if (p.secretAccessKey !== undefined) {
-        need(str(p.secretAccessKey), `${pp}.secretAccessKey`, 'must be a string');
-        c.secretAccessKey = p.secretAccessKey;
-      }
-      if (p.policy !== undefined) {
-        need(str(p.policy) || isObj(p.policy), `${pp}.policy`, 'must be JSON text or an object');
-        c.policy = structuredClone(p.policy) as string | object;
-      }
-      return c;
-    });
-  }
-  return out;
+  return readSimulatorOptions(x, path);
 }
 
 const META_FIELDS = ['now', 'rng', 'routingRng', 'requestRng', 'seq', 'roundRobin', 'agendaSeq'] as const;
@@ -205,7 +166,8 @@ export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulat
   const m = s.meta;
   need(isObj(m), `${path}.state.meta`, 'must be an object');
   need(m.v === 1, `${path}.state.meta.v`, 'must be 1');
-  for (const f of META_FIELDS) need(num(m[f]), `${path}.state.meta.${f}`, 'must be a number');
+  for (const f of META_FIELDS) need(typeof m[f] === 'number' && Number.isFinite(m[f]), `${path}.state.meta.${f}`, `must be a finite number, not ${kind(m[f])}`);
+  readClock(m.now, `${path}.state.meta.now`);
   checkRecords(s.keys, `${path}.state.keys`, 'keyId', { arn: str, account: str, region: str, state: str, keySpec: str, keyUsage: str, policy: str, created: num });
   checkRecords(s.aliases, `${path}.state.aliases`, 'aliasName', { account: str, region: str, targetKeyId: str, aliasArn: str });
   checkRecords(s.grants, `${path}.state.grants`, 'grantId', {
@@ -222,20 +184,11 @@ export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulat
     need(str(g.granteePrincipal) || str(g.granteeServicePrincipal), `${path}.state.grants[${i}]`, 'has no grantee');
     if (g.removed !== undefined) need(isObj(g.removed) && numbers(g.removed.arrivals) && num(g.removed.at), `${path}.state.grants[${i}].removed`, 'is malformed');
   });
-  need(Array.isArray(x.log), `${path}.log`, 'must be an array');
-  x.log.forEach((e, i) => {
-    const p = `${path}.log[${i}]`;
-    need(isObj(e) && num(e.at), p, 'must be an object with a numeric at');
-    if (e.kind === 'clock') need(num(e.to), `${p}.to`, 'must be a number');
-    else {
-      need(e.kind === 'request', `${p}.kind`, "must be 'request' or 'clock'");
-      need(str(e.method) && str(e.url) && str(e.body), p, 'must have string method, url and body');
-      need(Array.isArray(e.headers) && e.headers.every((h) => Array.isArray(h) && h.length === 2 && str(h[0]) && str(h[1])), `${p}.headers`, 'must be [name, value] pairs');
-    }
-  });
-  need(Array.isArray(x.events), `${path}.events`, 'must be an array');
-  x.events.forEach((e, i) => need(isObj(e) && str(e.type) && e.type.startsWith('@kms.') && num(e.at), `${path}.events[${i}]`, 'must be an event with type and at'));
-  return { state: { meta: m as unknown as EngineMeta, keys: s.keys as never, aliases: s.aliases as never, grants: s.grants as never }, log: x.log as LogEntry[], events: x.events as never };
+  // the input log goes through the one boundary check: times, operations, addresses, headers
+  const log = readLog(x.log, `${path}.log`);
+  need(Array.isArray(x.events), `${path}.events`, `must be a list of events, not ${kind(x.events)}`);
+  x.events.forEach((e, i) => need(isObj(e) && str(e.type) && e.type.startsWith('@kms.') && Number.isFinite(e.at), `${path}.events[${i}]`, 'is not a simulator event (an object with a type starting @kms. and a time "at")'));
+  return { state: { meta: m as unknown as EngineMeta, keys: s.keys as never, aliases: s.aliases as never, grants: s.grants as never }, log, events: x.events as never };
 }
 
 /**
@@ -271,9 +224,9 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
     return { ok: false, error: 'newer-version', detail: `The file is workspace format version ${x.v}; this playground reads up to version ${WORKSPACE_FILE_VERSION}. Open it in a newer playground.` };
   }
   try {
-    need(isObj(x.workspace), 'workspace', 'must be an object');
+    need(isObj(x.workspace), 'workspace', `must be an object with the workspace's name and options, not ${kind(x.workspace)}`);
     const w = x.workspace;
-    need(str(w.name) && w.name.trim() !== '', 'workspace.name', 'must be a non-empty string');
+    need(str(w.name) && w.name.trim() !== '', 'workspace.name', 'must be a name (text that is not blank)');
     const options = parseOptions(fromJsonSafe(w.options));
     if (x.snapshot === null) return { ok: true, name: w.name, options, snapshot: null };
     let decoded: unknown;
@@ -284,10 +237,11 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
     }
     const snapshot = checkSnapshotShape(decoded);
     const problem = checkSnapshotResumes(snapshot, options);
-    if (problem) throw new ShapeError(`snapshot does not resume: ${problem}`);
+    if (problem) throw new ShapeError(`snapshot holds a world the simulator cannot resume: ${problem}`);
     return { ok: true, name: w.name, options, snapshot };
   } catch (e) {
-    if (e instanceof ShapeError) return { ok: false, error: 'bad-shape', detail: e.message };
-    throw e;
+    if (e instanceof ShapeError || e instanceof Refusal) return { ok: false, error: 'bad-shape', detail: e.message };
+    // a file is data: whatever else goes wrong reading it is still an answer, never an exception
+    return { ok: false, error: 'bad-shape', detail: `The file cannot be read (${e instanceof Error ? e.message : String(e)}).` };
   }
 }
