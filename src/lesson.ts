@@ -3,9 +3,10 @@
  *   lesson.html                              the list of lessons, with the learner's progress
  *   lesson.html?lesson=<id>                  the lesson player beside the playground's panes
  *   lesson.html?lesson=<id>&print=1          the lesson as a printable handout
- *   lesson.html?lesson=<id>&follow=<channel> an audience window following a presenter
- *   lesson.html?follow=<channel>             an audience window following the playground's Present
- *   lesson.html?lesson=<id>&present=<channel> the presenter, after a reload while presenting
+ *   lesson.html?lesson=<id>&follow=<channel>#key=<key>  an audience window following a presenter
+ *   lesson.html?follow=<channel>#key=<key>              an audience window following the playground's Present
+ *   lesson.html?lesson=<id>&present=<channel>#key=<key> the presenter, after a reload while presenting
+ * (the key is the presentation's secret: src/ui/follow/channel.ts)
  *   &editor=plain / &e2e=1                   as on the playground (src/main.ts)
  */
 import { mount } from 'svelte';
@@ -16,7 +17,7 @@ import LessonPage from './ui/lessons/LessonPage.svelte';
 import Handout from './ui/lessons/Handout.svelte';
 import Audience from './ui/follow/Audience.svelte';
 import WorkspaceAudience from './ui/follow/WorkspaceAudience.svelte';
-import { isChannelId } from './ui/follow/channel';
+import { isChannelId, keyFromHash, presentationUrl, type Presentation } from './ui/follow/channel';
 import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import './ui/app.css';
 
@@ -39,22 +40,34 @@ const lesson = id ? lessonById(id) : undefined;
 const prefs = new Prefs();
 const follow = params.get('follow');
 const present = params.get('present');
+const key = keyFromHash(location.hash);
+/** the presentation named by ?follow= or ?present= and the key in the fragment (none without a key) */
+const presentation = (channel: string): Presentation | undefined => (key ? { id: channel, key } : undefined);
 
 if (!id && isChannelId(follow)) {
-  mount(WorkspaceAudience, { target, props: { prefs, channelId: follow } });
+  mount(WorkspaceAudience, { target, props: { prefs, presentation: presentation(follow) } });
 } else if (!lesson) {
   document.title = 'Lessons · KMS Grant Playground';
   mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
 } else {
   document.title = `${lesson.title} · Lessons · KMS Grant Playground`;
   if (params.get('print') === '1') mount(Handout, { target, props: { lesson, url: lessonUrl(lesson.id) } });
-  else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, channelId: follow } });
+  else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, presentation: presentation(follow) } });
   else {
     document.documentElement.classList.toggle('presenter', prefs.presenter);
     const rich = params.get('editor') !== 'plain';
     mount(LessonPage, {
       target,
-      props: { lesson, prefs, e2e: params.get('e2e') === '1', rich, present: isChannelId(present) ? present : undefined, url: lessonUrl(lesson.id) },
+      props: {
+        lesson,
+        prefs,
+        e2e: params.get('e2e') === '1',
+        rich,
+        present: isChannelId(present) ? presentation(present) : undefined,
+        url: lessonUrl(lesson.id),
+        // a reload of the presenter's window keeps presenting: the channel in the query, the key in the fragment
+        onpresent: (p: Presentation) => history.replaceState(history.state, '', presentationUrl(location.href, 'present', p)),
+      },
     });
     // the editor's download once the page has drawn (see main.ts)
     if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));

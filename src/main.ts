@@ -71,7 +71,7 @@ const prefs = new Prefs();
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 const rich = params.get('editor') !== 'plain';
-mount(App, { target, props: { app, prefs, e2e, rich } });
+mount(App, { target, props: { app, prefs, e2e, rich, audiencePage: new URL('lesson.html', location.href).toString() } });
 /**
  * The shell paints first; then the editor's download starts, and the engine's and the store's
  * (far smaller) beside it.
