@@ -223,6 +223,20 @@ describe('prototype names as encryption-context keys in conditions decide like a
   });
 });
 
+describe('conditionContext (the request\'s condition keys)', () => {
+  it('keeps prototype-named keys of the extra conditions as keys, never as the prototype', () => {
+    for (const name of HOSTILE) {
+      const conditions = JSON.parse(`{"${name}": ["x"], "kms:GrantIsForAWSResource": false}`) as Record<string, string[] | boolean>;
+      const c = conditionContext({ caller, conditions, encryptionContext: JSON.parse(`{"${name}": "v"}`) });
+      expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+      expect(Object.hasOwn(c, name)).toBe(true);
+      expect(c[name]).toEqual(['x']);
+      expect(c[`kms:EncryptionContext:${name}`]).toBe('v');
+      expect(c['kms:EncryptionContextKeys']).toEqual([name]);
+    }
+  });
+});
+
 // ---- end to end: Encrypt through sim.fetch ---------------------------------------------------------
 
 describe('through sim.fetch', () => {

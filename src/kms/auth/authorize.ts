@@ -45,18 +45,25 @@ export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionCo
     caller.service !== undefined
       ? { 'aws:PrincipalServiceName': caller.service, 'aws:PrincipalIsAWSService': true, 'aws:SourceArn': src?.sourceArn, 'aws:SourceAccount': src?.sourceAccount }
       : { 'aws:PrincipalArn': caller.principalArn, 'aws:PrincipalAccount': caller.account, 'kms:CallerAccount': caller.account, 'aws:PrincipalIsAWSService': false };
-  Object.assign(c, req.conditions);
+  // own keys only, each defined as a pair: a key such as `__proto__` stays a key (assignment and
+  // Object.assign would set the prototype instead), and `in` never finds Object.prototype
+  if (req.conditions) for (const k of Object.keys(req.conditions)) put(c, k, req.conditions[k]);
   if (src?.viaService !== undefined) {
     c['kms:ViaService'] = src.viaService;
     // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
-    if ('kms:GrantIsForAWSResource' in c) c['kms:GrantIsForAWSResource'] = true;
+    if (Object.hasOwn(c, 'kms:GrantIsForAWSResource')) c['kms:GrantIsForAWSResource'] = true;
   }
   if (req.encryptionContext) {
-    const keys = Object.keys(req.encryptionContext);
+    const ec = req.encryptionContext;
+    const keys = Object.keys(ec);
     c['kms:EncryptionContextKeys'] = keys;
-    for (const k of keys) c[`kms:EncryptionContext:${k}`] = req.encryptionContext[k];
+    for (const k of keys) put(c, `kms:EncryptionContext:${k}`, Object.hasOwn(ec, k) ? ec[k] : undefined);
   }
   return c;
+}
+
+function put(o: Record<string, ContextValue>, k: string, v: ContextValue): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
 /** a request's context whose condition keys are built only if a statement has conditions (the default policy has none) */
