@@ -123,6 +123,28 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
 
   const channel: TabChannel = openTabChannel(name, options.broadcastChannel === false ? null : (options.broadcastChannel ?? globalThis.BroadcastChannel ?? null));
   const post = (m: TabMessage) => channel.post(m);
+  /** per workspace, the token of the state this tab last loaded or committed (null: none stored) */
+  const held = new Map<string, string | null>();
+
+  /**
+   * Is what a 'changed' message claims true of the database now? (The channel is open to any
+   * same-origin page: tabs.ts.) A 'deleted' needs the workspace gone; anything else needs it
+   * there, with the announced revision and log length (a reset's: none stored), and a state
+   * other than the one this tab last loaded or wrote.
+   */
+  async function confirmed(m: Extract<TabMessage, { type: 'changed' }>): Promise<boolean> {
+    const tx = getDb().transaction(['workspaces', 'meta'], 'readonly');
+    const [w, meta] = await Promise.all([tx.objectStore('workspaces').get(m.workspace), tx.objectStore('meta').get(m.workspace), tx.done]);
+    if (m.cause === 'deleted') return !w;
+    if (!w) return false;
+    if (m.cause === 'reset' && meta) return false;
+    if ((meta?.revision ?? 0) !== m.revision || (meta?.logLength ?? 0) !== m.logLength) return false;
+    const token = meta?.token ?? null;
+    if (held.has(m.workspace) && held.get(m.workspace) === token) return false;
+    // this tab is now told of that state: the same message again is not news
+    held.set(m.workspace, token);
+    return true;
+  }
 
   function getDb(): DB {
     if (!db) throw new StoreClosedError(closedBecause ?? 'The playground store is closed.');
@@ -276,6 +298,7 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
         events: snapshot ? [...snapshot.events] : [],
         grants: grantMirror(),
       };
+      held.set(this.workspace, m?.token ?? null);
       return snapshot;
     }
 
@@ -374,6 +397,7 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
         grantPlan!.apply();
       }
       this.#expect = { token, existed: true, revision: exp.revision + 1, logLength, eventCount, now: meta.now, nextOrder, order, log, events, grants: grantMirror };
+      held.set(ws, token);
       if (!exp.existed) post({ type: 'workspaces', workspace: ws, change: 'created' });
       post({ type: 'changed', workspace: ws, logLength, revision: exp.revision + 1 });
     }
@@ -518,9 +542,13 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
 
     watch(workspace, onChange) {
       // a busy tab commits hundreds of times a second: hand on the latest message, at most
-      // once per WATCH_INTERVAL_MS, so the watching tab reloads once per burst, not per commit
+      // once per WATCH_INTERVAL_MS, so the watching tab reloads once per burst, not per commit;
+      // and only once the database confirms it (a message the database has moved past is
+      // followed by the one announcing where it is now)
       let latest: Extract<TabMessage, { type: 'changed' }> | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let checks: Promise<void> = Promise.resolve();
+      let stopped = false;
       const off = channel.listen((m) => {
         if (m.type !== 'changed' || m.workspace !== workspace) return;
         latest = m;
@@ -528,10 +556,14 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
           timer = undefined;
           const m2 = latest!;
           latest = undefined;
-          onChange(m2);
+          checks = checks.then(async () => {
+            if (stopped || !(await confirmed(m2).catch(() => false)) || stopped) return;
+            onChange(m2);
+          });
         }, WATCH_INTERVAL_MS);
       });
       return () => {
+        stopped = true;
         off();
         clearTimeout(timer);
       };

@@ -26,7 +26,7 @@ export { ConflictError, StoreClosedError, WorkspaceNotFoundError } from './types
 export type { PlaygroundStore, WorkspaceStore, WorkspaceInfo, ImportResult } from './types';
 export { DB_VERSION, DEFAULT_DB_NAME, upgrade, openPlaygroundDb, type PlaygroundDB, type WorkspaceRecord, type WorkspaceOptions, type SavedScenario } from './schema';
 export { WORKSPACE_FORMAT, WORKSPACE_FILE_VERSION, parseWorkspaceFile, toJsonSafe, fromJsonSafe, type WorkspaceFile, type ImportError } from './file';
-export { channelName, openTabChannel, reapplyInputs, NOTICES, type TabMessage, type ConnectionNotice, type TabChannel } from './tabs';
+export { channelName, openTabChannel, parseTabMessage, reapplyInputs, NOTICES, type TabMessage, type ConnectionNotice, type TabChannel } from './tabs';
 export { DEFAULT_WORKSPACE } from './util';
 
 export type PlaygroundStorage = PlaygroundStore & ({ persistent: true } | { persistent: false; reason: string });

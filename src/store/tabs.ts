@@ -18,15 +18,58 @@
  *   `kms-playground:<dbname>` as `{ type: 'changed', workspace, logLength, revision }`; a tab
  *   that `watch`es the workspace it shows reloads its simulator when another tab commits.
  *
+ * THE CHANNEL IS NOT TRUSTED: any page of the same origin may post on it. So a message is acted
+ * on only when it fits the schema below exactly (`parseTabMessage`: unknown types, missing or
+ * extra members, wrong types are dropped), and `watch` checks what a 'changed' message claims
+ * against IndexedDB before it calls back: the revision (and log length) it announces must be
+ * the stored ones, a 'deleted' needs the workspace gone from the database and a 'reset' its
+ * contents gone, and a tab that already holds the stored state (its last load or commit wrote
+ * the same token) is not told again. A forged message can at worst make a tab reload what the
+ * database really holds.
+ *
  * Connection notices: `blocking` (a newer version of the app opened the database in another
  * tab: this tab closes its connection and asks to be reloaded), `blocked` (this tab is the newer
  * one and waits for old tabs to close) and `terminated` (the browser closed the connection).
  */
 import type { LogEntry } from '../kms/api';
 
+/**
+ * What tabs tell each other. `revision` and `logLength` are the workspace's as stored once the
+ * change landed (a reset or delete leaves none: 0 and 0). 'workspaces' messages only make the
+ * other tabs read the workspace list again.
+ */
 export type TabMessage =
   | { type: 'changed'; workspace: string; logLength: number; revision: number; cause?: 'reset' | 'deleted' | 'imported' }
   | { type: 'workspaces'; workspace: string; change: 'created' | 'renamed' | 'duplicated' | 'imported' | 'reset' | 'deleted' };
+
+const CAUSES: ReadonlySet<unknown> = new Set(['reset', 'deleted', 'imported']);
+const CHANGES: ReadonlySet<unknown> = new Set(['created', 'renamed', 'duplicated', 'imported', 'reset', 'deleted']);
+/** workspace ids are short (util.ts makes them); anything longer is not ours */
+const MAX_ID_LENGTH = 200;
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const hasOnly = (m: object, allowed: readonly string[]) => Object.keys(m).every((k) => allowed.includes(k));
+
+/** the message if `x` is exactly a TabMessage (a fresh copy of it), else undefined */
+export function parseTabMessage(x: unknown): TabMessage | undefined {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return undefined;
+  const m = x as Record<string, unknown>;
+  if (typeof m.workspace !== 'string' || m.workspace.length === 0 || m.workspace.length > MAX_ID_LENGTH) return undefined;
+  if (m.type === 'changed') {
+    if (!hasOnly(m, ['type', 'workspace', 'logLength', 'revision', 'cause'])) return undefined;
+    if (!isCount(m.logLength) || !isCount(m.revision)) return undefined;
+    if (m.cause === undefined) return { type: 'changed', workspace: m.workspace, logLength: m.logLength, revision: m.revision };
+    if (!CAUSES.has(m.cause)) return undefined;
+    // a reset or a delete leaves nothing stored: it can only announce revision 0 with no log
+    if ((m.cause === 'reset' || m.cause === 'deleted') && (m.revision !== 0 || m.logLength !== 0)) return undefined;
+    return { type: 'changed', workspace: m.workspace, logLength: m.logLength, revision: m.revision, cause: m.cause as 'reset' | 'deleted' | 'imported' };
+  }
+  if (m.type === 'workspaces') {
+    if (!hasOnly(m, ['type', 'workspace', 'change']) || !CHANGES.has(m.change)) return undefined;
+    return { type: 'workspaces', workspace: m.workspace, change: m.change as Extract<TabMessage, { type: 'workspaces' }>['change'] };
+  }
+  return undefined;
+}
 
 export type ConnectionNotice =
   | { kind: 'blocking'; message: string }
@@ -52,20 +95,12 @@ export function channelName(dbName: string): string {
 export interface TabChannel {
   /** tells the other tabs (never this one) */
   post(message: TabMessage): void;
-  /** every valid message from another tab; returns unsubscribe */
+  /** every message from another tab (or any same-origin page) that fits the schema; returns unsubscribe */
   listen(listener: (m: TabMessage) => void): () => void;
   close(): void;
 }
 
 type ChannelCtor = new (name: string) => BroadcastChannel;
-
-function isTabMessage(x: unknown): x is TabMessage {
-  if (x === null || typeof x !== 'object') return false;
-  const m = x as Record<string, unknown>;
-  if (typeof m.workspace !== 'string') return false;
-  if (m.type === 'changed') return typeof m.logLength === 'number' && typeof m.revision === 'number';
-  return m.type === 'workspaces' && typeof m.change === 'string';
-}
 
 /** a BroadcastChannel for one database; a silent stand-in when ctor is null (BroadcastChannel missing) */
 export function openTabChannel(dbName: string, ctor: ChannelCtor | null = globalThis.BroadcastChannel ?? null): TabChannel {
@@ -73,8 +108,9 @@ export function openTabChannel(dbName: string, ctor: ChannelCtor | null = global
   if (!ctor) return { post() {}, listen: (l) => (listeners.add(l), () => listeners.delete(l)), close() {} };
   const channel = new ctor(channelName(dbName));
   channel.onmessage = (e: MessageEvent) => {
-    if (!isTabMessage(e.data)) return;
-    for (const l of [...listeners]) l(e.data);
+    const m = parseTabMessage(e.data);
+    if (!m) return;
+    for (const l of [...listeners]) l(m);
   };
   let closed = false;
   return {
