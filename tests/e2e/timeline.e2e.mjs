@@ -61,9 +61,19 @@ export default {
     await page.setViewportSize({ width: 1366, height: 768 });
     await openApp(page, baseUrl, 'editor=plain');
 
-    // the hint under the timeline: two sentences, not "zoom.Drag"
+    // the hint under the timeline is one line; ? opens the sheet of every shortcut
     const hint = await page.locator('#tl-explain').innerText();
-    assert(hint.includes('Ctrl+wheel to zoom. Drag the clock cursor'), `the hint reads right: ${hint}`);
+    assertEqual(hint.trim(), 'Hover or select an event to see what happened. ? lists every shortcut.', 'the hint');
+    await page.locator('body').press('?');
+    const sheet = page.getByRole('dialog', { name: 'Shortcuts and gestures' });
+    await sheet.waitFor();
+    const sheetText = await sheet.innerText();
+    for (const want of ['Ctrl+wheel', 'Drag the clock cursor', 'Ctrl+Enter', 'same time']) assert(sheetText.includes(want), `the sheet lists ${want}: ${sheetText}`);
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'hidden' });
+    // the legend names every marker the canvas can draw
+    const legend = await page.getByTestId('timeline-legend').innerText();
+    for (const want of ['key', 'grant made', 'reached host', 'retired or revoked', 'on its way', 'allowed', 'denied', 'other error', 'same time', 'now']) assert(legend.includes(want), `the legend names ${want}: ${legend}`);
 
     await fourAtOnce(page);
     await page.locator('.timeline').scrollIntoViewIfNeeded();

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/kms/index';
 import { EventIndex } from '../../src/ui/eventIndex';
-import { dodge, dodgeStep, draw, layoutFor, xOf, type Hit, type Palette } from '../../src/ui/timeline/renderer';
+import { dodge, dodgeStep, draw, layoutFor, markerRadius, xOf, type Hit, type Palette } from '../../src/ui/timeline/renderer';
 
 const START = Date.UTC(2026, 0, 1, 12);
 const ACCOUNT = '111122223333';
@@ -64,16 +64,33 @@ function render(index: EventIndex, span = 20_000, width = 1200, font = 14) {
 }
 
 describe('dodge', () => {
-  it('sets markers at one time side by side, a step apart, in order, from that time rightwards', () => {
+  it('sets markers at one time side by side, a step apart, in order, centred on that time', () => {
     const out: number[] = [];
     dodge([100, 100, 100, 300], 4, 14, out);
-    expect(out).toEqual([100, 114, 128, 300]);
+    expect(out).toEqual([86, 100, 114, 300]);
+  });
+
+  it('keeps a cluster whose time is in view right of the lanes’ left edge', () => {
+    const out: number[] = [];
+    dodge([50, 50, 50], 3, 14, out, 1000, 45);
+    expect(out).toEqual([45, 59, 73]);
+    // a time left of the edge (panned past) keeps its place: it is out of view
+    const past: number[] = [];
+    dodge([30, 30, 30], 3, 14, past, 1000, 45);
+    expect(past).toEqual([16, 30, 44]);
+  });
+
+  it('never sets a cluster before the previous one’s last marker plus a step', () => {
+    const out: number[] = [];
+    // two instants 20 px apart, three events at the second: centred it would start at 6
+    dodge([0, 20, 20, 20], 4, 14, out, 1000);
+    expect(out).toEqual([0, 14, 28, 42]);
   });
 
   it('separates markers that would overlap though their times differ a little', () => {
     const out: number[] = [];
     dodge([100, 103, 200, 205, 209], 5, 14, out);
-    expect(out).toEqual([100, 114, 200, 214, 228]);
+    expect(out).toEqual([94.5, 108.5, 190.5, 204.5, 218.5]);
   });
 
   it('never draws a run past the next run: crowded, its step shrinks to fit', () => {
@@ -115,8 +132,10 @@ describe('the timeline draws every event of one instant', () => {
       const drawn = items.filter((h) => h.item.lane === lane);
       // every event of the lane is drawn: none hides another
       expect(drawn.map((h) => h.item.i)).toEqual(index.lanes[lane].map((it) => it.i));
-      // the first at its exact time, the others a step apart in the order they happened
-      drawn.forEach((h, k) => expect(h.x).toBe(Math.round(xOf(START, v, l)) + k * step));
+      // a step apart in the order they happened, centred on their time
+      // (not left of the lanes' edge: the instant is at the view's start)
+      const first = Math.max(xOf(START, v, l) - ((drawn.length - 1) * step) / 2, l.gutter + markerRadius(l) + 2);
+      drawn.forEach((h, k) => expect(h.x).toBe(Math.round(first + k * step)));
     }
     // host 0: every request, the grant's arrival and the retirement's, in the order they happened
     const host0 = items.filter((h) => h.item.lane === 1).map((h) => h.item.kind);

@@ -69,24 +69,31 @@ export const dodgeStep = (l: Layout) => 2 * markerRadius(l) + 4;
  * Where the markers of one lane are drawn. `xs[0..n)` are their true x positions in lane order
  * (ascending; equal times in the order they happened). A run of markers each less than `step` px
  * after the previous one (most often: the very same time) is set side by side, `step` px apart,
- * left to right in that order, starting at the first one's time, when the run has room for that
- * before the next run (the last run: before `end`). A crowded run (zoomed out) is not pushed on:
+ * left to right in that order, as one cluster centred on the run's time (never starting before the
+ * previous run's last marker plus a step, nor after its own first time), when the run has room for that before the next run (the
+ * last run: before `end`). Centred, not starting at its time: a cluster drawn rightwards from the
+ * clock cursor read as events that happened later. A crowded run (zoomed out) is not pushed on:
  * each of its times spreads its markers over the room up to the next time (the lane's last one:
  * as much as the run's times have on average), so no marker is drawn past a later event, none drifts far from
  * its time, and zooming in separates them again.
  * Writes `out[0..n)`; O(n).
  */
-export function dodge(xs: ArrayLike<number>, n: number, step: number, out: { [k: number]: number }, end = Number.POSITIVE_INFINITY): void {
+export function dodge(xs: ArrayLike<number>, n: number, step: number, out: { [k: number]: number }, end = Number.POSITIVE_INFINITY, begin = Number.NEGATIVE_INFINITY): void {
   let i = 0;
+  let prev = Number.NEGATIVE_INFINITY;
   while (i < n) {
     let j = i + 1;
     while (j < n && xs[j] - xs[j - 1] < step) j++;
     const next = j < n ? xs[j] : Math.max(end, xs[j - 1] + step);
-    if (xs[i] + (j - i) * step <= next) {
-      // room for all: a full step apart, none before its own time (nor past next - step: the run's
-      // gaps are under a step, so its last marker lands at most (m - 1) steps after its first)
-      out[i] = xs[i];
-      for (let k = i + 1; k < j; k++) out[k] = Math.max(xs[k], out[k - 1] + step);
+    // the run's gaps are under a step, so centred on the middle of its times it starts at or before
+    // its first time: it ends no later than the old layout drawn rightwards from that time did
+    const width = (j - i - 1) * step;
+    // (after a crowded run, whose markers are closer than a step, never later than its own first time)
+    // (and a run whose time is in view never starts left of `begin`, the lanes' left edge)
+    const start = Math.max((xs[i] + xs[j - 1]) / 2 - width / 2, Math.min(prev + step, xs[i]), xs[i] >= begin ? begin : Number.NEGATIVE_INFINITY);
+    if (start + width + step <= next) {
+      // room for all: a full step apart, in order, centred on their time
+      for (let k = i; k < j; k++) out[k] = start + (k - i) * step;
     } else {
       // the lane's last time gets as much room as the run's times have on average (not all of it
       // up to `end`)
@@ -101,6 +108,7 @@ export function dodge(xs: ArrayLike<number>, n: number, step: number, out: { [k:
         g = h;
       }
     }
+    prev = out[j - 1];
     i = j;
   }
 }
@@ -356,7 +364,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     placedIn = new Uint32Array(placedX.length);
   }
   const ranges: [number, number][] = [];
-  /** the thin lines under runs: lane, from x, to x */
+  /** the runs set side by side: lane, first marker's x, last marker's x, the x of their time */
   const runs: number[] = [];
   for (let lane = 0; lane < l.lanes; lane++) {
     const arr = index.lanes[lane];
@@ -383,7 +391,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
         refs[m] = -1 - q++;
       }
     }
-    dodge(trueX, n, step, drawnX, l.width);
+    dodge(trueX, n, step, drawnX, l.width, l.gutter + r + 2);
     let runStart = 0;
     for (let m = 0; m < n; m++) {
       const ref = refs[m];
@@ -394,7 +402,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
       } else pend[-1 - ref].drawn = drawnX[m];
       if (m + 1 === n || trueX[m + 1] - trueX[m] >= step) {
         // the end of a run: underline it when its markers stand apart (not in a crowd, zoomed out)
-        if (m > runStart && drawnX[m] - drawnX[runStart] >= ((m - runStart) * step) / 2) runs.push(lane, drawnX[runStart], drawnX[m]);
+        if (m > runStart && drawnX[m] - drawnX[runStart] >= ((m - runStart) * step) / 2) runs.push(lane, drawnX[runStart], drawnX[m], (trueX[runStart] + trueX[m]) / 2);
         runStart = m + 1;
       }
     }
@@ -469,14 +477,23 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     ctx.fill();
   }
 
-  // a thin line under each run set side by side: "these happened together, in this order"
+  // an outline round each run set side by side, centred on its time, with a tick at that time
+  // below it: "these happened together, at this time, in this order (left to right)"
   ctx.strokeStyle = p.muted;
-  ctx.lineWidth = 1.5;
+  ctx.lineWidth = 1.25;
   ctx.beginPath();
-  for (let k = 0; k < runs.length; k += 3) {
-    const y = laneY(runs[k], l) + r + 4;
-    ctx.moveTo(runs[k + 1], y);
-    ctx.lineTo(runs[k + 2], y);
+  for (let k = 0; k < runs.length; k += 4) {
+    const y = laneY(runs[k], l);
+    const pad = r + 3;
+    const x0 = runs[k + 1] - pad;
+    const x1 = runs[k + 2] + pad;
+    ctx.moveTo(x0 + pad, y - pad);
+    ctx.lineTo(x1 - pad, y - pad);
+    ctx.arc(x1 - pad, y, pad, -Math.PI / 2, Math.PI / 2);
+    ctx.lineTo(x0 + pad, y + pad);
+    ctx.arc(x0 + pad, y, pad, Math.PI / 2, (3 * Math.PI) / 2);
+    ctx.moveTo(runs[k + 3], y + pad);
+    ctx.lineTo(runs[k + 3], y + pad + 4);
   }
   ctx.stroke();
 
