@@ -16,6 +16,7 @@
  */
 import type { PrincipalConfig, Simulator } from '../kms/api';
 import type { SimEvent } from '../kms/events';
+import { configuredCallers } from '../scenario/validate';
 import { EventIndex, type TimelineItem } from './eventIndex';
 import type { OperationGroup } from './operations';
 import { summarize } from './describe';
@@ -149,9 +150,11 @@ export class Session {
     this.#requiredMembers = config.requiredMembers;
     this.#historyLimit = Math.max(1, config.historyLimit ?? Infinity);
     this.rootArn = `arn:aws:iam::${config.accountId}:root`;
+    // the root once: a principal entry naming the account root configures the root (its key,
+    // its policy) rather than adding a caller, and an ARN listed twice is one caller (unique keys)
     this.callers = [
       { arn: this.rootArn, label: 'Account root' },
-      ...config.principals.map((p) =>
+      ...configuredCallers(config.accountId, config.principals).map((p) =>
         isServiceName(p.arn)
           ? { arn: p.arn, accessKeyId: p.accessKeyId, label: `service ${p.arn}`, service: true }
           : { arn: p.arn, accessKeyId: p.accessKeyId, label: shortPrincipal(p.arn) },
@@ -234,7 +237,7 @@ export class Session {
   templateFor(operation: string): string {
     return templateBody(operation, {
       world: this.#world,
-      principals: this.config.principals.map((p) => p.arn),
+      principals: this.callers.slice(1).map((c) => c.arn),
       rootArn: this.rootArn,
       recent: this.#recent,
       required: this.#requiredMembers,
