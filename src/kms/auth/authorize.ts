@@ -368,24 +368,26 @@ export function constraintMismatch(g: GrantRecord, ec: Record<string, string> | 
   const req = lowerKeys(ec ?? {});
   if (c.EncryptionContextEquals) {
     const want = lowerKeys(c.EncryptionContextEquals);
-    const wk = Object.keys(want);
-    const rk = Object.keys(req);
-    if (wk.length !== rk.length || wk.some((k) => req[k] !== want[k])) {
+    if (want.size !== req.size || [...want].some(([k, v]) => req.get(k) !== v)) {
       return `its EncryptionContextEquals constraint ${JSON.stringify(c.EncryptionContextEquals)} does not match the request's encryption context ${JSON.stringify(ec ?? {})}.`;
     }
   }
   if (c.EncryptionContextSubset) {
     const want = lowerKeys(c.EncryptionContextSubset);
-    const missing = Object.keys(want).filter((k) => req[k] !== want[k]);
-    if (missing.length) {
+    if ([...want].some(([k, v]) => req.get(k) !== v)) {
       return `its EncryptionContextSubset constraint ${JSON.stringify(c.EncryptionContextSubset)} is not contained in the request's encryption context ${JSON.stringify(ec ?? {})}.`;
     }
   }
   return null;
 }
 
-function lowerKeys(o: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(o)) out[k.toLowerCase()] = o[k];
+/**
+ * An encryption context's own pairs with their keys lower-cased, as a Map: user keys such as
+ * `__proto__` or `constructor` must stay ordinary keys (an object literal's `out['__proto__'] = v`
+ * sets its prototype instead, and dropped the pair from the constraint).
+ */
+function lowerKeys(o: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const k of Object.keys(o)) out.set(k.toLowerCase(), o[k]);
   return out;
 }
