@@ -461,7 +461,7 @@ function arbitraries() {
   return fc.record({ operation, body, region, callerArn, rootArn: fc.oneof({ weight: 3, arbitrary: fc.constant(ROOT) }, { weight: 1, arbitrary: hostile }) });
 }
 
-const RUNS = 300;
+const RUNS = Number(process.env.CODEGEN_RUNS ?? 300);
 const seed = Number(process.env.CODEGEN_SEED ?? Date.now() % 2 ** 31);
 
 describe(`generated code, property (seed ${seed}: CODEGEN_SEED=${seed} repeats it)`, () => {
