@@ -47,7 +47,6 @@ describe('prototype-named keys in encryption contexts and grant constraints', ()
         // the record holds the pair as an own property, and not the request's object
         expect(Object.keys(hostile.stored)).toEqual(extra ? [k, EXTRA] : [k]);
         expect(Object.hasOwn(hostile.stored, k) && hostile.stored[k]).toBe(v);
-        expect(hostile.stored).not.toBe(hostile.constraint);
         // ListGrants returns the constraint with the key as an own member of the JSON
         const listed = hostile.list.json.Grants[0].Constraints[kind];
         expect(Object.keys(listed)).toEqual(extra ? [k, EXTRA] : [k]);
@@ -56,6 +55,29 @@ describe('prototype-named keys in encryption contexts and grant constraints', ()
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('without the wire, the engine keeps its own copy of a constraint: own pairs only, not the caller\'s object, nor handed out by ListGrants', async () => {
+    const { sim, createKey } = makeSim();
+    const key = await createKey();
+    const subset = Object.create({ inherited: 'i' }) as Record<string, string>;
+    Object.defineProperty(subset, '__proto__', { value: 'x', enumerable: true, writable: true, configurable: true });
+    subset.constructor = 'c';
+    const made = await sim.engine.run('CreateGrant', { KeyId: key.KeyId, GranteePrincipal: APP_ROLE, Operations: ['Encrypt'], Constraints: { EncryptionContextSubset: subset } });
+    expect(made.ok).toBe(true);
+    subset.added = 'later';
+    (subset as Record<string, unknown>).__proto__ = 'changed';
+    const listing = async () => {
+      const r = await sim.engine.run('ListGrants', { KeyId: key.KeyId });
+      return (r.ok ? (r.output as { Grants: { Constraints: { EncryptionContextSubset: Record<string, string> } }[] }) : null)!.Grants[0].Constraints.EncryptionContextSubset;
+    };
+    const listed = await listing();
+    expect(JSON.stringify(listed)).toBe('{"__proto__":"x","constructor":"c"}');
+    listed.added = 'by the caller';
+    expect(JSON.stringify(await listing())).toBe('{"__proto__":"x","constructor":"c"}');
+    // an operation name that is an Object.prototype member is no operation
+    const odd = await sim.engine.run('constructor' as never, {});
+    expect(odd.ok ? 'ran' : odd.error.code).toBe('UnsupportedOperationException');
   });
 
   it('the ciphertext binds a prototype-named context pair: a blob made under {"__proto__": "x"} decrypts under it alone', async () => {
