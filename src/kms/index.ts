@@ -21,7 +21,8 @@ import type { Decision, SimEvent } from './events';
 import { Engine, type WorldState } from './engine';
 import type { GrantRecord, World } from './world';
 import { diffWorlds, firstEventDifference, type RecordChange } from './worldDiff';
-import { handle, readBody } from './wire/http';
+import { BODY_ERROR_HEADER, bodyErrorFrom, bodyErrorHeader, handle, readBody, requestTimeout } from './wire/http';
+import type { KmsError } from './errors';
 import { Interner } from './util/intern';
 
 export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock, LogEntry, SimulatorStore, StoreChange, StoredSimulator, StoreName } from './api';
@@ -35,6 +36,42 @@ export { DEFAULT_PROPAGATION } from './propagation';
 export { World } from './world';
 export { createMemoryStore, type MemoryStore } from './memoryStore';
 export { checkInvariants } from './invariants';
+
+/**
+ * What only the page hosting the simulator can give it: real time. src/kms never reads the wall
+ * clock or schedules timers itself; the composition root passes a timer built on setTimeout:
+ *
+ *   timer: (callback, ms) => { const id = setTimeout(callback, ms); return () => clearTimeout(id); }
+ */
+export interface SimulatorHostOptions {
+  /**
+   * Starts a real-time timer that calls `callback` after `ms` unless the function it returns is
+   * called first. With it, a request body that has not finished arriving bodyTimeoutMs after
+   * fetch() (or peek()) was called is given up: the request is answered 400
+   * RequestTimeoutException, and the requests queued behind it go on. Without it, a body is
+   * waited for as long as it takes, and so is everything queued behind it.
+   */
+  timer?: (callback: () => void, ms: number) => () => void;
+  /** real milliseconds a request body may take to arrive, when there is a timer (default BODY_TIMEOUT_MS) */
+  bodyTimeoutMs?: number;
+}
+
+/** the default bodyTimeoutMs: a body still arriving after 10 s is given up */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * Thrown by clock moves (advance, set, settle) and fork() called between seek() and the
+ * settling of its promise. A seek rebuilds the world, its clock included, by replaying the log;
+ * a clock move in the middle would not be logged (or would be logged against the world being
+ * replaced), and the world would no longer be what its log replays to. Await the seek first.
+ * Requests are not refused: fetch() and peek() queue behind a seek and are served after it.
+ */
+export class SeekInProgressError extends Error {
+  override name = 'SeekInProgressError';
+  constructor(what: string) {
+    super(`${what} was called while seek() is rebuilding the world; await the seek first (the clock and the history are part of what it rebuilds).`);
+  }
+}
 
 export interface SimulatorWithEngine extends Simulator {
   /** the engine behind the wire, for tests, benchmarks and tools that skip HTTP */
@@ -171,7 +208,7 @@ function withHeader(headers: Headers, name: string, value: string): Headers {
   return h;
 }
 
-export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEngine {
+export function createSimulator(options: SimulatorOptions & SimulatorHostOptions = {}): SimulatorWithEngine {
   let engine = new Engine(options);
   let queue: Promise<unknown> = Promise.resolve();
   let lastDecision: Decision | undefined;
@@ -196,6 +233,29 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   let active = 0;
   /** a store idle() callback is pending */
   let idleArmed = false;
+  /** seek() calls whose job has not finished: clock moves and fork() are refused meanwhile */
+  let seeking = 0;
+  const notWhileSeeking = (what: string) => {
+    if (seeking > 0) throw new SeekInProgressError(what);
+  };
+  const timer = options.timer;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+
+  /**
+   * Starts reading a request's body at once, before the request enters the queue: a body that
+   * is slow to arrive arrives meanwhile, and with a timer one that never ends is given up
+   * bodyTimeoutMs after this call (the stream is cancelled), so it holds up the requests queued
+   * behind it for at most that long.
+   */
+  function startRead(request: Request, headers: [string, string][]): Promise<string | KmsError> {
+    if (!timer) return readBody(request, headers);
+    const abort = new AbortController();
+    const cancel = timer(() => abort.abort(requestTimeout(bodyTimeoutMs)), bodyTimeoutMs);
+    return readBody(request, headers, abort.signal).then((read) => {
+      cancel();
+      return read;
+    });
+  }
 
   const attach = (e: Engine) => {
     // without a store nothing ever takes the world's change sets
@@ -363,26 +423,40 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
   const clock: VirtualClock = {
     now: () => engine.clock.now(),
     advance(ms: number) {
+      notWhileSeeking('sim.clock.advance()');
       if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() takes a non-negative number of ms, got ${ms}`);
       moveClock(engine.clock.now() + ms);
     },
     set(t: number) {
+      notWhileSeeking('sim.clock.set()');
       if (t < engine.clock.now()) throw new RangeError('Unable to travel back in time');
       moveClock(t);
     },
     settle() {
+      notWhileSeeking('sim.clock.settle()');
       moveClock(engine.settledAt());
       return engine.clock.now();
     },
   };
 
-  async function serve(request: Request): Promise<Response> {
-    const headers = sharedHeaders(request.headers);
-    const body = await readBody(request, headers);
+  /**
+   * Serves a request: `read` is its body read, started when fetch() was called (replay reads
+   * the body of the logged request here).
+   */
+  async function serve(request: Request, headers = sharedHeaders(request.headers), read?: Promise<string | KmsError>): Promise<Response> {
+    let body = await (read ?? readBody(request, headers));
     // the time it is served at, read once the body is in: the clock may have moved meanwhile
     // (a caller advancing it right after fetch()), and the log must not run backwards
     const at = engine.clock.now();
-    record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers, body: typeof body === 'string' ? body : '' });
+    let logged = headers;
+    if (typeof body !== 'string') {
+      // logged so that replaying it answers the same error, not an empty body
+      if (!headers.some(([name]) => name === BODY_ERROR_HEADER)) logged = [...headers, [BODY_ERROR_HEADER, bodyErrorHeader(body)]];
+    } else if (body === '') {
+      const marker = headers.find(([name]) => name === BODY_ERROR_HEADER);
+      body = (marker && bodyErrorFrom(marker[1])) || body;
+    }
+    record({ kind: 'request', at, method: request.method, url: urls.get(request.url, () => request.url), headers: logged, body: typeof body === 'string' ? body : '' });
     const handled = handle(engine, request, body, headers);
     const out = handled instanceof Promise ? await handled : handled;
     lastDecision = out.decision;
@@ -516,26 +590,48 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatorWithEn
       return () => listeners.delete(listener);
     },
     fetch(request: Request): Promise<Response> {
-      return enqueue(() => serve(request));
+      const headers = sharedHeaders(request.headers);
+      const read = startRead(request, headers);
+      return enqueue(() => serve(request, headers, read));
     },
     seek(t: number): Promise<void> {
-      return enqueue(() => seekTo(t));
+      if (!Number.isFinite(t)) return Promise.reject(new RangeError(`seek() takes a finite virtual time, got ${t}`));
+      seeking++;
+      let counted = true;
+      const done = () => {
+        if (counted) seeking--;
+        counted = false;
+      };
+      const job = enqueue(async () => {
+        try {
+          await seekTo(t);
+        } finally {
+          // before the store write that may follow (enqueue's whenIdle): the world is rebuilt
+          done();
+        }
+      });
+      // a job that never ran (the store failed to load) still ends the seek
+      job.then(done, done);
+      return job;
     },
     peek(request: Request): Promise<Response> {
       const op = /^TrentService\.(\w+)$/.exec(request.headers.get('x-amz-target') ?? '')?.[1];
       if (!op || !PEEK_OPERATIONS.has(op)) return Promise.reject(new TypeError(`peek() serves only read-only operations; got ${op ?? 'no X-Amz-Target'}`));
+      const read = startRead(request, sharedHeaders(request.headers));
       return enqueue(async () => {
         const saved = engine.saveCounters();
         const pinned = request.headers.get('x-playground-host');
-        const req = pinned === null ? new Request(request, { headers: withHeader(request.headers, 'x-playground-host', '0') }) : request;
+        const req = pinned === null ? new Request(request.url, { method: request.method, headers: withHeader(request.headers, 'x-playground-host', '0') }) : request;
         try {
-          return (await handle(engine, req)).response;
+          const handled = handle(engine, req, await read);
+          return (handled instanceof Promise ? await handled : handled).response;
         } finally {
           engine.restoreCounters(saved);
         }
       });
     },
     fork() {
+      notWhileSeeking('sim.fork()');
       if (cursor < log.length) {
         log.length = cursor;
         dropCheckpointsAfter(cursor);

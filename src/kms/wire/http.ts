@@ -141,33 +141,63 @@ function hostnameOf(url: string): string | null {
   return lastHost;
 }
 
+/** the error a body read answers with when the reader of the body runs past the limit */
+const tooLarge = () => new KmsError('RequestEntityTooLargeException', `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
+const noop = () => undefined;
+
+/**
+ * The error a request whose body did not finish arriving in time is answered with: a client
+ * error, named as the AWS SDKs' retry logic knows it (docs/fidelity.md "Request bodies that
+ * never end").
+ */
+export function requestTimeout(ms?: number): KmsError {
+  const within = ms === undefined ? 'in time' : `within ${ms} ms`;
+  return new KmsError('RequestTimeoutException', `The request body did not finish arriving ${within}; the connection was closed.`, 400);
+}
+
 /**
  * Reads a request body, refusing more than MAX_BODY_BYTES: by the declared Content-Length
- * when there is one, else by what arrives. One async function over the stream's reader (a
- * helper around the loop cost one more promise per request).
+ * when it is over the limit, else by what arrives, whatever Content-Length says: at most the
+ * limit and one chunk more is read, then the stream is cancelled. One async function over the
+ * stream's reader (a helper around the loop cost one more promise per request).
+ *
+ * `signal` stops the read early (the simulator's body timeout): the stream is cancelled and the
+ * read answers with the abort reason when it is a KmsError, else with requestTimeout.
  */
-export async function readBody(request: Request, pairs?: HeaderPairs): Promise<string | KmsError> {
+export async function readBody(request: Request, pairs?: HeaderPairs, signal?: AbortSignal): Promise<string | KmsError> {
   const length = headerOf(request, pairs)('content-length');
   const declared = Number(length ?? '0');
-  if (declared > MAX_BODY_BYTES) return new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
-  const tooLarge = () => new KmsError('RequestEntityTooLargeException', `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
+  if (declared > MAX_BODY_BYTES) {
+    // nothing of it is read: let the sender know it may stop
+    if (request.body && !request.bodyUsed) request.body.cancel().catch(noop);
+    return new KmsError('RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit.`, 413);
+  }
+  let stopped: KmsError | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     const stream = request.body;
     if (!stream) return '';
-    if (length !== null) {
-      const text = await request.text();
-      return text.length > MAX_BODY_BYTES ? tooLarge() : text;
-    }
     const reader = stream.getReader();
+    if (signal) {
+      // cancelling ends the pending read (it resolves as done), so the loop below sees `stopped`
+      onAbort = () => {
+        stopped = signal.reason instanceof KmsError ? signal.reason : requestTimeout();
+        reader.cancel(stopped).catch(noop);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
     let first: Uint8Array | undefined;
     let chunks: Uint8Array[] | undefined;
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
+      if (stopped) return stopped;
       if (done) break;
       total += value.length;
       if (total > MAX_BODY_BYTES) {
-        await reader.cancel();
+        // not awaited: a stream whose cancel never settles must not hold the answer
+        reader.cancel().catch(noop);
         return tooLarge();
       }
       if (first === undefined) first = value;
@@ -183,8 +213,36 @@ export async function readBody(request: Request, pairs?: HeaderPairs): Promise<s
     }
     return utf8.decode(all);
   } catch (e) {
-    return e instanceof KmsError ? e : new KmsError('SerializationException', 'The request body could not be read.');
+    return stopped ?? (e instanceof KmsError ? e : new KmsError('SerializationException', 'The request body could not be read.'));
+  } finally {
+    if (onAbort) signal!.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * A request whose body could not be read (too large, timed out) is logged with an empty body
+ * and this header, which says what it was answered with, so replaying the log answers it the
+ * same way instead of serving an empty body.
+ */
+export const BODY_ERROR_HEADER = 'x-playground-body-error';
+/** the only errors BODY_ERROR_HEADER may carry, with their statuses */
+const BODY_ERRORS: ReadonlyMap<string, number> = new Map([
+  ['RequestEntityTooLargeException', 413],
+  ['RequestTimeoutException', 400],
+  ['SerializationException', 400],
+]);
+
+/** the BODY_ERROR_HEADER value for an error a body read answered with */
+export function bodyErrorHeader(e: KmsError): string {
+  return `${e.code} ${e.message}`;
+}
+
+/** the error a BODY_ERROR_HEADER value stands for; undefined when it names no body error */
+export function bodyErrorFrom(value: string): KmsError | undefined {
+  const space = value.indexOf(' ');
+  const code = space < 0 ? value : value.slice(0, space);
+  const status = BODY_ERRORS.get(code);
+  return status === undefined ? undefined : new KmsError(code, space < 0 ? '' : value.slice(space + 1), status);
 }
 
 /**
