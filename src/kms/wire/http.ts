@@ -1,7 +1,7 @@
 /**
  * The wire: AWS JSON 1.1 as KMS speaks it. The only place that reads a Request and writes a
  * Response, and the only place that turns a KmsError into an HTTP status and a
- * `{"__type","message"}` body (STYLE.md example 8).
+ * `{"__type","message"}` body.
  */
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
@@ -352,7 +352,7 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
   };
   const failed = (e: unknown): WireOutcome => {
     if (e instanceof KmsError) return fail(e, decisionOf(e));
-    // A broken invariant in the simulator, not the caller's fault (STYLE.md example 9).
+    // A broken invariant in the simulator, not the caller's fault.
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return fail(new KmsError('KMSInternalException', `The KMS Grant Playground hit an internal error: ${message}`));
   };
