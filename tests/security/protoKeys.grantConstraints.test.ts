@@ -7,9 +7,9 @@
  *
  * Each property runs one request sequence twice on fresh simulators with the same seed: once with
  * an ordinary key ("k1") and once with a hostile one in its place, and asks for the same answers
- * (status and __type, which carry allow or deny). The engine's side of the boundary is in
- * protoKeys.test.ts; these tests also need src/kms/auth/authorize.ts to match a constraint's pairs
- * as own properties.
+ * (status and __type, which carry allow or deny): from the request's copy of the constraint
+ * (ops/grants/createGrant.ts) to the matching of its pairs against the request's context
+ * (auth/authorize.ts). The rest of the boundary is in protoKeys.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -107,7 +107,7 @@ describe('prototype-named keys in encryption contexts and grant constraints', ()
           expect(hostile.list.text).toContain(JSON.stringify({ [kind]: extra ? map([k, v], [EXTRA, '1']) : map([k, v]) }));
         },
       ),
-      { numRuns: 24 },
+      { numRuns: 16 },
     );
   }, 120_000);
 
