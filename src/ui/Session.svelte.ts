@@ -80,6 +80,29 @@ export interface HistoryEntry extends SentRequest {
   readonly response?: WireResponse;
   /** the simulator threw instead of answering: a playground bug, shown as such */
   readonly failure?: string;
+  /** not sent, and not in the history: why (SendGuard; also shown as the session's notice) */
+  readonly refused?: string;
+}
+
+/** where a request goes instead of this session's simulator (SendGuard) */
+export type SendRedirect =
+  /** send it there instead (the session that replaced this one) */
+  | { session: Session }
+  /** it was sent again elsewhere, and this is what is shown for it (its saved answer) */
+  | { entry: HistoryEntry }
+  /** not sent, or not shown: why, in plain words */
+  | { refused: string };
+
+/**
+ * A Session's link to the store's side (WorkspaceApp gives one to each session it shows): a
+ * request is answered only by a simulator whose workspace may take it, and shown only once it
+ * was saved. Without a guard every answer is shown.
+ */
+export interface SendGuard {
+  /** just before a request goes to the simulator (nothing is awaited between the two): undefined to send it, else where it goes */
+  before(): Promise<SendRedirect> | undefined;
+  /** once the simulator answered it: undefined when it was saved (show it), else what to show instead */
+  after(): Promise<SendRedirect> | undefined;
 }
 
 const MUTATING = /^(Create|Delete|Update|Put|Enable|Disable|Schedule|Cancel|Retire|Revoke|Tag|Untag|Import|Replicate|Rotate|Connect|Disconnect)/;
@@ -133,6 +156,7 @@ export class Session {
 
   /** true while the state browser's own reads run: their request events are hidden */
   #internal = false;
+  #guard: SendGuard | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #busy = 0;
   #syncScheduled = false;
@@ -428,6 +452,11 @@ export class Session {
     this.#selected = selected !== undefined ? selected + shift : this.historyTotal;
   }
 
+  /** sets (or removes) the guard requests pass through (SendGuard) */
+  guard(g: SendGuard | undefined): void {
+    this.#guard = g;
+  }
+
   /** sends the request in the editor */
   send(): Promise<HistoryEntry> {
     const req: SentRequest = { operation: this.#target, callerArn: this.#callerArn, body: this.body, host: this.#pinnedHost };
@@ -452,26 +481,37 @@ export class Session {
     return this.#run(req);
   }
 
-  async #run(req: SentRequest): Promise<HistoryEntry> {
+  async #run(req: SentRequest, hops = 0): Promise<HistoryEntry> {
     this.#sending = true;
     this.#notice = '';
     try {
-      const entry = await this.#exclusive(async () => {
+      const outcome = await this.#exclusive(async (): Promise<{ entry: HistoryEntry } | { redirect: Promise<SendRedirect> }> => {
+        // held (another tab's change is being loaded): nothing is done here
+        const held = this.#guard?.before();
+        if (held) return { redirect: held };
         if (this.#tt && (this.#hasKeptFuture() || this.#now < this.sim.clock.now())) {
           // in the past: bring the engine to the shown time, then fork there
           await this.#goTo(this.#now);
           this.#tt.fork();
           this.#dropKeptFuture();
         } else this.#commitClock();
+        // asked again right before the fetch, with nothing awaited in between
+        const late = this.#guard?.before();
+        if (late) return { redirect: late };
         const sentAt = this.sim.clock.now();
         try {
           const res = await this.sim.fetch(this.#request(req));
           const response = await captureResponse(res);
-          return { ...req, n: 0, sentAt, response } satisfies HistoryEntry;
+          // an answer that was not saved is not shown here (the guard says what is)
+          const unsaved = this.#guard?.after();
+          if (unsaved) return { redirect: unsaved };
+          return { entry: { ...req, n: 0, sentAt, response } satisfies HistoryEntry };
         } catch (err) {
-          return { ...req, n: 0, sentAt, failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } satisfies HistoryEntry;
+          return { entry: { ...req, n: 0, sentAt, failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } satisfies HistoryEntry };
         }
       });
+      if ('redirect' in outcome) return await this.#redirected(req, await outcome.redirect, hops);
+      const entry = outcome.entry;
       const numbered: HistoryEntry = { ...entry, n: this.historyTotal + 1 };
       this.#setHistory([...this.#history, numbered], this.#dropped);
       this.#selected = numbered.n;
@@ -482,6 +522,15 @@ export class Session {
     } finally {
       this.#sending = false;
     }
+  }
+
+  /** a request the guard sent elsewhere, or refused */
+  async #redirected(req: SentRequest, r: SendRedirect, hops: number): Promise<HistoryEntry> {
+    if ('entry' in r) return r.entry;
+    if ('session' in r && hops < 3) return r.session.#run(req, hops + 1);
+    const refused = 'refused' in r ? r.refused : 'This request was not sent: the workspace kept changing in another tab. Send it again.';
+    this.#notice = refused;
+    return { ...req, n: 0, sentAt: this.sim.clock.now(), refused };
   }
 
   #request(req: SentRequest): Request {

@@ -11,6 +11,13 @@
  * ConflictError (nothing of it landed): it loads the other tab's work and sends its own unsaved
  * inputs again on top (`reapplyInputs`), so both writes survive.
  *
+ * No answered request is lost, and none is shown unsaved (each Session gets a SendGuard): from
+ * the moment a reload of the shown simulator is decided, a Send waits for it and then goes to
+ * the reloaded workspace's session; a Send that was answered but whose save met another tab's
+ * change is not shown as answered by the old simulator: the reload sends it again on top of the
+ * other tab's work, saves it, and that saved answer is what the Send returns and the History
+ * shows. A Send into a workspace another tab deleted is refused before it is answered.
+ *
  * The store and the engine are their own chunks: they arrive through `boot(backend)`, after the
  * shell has painted with a Session on a deferred simulator.
  */
@@ -19,7 +26,7 @@ import type { SimulatorWithEngine } from '../../kms/index';
 import type { Scenario } from '../../scenario/format';
 import type { DecodeResult } from '../../scenario/codec';
 import type { ConnectionNotice, ImportResult, PlaygroundStore, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
-import { Session, type Draft, type EngineInfo, type SessionConfig } from '../Session.svelte';
+import { Session, type Draft, type EngineInfo, type HistoryEntry, type SendGuard, type SendRedirect, type SessionConfig } from '../Session.svelte';
 import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
@@ -70,6 +77,23 @@ function isConflict(e: unknown): e is ConflictLike {
   return e instanceof Error && e.name === 'ConflictError';
 }
 
+/** what became of a simulator's reload: the session now shown and what it re-sent, or why nothing is sent */
+type Reloaded =
+  | {
+      session: Session;
+      /** the old simulator's log from here on was re-sent (up to `upTo`) */
+      unsavedFrom: number;
+      upTo: number;
+      /** the re-sent requests as the new session shows them, in order (undefined: beyond the History's cap) */
+      resent: readonly (HistoryEntry | undefined)[];
+    }
+  | { refused: string };
+
+export const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
+const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can no longer be sent here: switch to another workspace, or create one.';
+const RESENT_UNSHOWN = 'This request was sent again on top of another tab’s change and saved; the History pane shows only the latest requests.';
+const SWITCHED_SEND = 'This request was not sent: another workspace was opened meanwhile. Send it again.';
+
 function message(e: unknown): string {
   return describeFailure(e);
 }
@@ -116,6 +140,10 @@ export class WorkspaceApp {
   #reported: Error | undefined;
   #unwatch: (() => void) | undefined;
   #unsubscribeSim: (() => void) | undefined;
+  /** per simulator, its reload once decided (sends wait for it: SendGuard) */
+  #reloads = new WeakMap<SimulatorWithEngine, Promise<Reloaded>>();
+  /** simulators whose workspace another tab deleted */
+  #gone = new WeakSet<SimulatorWithEngine>();
   #queue: Promise<unknown> = Promise.resolve();
   /** the workspace whose draft the shown session edits (undefined while one is being shown) */
   #draftOwner: string | undefined;
@@ -268,7 +296,7 @@ export class WorkspaceApp {
   }
 
   /** shows workspace `id`: its simulator (given, or loaded now), a Session on it, its History rebuilt */
-  async #show(id: string, opts: { sim?: SimulatorWithEngine; first?: { initial: Session; infoReady: (i: EngineInfo) => void } } = {}): Promise<void> {
+  async #show(id: string, opts: { sim?: SimulatorWithEngine; first?: { initial: Session; infoReady: (i: EngineInfo) => void } } = {}): Promise<{ session: Session; total: number }> {
     const b = this.#backend!;
     const previous = this.#draftOwner;
     this.#draftOwner = undefined;
@@ -293,7 +321,7 @@ export class WorkspaceApp {
     } else {
       session = this.#replaceSession(sim, config);
     }
-    this.#attachSim(sim, id);
+    this.#attachSim(sim, id, session);
     await this.#restoreDraft(session, id, previous, opts.first !== undefined);
     await b.storage.setSetting(CURRENT_SETTING, id).catch(() => undefined);
     // the list first, then the name: the menu never shows a workspace that was just deleted
@@ -305,6 +333,7 @@ export class WorkspaceApp {
     session.restoreHistory(entries, total - entries.length);
     if (total > entries.length) this.notify('history', 'info', `The History pane shows the latest ${entries.length.toLocaleString('en-US')} of this workspace’s ${total.toLocaleString('en-US')} requests.`);
     else this.dismiss('history');
+    return { session, total };
   }
 
   /**
@@ -365,11 +394,12 @@ export class WorkspaceApp {
     return next;
   }
 
-  #attachSim(sim: SimulatorWithEngine, id: string): void {
+  #attachSim(sim: SimulatorWithEngine, id: string, session: Session): void {
     this.#unwatch?.();
     this.#unsubscribeSim?.();
     this.#sim = sim;
     this.#reported = undefined;
+    session.guard(this.#guardFor(sim, id));
     let scheduled = false;
     this.#unsubscribeSim = sim.subscribe(() => {
       if (scheduled) return;
@@ -379,9 +409,42 @@ export class WorkspaceApp {
         this.#checkStore(sim);
       });
     });
-    this.#unwatch = this.#backend!.storage.watch(id, (m) => {
-      void this.#enqueue(() => this.#onOtherTab(sim, id, m.cause)).catch((e: unknown) => this.notify('tabs', 'error', `Another tab changed this workspace, and it could not be loaded again (${message(e)}).`));
-    });
+    this.#unwatch = this.#backend!.storage.watch(id, (m) => void this.#reloadSoon(sim, id, m.cause));
+  }
+
+  /** where the shown session's requests go while its simulator is being reloaded or its workspace is gone */
+  #guardFor(sim: SimulatorWithEngine, id: string): SendGuard {
+    /** where in the log the request being sent goes */
+    let at = 0;
+    return {
+      before: () => {
+        if (this.#gone.has(sim)) return Promise.resolve({ refused: DELETED_SEND });
+        const reload = this.#reloads.get(sim);
+        if (reload) return reload.then((r): SendRedirect => ('refused' in r ? r : { session: r.session }));
+        at = sim.log.length;
+        return undefined;
+      },
+      after: () => {
+        const err = sim.storeError;
+        // other failures (a full disk) are said by a notice; the simulator keeps working in memory
+        if (!isConflict(err)) return undefined;
+        if (err.reason === 'deleted') {
+          this.#gone.add(sim);
+          void this.#reloadSoon(sim, id, 'deleted');
+          return Promise.resolve({ refused: DELETED_SEND });
+        }
+        const index = at;
+        return this.#reloadSoon(sim, id).then((r): SendRedirect => {
+          if ('refused' in r) return r;
+          // the reload had sent it again: show what was saved; else it is sent there now
+          if (index < r.unsavedFrom || index >= r.upTo) return { session: r.session };
+          let k = 0;
+          for (let i = r.unsavedFrom; i < index; i++) if (sim.log[i]?.kind === 'request') k++;
+          const entry = r.resent[k];
+          return entry ? { entry } : { refused: RESENT_UNSHOWN };
+        });
+      },
+    };
   }
 
   /** after a commit: a failed save is said, a conflict with another tab is resolved */
@@ -389,52 +452,88 @@ export class WorkspaceApp {
     const err = sim.storeError;
     if (sim !== this.#sim || !err || this.#reported === err) return;
     this.#reported = err;
-    if (isConflict(err) && err.reason === 'changed') {
-      void this.#enqueue(() => this.#recover(sim)).catch((e: unknown) => this.notify('store', 'error', `${this.#backend!.describeStoreError(err)} (${message(e)})`));
-    } else {
-      this.notify('store', 'error', this.#backend!.describeStoreError(err));
-    }
-  }
-
-  /** both tabs wrote at once: load the other tab's work, then send this tab's unsaved inputs again */
-  async #recover(sim: SimulatorWithEngine): Promise<void> {
-    const err = sim.storeError;
     const id = this.#current?.id;
-    if (sim !== this.#sim || !isConflict(err) || !id) return;
-    const b = this.#backend!;
-    const unsaved = sim.log.slice(err.unsavedFrom);
-    const fresh = await b.openSimulator(id);
-    await b.reapplyInputs(fresh, unsaved, err.savedNow);
-    await fresh.flush();
-    await this.#show(id, { sim: fresh });
-    const count = unsaved.filter((e) => e.kind === 'request').length;
-    this.notify(
-      'tabs',
-      'info',
-      `Another tab changed this workspace at the same time. This tab now shows the saved workspace with that tab’s work, and sent your ${plural(count, 'unsaved request')} again on top of it.`,
-    );
+    if (isConflict(err) && id) void this.#reloadSoon(sim, id, err.reason === 'deleted' ? 'deleted' : undefined);
+    else this.notify('store', 'error', this.#backend!.describeStoreError(err));
   }
 
-  async #onOtherTab(sim: SimulatorWithEngine, id: string, cause: 'reset' | 'deleted' | 'imported' | undefined): Promise<void> {
-    if (sim !== this.#sim) return;
-    if (cause === 'deleted') {
-      this.notify('tabs', 'warn', 'This workspace was deleted in another tab. What you do here is no longer saved: export it to keep it, or switch to another workspace.');
-      await this.refreshList();
-      return;
-    }
+  /**
+   * Reloads the shown workspace, once per simulator: another tab changed it (cause: how), or this
+   * tab's save met another tab's change. From this call on, sends to `sim` wait for the outcome.
+   */
+  #reloadSoon(sim: SimulatorWithEngine, id: string, cause?: 'reset' | 'deleted' | 'imported'): Promise<Reloaded> {
+    const pending = this.#reloads.get(sim);
+    if (pending) return pending;
+    const reload = this.#enqueue(() => this.#reload(sim, id, cause)).catch((e: unknown): Reloaded => {
+      const text = `Another tab changed this workspace, and it could not be loaded again (${message(e)}).`;
+      this.notify('tabs', 'error', text);
+      return { refused: `This request was not sent: ${text} Reload the page.` };
+    });
+    this.#reloads.set(sim, reload);
+    return reload;
+  }
+
+  async #reload(sim: SimulatorWithEngine, id: string, cause: 'reset' | 'deleted' | 'imported' | undefined): Promise<Reloaded> {
+    const b = this.#backend!;
+    // every request already handed to the old simulator is answered (and its save tried) first
     await sim.flush();
-    if (sim !== this.#sim) return;
-    if (isConflict(sim.storeError)) {
-      this.#reported = sim.storeError;
-      return this.#recover(sim);
+    if (sim !== this.#sim) return { refused: SWITCHED_SEND };
+    const err = sim.storeError;
+    if (cause === 'deleted' || (isConflict(err) && err.reason === 'deleted')) return this.#deleted(sim);
+    if (err && !isConflict(err)) {
+      // already said; nothing more can be saved from this simulator: it goes on in memory
+      this.#reloads.delete(sim);
+      return { session: this.#session, unsavedFrom: 0, upTo: 0, resent: [] };
     }
-    if (sim.storeError) return; // already said; nothing more can be saved from this simulator
-    await this.#show(id);
-    this.notify(
-      'tabs',
-      'info',
-      cause === 'reset' ? 'This workspace was reset in another tab; it is shown as it is now (empty).' : 'This workspace was changed in another tab; it now shows the saved state, with that tab’s work.',
-    );
+    this.#reported = err;
+    const unsavedFrom = isConflict(err) ? err.unsavedFrom : sim.log.length;
+    const upTo = sim.log.length;
+    const unsaved = sim.log.slice(unsavedFrom, upTo);
+    // load the other tab's work and send this tab's unsaved inputs again on top; when yet another
+    // change lands meanwhile, again on top of that
+    let savedNow = isConflict(err) ? err.savedNow : undefined;
+    let pending = unsaved;
+    let fresh = await b.openSimulator(id);
+    for (let attempt = 0; ; attempt++) {
+      if (pending.length) await b.reapplyInputs(fresh, pending, savedNow);
+      await fresh.flush();
+      const again = fresh.storeError;
+      if (!again) break;
+      if (isConflict(again) && again.reason === 'deleted') return this.#deleted(sim);
+      if (!isConflict(again) || attempt >= 4) throw again;
+      pending = fresh.log.slice(again.unsavedFrom);
+      savedNow = again.savedNow;
+      fresh = await b.openSimulator(id);
+    }
+    const { session, total } = await this.#show(id, { sim: fresh });
+    const count = unsaved.filter((e) => e.kind === 'request').length;
+    // the re-sent requests are the last `count` of the rebuilt history, numbered up to `total`
+    const dropped = session.historyTotal - session.history.length;
+    const resent: (HistoryEntry | undefined)[] = [];
+    for (let n = total - count + 1; n <= total; n++) resent.push(n - dropped >= 1 ? session.history[n - dropped - 1] : undefined);
+    if (count > 0) {
+      this.notify(
+        'tabs',
+        'info',
+        `Another tab changed this workspace at the same time. This tab now shows the saved workspace with that tab’s work, and sent your ${plural(count, 'unsaved request')} again on top of it.`,
+      );
+    } else {
+      this.notify(
+        'tabs',
+        'info',
+        cause === 'reset' ? 'This workspace was reset in another tab; it is shown as it is now (empty).' : 'This workspace was changed in another tab; it now shows the saved state, with that tab’s work.',
+      );
+    }
+    return { session, unsavedFrom, upTo, resent };
+  }
+
+  /** the shown workspace was deleted in another tab: said once; nothing more is sent to `sim` */
+  async #deleted(sim: SimulatorWithEngine): Promise<Reloaded> {
+    this.#gone.add(sim);
+    this.#reported = sim.storeError;
+    this.notify('tabs', 'warn', DELETED_NOTICE);
+    await this.refreshList();
+    return { refused: DELETED_SEND };
   }
 
   #enqueue<T>(job: () => Promise<T>): Promise<T> {
