@@ -226,3 +226,22 @@ describe('a streamed body longer than its Content-Length says', () => {
     expect(refused).toMatchObject({ status: 413, errorType: 'RequestEntityTooLargeException' });
   });
 });
+
+describe('arrays longer than the stack holds as call arguments', () => {
+  it('an encryption context of 70,000 pairs is no internal error (its canonical bytes were concatenated by spreading them)', async () => {
+    const sim = createSimulator({ seed: 5, startTime: START });
+    const call = async (target: string, body: unknown) => {
+      const r = await sim.fetch(new Request(URL, { method: 'POST', headers: { ...HEADERS, 'X-Amz-Target': `TrentService.${target}` }, body: JSON.stringify(body) }));
+      return { status: r.status, json: await r.json() };
+    };
+    const key = (await call('CreateKey', {})).json.KeyMetadata.KeyId;
+    const context: Record<string, string> = {};
+    for (let i = 0; i < 70_000; i++) context[`k${i}`] = '';
+    const enc = await call('Encrypt', { KeyId: key, Plaintext: 'aGVsbG8=', EncryptionContext: context });
+    expect(enc.json.__type).not.toBe('KMSInternalException');
+    expect(enc.status).toBe(200);
+    const dec = await call('Decrypt', { CiphertextBlob: enc.json.CiphertextBlob, EncryptionContext: context });
+    expect(dec.status).toBe(200);
+    expect(dec.json.Plaintext).toBe('aGVsbG8=');
+  });
+});
