@@ -93,6 +93,30 @@ describe('sim.fetch queue', () => {
     expect((await res.json()).KeyMetadata.CreationDate).toBe((Date.UTC(2026, 0, 1) + 1_000) / 1000);
   });
 
+  it('reads a queued request\'s body while the requests before it are served, not once its turn comes', async () => {
+    const sim = createSimulator({ seed: 3 });
+    await sim.ready;
+    const first = sim.fetch(slowCreateKey('first', 50));
+    let pulled = false;
+    const bytes = new TextEncoder().encode(JSON.stringify({ Description: 'second' }));
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled = true;
+        c.enqueue(bytes);
+        c.close();
+      },
+    }, { highWaterMark: 0 }); // pulled only when read
+    const second = sim.fetch(new Request(URL, { method: 'POST', headers, body, duplex: 'half' } as RequestInit));
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(firstDone).toBe(false);
+    expect(pulled).toBe(true);
+    const [a, b] = await Promise.all([first, second]);
+    expect((await a.json()).KeyMetadata.Description).toBe('first');
+    expect((await b.json()).KeyMetadata.Description).toBe('second');
+  });
+
   it('rejects every request when the saved simulator cannot be loaded', async () => {
     const store: SimulatorStore = {
       load: async () => ({ state: { bogus: 1 }, log: [], events: [] }) as unknown as StoredSimulator,
