@@ -101,6 +101,11 @@ export interface SimulatorOptions {
   hosts?: number;
   routing?: Routing;
   principals?: PrincipalConfig[];
+  /**
+   * a SigV4 access key id no principal holds: 'reject' (default) answers UnrecognizedClientException
+   * as AWS does; 'root' serves it as the account root, as local emulators do
+   */
+  unknownAccessKeys?: 'root' | 'reject';
   /** persistence: the world is loaded from it at start and every change is committed to it */
   store?: SimulatorStore;
 }

@@ -80,6 +80,8 @@ export class Engine implements EngineServices {
   readonly events: SimEvent[] = [];
   readonly principalsByKey = new Map<string, Principal>();
   readonly principalsByArn = new Map<string, Principal>();
+  /** what an access key id no principal holds stands for (SimulatorOptions.unknownAccessKeys) */
+  readonly unknownAccessKeys: 'root' | 'reject';
   #listeners = new Set<(e: SimEvent) => void>();
   #policies = new WeakMap<KeyRecord, { text: string; parsed: ParsedPolicy }>();
   #routingRng: Rng;
@@ -93,6 +95,7 @@ export class Engine implements EngineServices {
     this.accountId = options.accountId ?? DEFAULTS.accountId;
     this.hosts = Math.max(1, Math.floor(options.hosts ?? DEFAULTS.hosts));
     this.routing = options.routing ?? 'random';
+    this.unknownAccessKeys = options.unknownAccessKeys ?? 'reject';
     this.propagation = normalizePropagation(options.propagation);
     this.clock = new Clock(options.startTime ?? DEFAULTS.startTime);
     this.world = new World({ hosts: this.hosts }, { seed, counter: 0 });

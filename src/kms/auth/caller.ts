@@ -115,3 +115,21 @@ export function makeCaller(arn: string, identityPolicy?: ParsedPolicy, accessKey
   const principalArn = a ? `arn:${a[1]}:iam::${a[2]}:role/${a[3]}` : arn;
   return { arn, account, isRoot: arn === rootArn(account), principalArn, identityPolicy, accessKeyId };
 }
+
+/**
+ * What a SigV4 access key id that no configured principal holds stands for
+ * (SimulatorOptions.unknownAccessKeys):
+ * - 'reject' (the default): 400 UnrecognizedClientException, as AWS answers an unknown key;
+ * - 'root': the account root, as local emulators (moto, LocalStack) treat any key, so a client
+ *   with whatever credentials it has works with no configuration. Its signature is not checked
+ *   (there is no secret to check it with).
+ */
+export type UnknownAccessKeys = 'root' | 'reject';
+
+/**
+ * The principal a request signed with an access key id nobody holds is served as: the account
+ * root when `mode` is 'root', else undefined (the request is refused).
+ */
+export function unknownAccessKeyPrincipal(engine: { readonly unknownAccessKeys?: UnknownAccessKeys; callerFor(arn: undefined): Caller }): { caller: Caller; secretAccessKey?: undefined } | undefined {
+  return engine.unknownAccessKeys === 'root' ? { caller: engine.callerFor(undefined) } : undefined;
+}

@@ -5,7 +5,7 @@
  */
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
-import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER, withSource, type Caller } from '../auth/caller';
+import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER, unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import type { Ctx } from '../ops/context';
@@ -313,7 +313,7 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
   } else if ('error' in auth) {
     return fail(new KmsError(INCOMPLETE_SIGNATURE_EXCEPTION, auth.error));
   } else {
-    const p = engine.principalsByKey.get(auth.accessKeyId);
+    const p = engine.principalsByKey.get(auth.accessKeyId) ?? unknownAccessKeyPrincipal(engine);
     if (!p) return fail(new KmsError(UNRECOGNIZED_CLIENT_EXCEPTION, UNRECOGNIZED_CLIENT_MESSAGE));
     scopeRegion = auth.region;
     if (p.secretAccessKey !== undefined) {
