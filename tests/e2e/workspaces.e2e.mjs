@@ -1,9 +1,9 @@
 /**
  * Workspaces on IndexedDB, as a user meets them: build keys and grants, reload, and find the same
  * state, clock and history; create, switch, duplicate and delete from the header menu; export to a
- * file and import it back (a newer file is refused inline); two pages of one origin writing at
- * once keep both writes; with IndexedDB refused the app says "kept in memory only" and works; the
- * unsent request in the editor comes back after a reload.
+ * file and import it back (a newer file is refused inline, an import into full storage says so);
+ * two pages of one origin writing at once keep both writes; with IndexedDB refused the app says
+ * "kept in memory only" and works; the unsent request in the editor comes back after a reload.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -208,6 +208,37 @@ export default {
     assertEqual(await panel.getByRole('list', { name: 'Switch workspace' }).getByRole('button').count(), 2, 'imported as a second workspace');
     await waitForHistory(page, 1);
     await page.getByText('exported key').first().waitFor();
+  },
+
+  'an import into full storage names the reason (a QuotaExceededError with an empty message)': async ({ page, baseUrl }) => {
+    // while __diskFull is set, every IndexedDB write throws as a full disk does in some browsers
+    await page.addInitScript(() => {
+      for (const m of ['put', 'add']) {
+        const original = IDBObjectStore.prototype[m];
+        IDBObjectStore.prototype[m] = function (...args) {
+          if (globalThis.__diskFull) throw new DOMException('', 'QuotaExceededError');
+          return original.apply(this, args);
+        };
+      }
+    });
+    await openApp(page, baseUrl, 'editor=plain');
+    await createKey(page, 'exported key');
+    let panel = await menu(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export to file' }).click()]);
+    const path = join(tmpdir(), `ws-full-${process.pid}-${Date.now()}.json`);
+    await download.saveAs(path);
+    await page.evaluate(() => (globalThis.__diskFull = true));
+    panel = await menu(page);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), panel.getByRole('button', { name: 'Import from file…' }).click()]);
+    await chooser.setFiles(path);
+    const alert = panel.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert(!/: \./.test(text), `no empty reason: ${text}`);
+    assert(/could not be imported: the browser’s storage for this site is full: free space by deleting or exporting workspaces/.test(text), `the reason is named: ${text}`);
+    assert(/Nothing was changed\.$/.test(text.trim()), `nothing changed: ${text}`);
+    await page.evaluate(() => (globalThis.__diskFull = false));
+    assertEqual(await panel.getByRole('list', { name: 'Switch workspace' }).getByRole('button').count(), 1, 'nothing imported');
   },
 
   'two pages of one origin writing at once keep both writes, and each shows the other’s': async ({ context, page, baseUrl }) => {
