@@ -1,14 +1,16 @@
 /**
- * The rich editor's module (Monaco and our JSON mode), fetched once. The entry points start it
- * once the shell has drawn its first frame, ahead of the engine and the store: the editor's
- * download is the long one, so it runs beside theirs instead of after them. BodyEditor mounts
- * the editor when the page is idle, from the same promise. A failed load may be tried again.
+ * The rich editor's module (Monaco and our JSON mode), fetched once, when BodyEditor asks for it:
+ * once the page is idle after the engine has loaded, or as soon as the editor gets focus or
+ * pointer interest, and on a touch screen only when the user asks for the code editor. Its
+ * evaluation is one long task, so it must not start while the page is still on its way to the
+ * first answer. A failed load may be tried again.
  */
 type EditorModule = typeof import('./monaco');
 
 let pending: Promise<EditorModule> | undefined;
 
-export function loadEditor(): Promise<EditorModule> {
+/** imports the editor module (once; again after a failure) */
+export function importEditor(): Promise<EditorModule> {
   if (!pending) {
     pending = import('./monaco');
     pending.catch(() => {
@@ -18,13 +20,38 @@ export function loadEditor(): Promise<EditorModule> {
   return pending;
 }
 
+/** whether the editor module has been asked for (tests and the bench watch for its chunk) */
+export function editorRequested(): boolean {
+  return pending !== undefined;
+}
+
+/**
+ * What the entry points call once the shell has drawn. It used to start the editor's download
+ * there, and that download's evaluation then blocked the first Send; BodyEditor now decides when
+ * (see above), so this does nothing and the entry points can drop the call.
+ * @deprecated BodyEditor loads the editor itself
+ */
+export function loadEditor(): Promise<void> {
+  return Promise.resolve();
+}
+
 /**
  * Resolves once the page has drawn its first frame (at once in a background tab, which draws
- * none): the moment to start the editor's download, which delays that frame if started before.
+ * none): the moment to start the downloads that would delay that frame if started before.
  */
 export function afterFirstFrame(): Promise<void> {
   return new Promise((resolve) => {
     if (document.visibilityState === 'hidden') resolve();
     else requestAnimationFrame(() => setTimeout(resolve, 0));
   });
+}
+
+/** runs `fn` when the main thread is idle, or after `timeout` ms at the latest; returns a cancel */
+export function whenIdle(fn: () => void, timeout: number): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(() => fn(), { timeout });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, Math.min(timeout, 200));
+  return () => clearTimeout(id);
 }

@@ -1,9 +1,9 @@
 /**
- * The Monaco JSON editor, loaded lazily with import() after the page is interactive (the shell's
- * textarea works until then). Recipes from PLAYGROUNDS.md §3.2: workers from the 0.56+ import
- * paths, `jsonDefaults` from the json register module, the suggest controller imported explicitly,
- * every feature imported before `editor.create`, and `setDiagnosticsOptions` always given the
- * whole option set (it replaces, it does not merge).
+ * The Monaco JSON editor, loaded lazily with import() by BodyEditor (the shell's textarea works
+ * until then; see load.ts for when). What Monaco 0.56+ needs here: workers from its new import
+ * paths, `jsonDefaults` from the json register module, the suggest controller imported
+ * explicitly, every feature imported before `editor.create`, and `setDiagnosticsOptions` always
+ * given the whole option set (it replaces, it does not merge).
  */
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
@@ -50,6 +50,8 @@ export interface JsonEditorHandle {
   setDark(dark: boolean): void;
   setFontSize(px: number): void;
   focus(): void;
+  /** the selection as offsets into the text, and whether the editor has the focus (to hand both back to a textarea) */
+  caret(): { start: number; end: number; focused: boolean };
   dispose(): void;
 }
 
@@ -171,6 +173,13 @@ export function createJsonEditor(opts: JsonEditorOptions): JsonEditorHandle {
     },
     focus() {
       editor.focus();
+    },
+    caret() {
+      const model = editor.getModel();
+      const sel = editor.getSelection();
+      const focused = editor.hasTextFocus();
+      if (!model || !sel) return { start: 0, end: 0, focused };
+      return { start: model.getOffsetAt(sel.getStartPosition()), end: model.getOffsetAt(sel.getEndPosition()), focused };
     },
     dispose() {
       sub.dispose();
