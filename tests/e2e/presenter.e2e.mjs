@@ -85,6 +85,8 @@ const VIEW_CONTROLS = [
   /^checkbox: Formatted$/, // the response body
   /^(radio: .+|button: Copy)$/, // Copy request as code
   /^button: Show (all \d+|the first \d+) grants$/,
+  /^button: \?Shortcuts and gestures$/, // the timeline's help sheet, and its Close
+  /^button: Close$/,
 ];
 
 /** every control in the audience's panes, as "role: name" */
@@ -202,6 +204,7 @@ export default {
 
     const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
     assert(new URL(audience.url()).searchParams.get('follow'), `the audience URL names a channel: ${audience.url()}`);
+    assert(/^#key=[A-Za-z0-9_-]{22,}$/.test(new URL(audience.url()).hash), `the audience URL carries the presentation's key in its fragment: ${audience.url()}`);
     await page.getByText('Presenting: the audience window follows this workspace.').waitFor();
     await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
     assert(await audience.evaluate(() => document.documentElement.classList.contains('presenter')), 'the audience uses large type');
@@ -240,5 +243,106 @@ export default {
     await late.goto(audience.url());
     await late.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
     assertEqual(await historyText(late), await historyText(page), 'late audience: the same history');
+  },
+
+  'a page without the presentation key cannot steer the audience, and malformed messages are dropped': async ({ page, context, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1&editor=plain');
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).first().click();
+    await send(page);
+    const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
+    const audienceErrors = [];
+    audience.on('pageerror', (e) => audienceErrors.push(e.message));
+    audience.on('console', (m) => m.type() === 'error' && audienceErrors.push(m.text()));
+    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 requests');
+    const url = new URL(audience.url());
+    const id = url.searchParams.get('follow');
+    const key = new URLSearchParams(url.hash.slice(1)).get('key');
+
+    // another same-origin page that knows the channel id (say it saw the query) but not the key
+    const attacker = await context.newPage();
+    await attacker.goto(`${baseUrl}lesson.html`);
+    await attacker.evaluate(
+      ({ id, key }) => {
+        const entry = { kind: 'request', at: 1767268800000, method: 'POST', url: 'https://kms.us-east-1.amazonaws.com/', headers: [['content-type', 'application/x-amz-json-1.1'], ['x-amz-target', 'TrentService.CreateKey']], body: '{}' };
+        const forged = (k) => ({ v: 2, key: k, type: 'workspace', workspace: { id: 'forged', name: 'Forged workspace', options: { seed: 1 } }, log: { from: 0, entries: [entry, entry, entry] }, now: 1767268800000 });
+        const old = { type: 'workspace', snapshot: { id: 'forged', name: 'Forged workspace', options: {}, log: [entry, entry] }, now: 0 };
+        for (const name of [`kms-playground:follow:${id}`, `kms-playground:follow:${id}:`, `kms-playground:follow:${id}:${'A'.repeat(22)}`]) {
+          const c = new BroadcastChannel(name);
+          c.postMessage(forged(undefined));
+          c.postMessage(forged('A'.repeat(22)));
+          c.postMessage(old);
+          c.close();
+        }
+        // on the presentation's own channel (as if its name leaked): a wrong key, then the right key with malformed contents
+        const c = new BroadcastChannel(`kms-playground:follow:${id}:${key}`);
+        c.postMessage(forged('B'.repeat(22)));
+        for (const bad of [
+          null,
+          { ...forged(key), workspace: null },
+          { ...forged(key), workspace: { id: 'x', name: 'x', options: { hosts: -1 } } },
+          { ...forged(key), log: { from: 0, entries: [{ ...entry, url: 'not a url' }] } },
+          { ...forged(key), log: { from: 0, entries: [{ ...entry, method: 'CONNECT' }] } },
+          { ...forged(key), log: { from: 0, entries: [{ kind: 'clock', at: 0, to: 1e300 }] } },
+          { ...forged(key), now: 'soon' },
+          { v: 2, key, type: 'lesson', progress: { lesson: 'x', step: {} }, log: { from: 0, entries: [] }, now: 0 },
+        ]) c.postMessage(bad);
+        c.close();
+      },
+      { id, key },
+    );
+    await audience.waitForTimeout(1_000);
+    assert(!(await audience.locator('h1').first().textContent()).includes('Forged'), 'the audience does not show the forged workspace');
+    assertEqual(await historyText(audience), '1 requests', 'the forged requests were not replayed');
+    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    assertEqual(audienceErrors.join(' | '), '', 'no errors in the audience');
+
+    // the presenter still steers it
+    await send(page);
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '2 requests');
+
+    // an audience address without the key follows nothing, and says why
+    const keyless = await context.newPage();
+    await keyless.goto(`${baseUrl}lesson.html?follow=${id}`);
+    await keyless.getByTestId('follow-status').getByText(/link is incomplete/).waitFor();
+  },
+
+  'a late audience catches up with a 3,000-request workspace in one batch, then follows request by request': async ({ page, context, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1&editor=plain');
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).first().click();
+    await send(page);
+    // 2,999 more requests straight into the workspace's simulator (the UI would take minutes)
+    const made = await page.evaluate(async () => {
+      const { app, session } = globalThis.__kmsPlayground;
+      const sim = app.simulator;
+      const keyId = JSON.parse(session.history[0].response.body).KeyMetadata.KeyId;
+      const t0 = performance.now();
+      for (let i = 0; i < 2_999; i++) {
+        const body = JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Encrypt', 'Decrypt'] });
+        await sim.fetch(new Request('https://kms.us-east-1.amazonaws.com/', { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'TrentService.CreateGrant' }, body }));
+        if (i % 300 === 299) sim.clock.advance(1_000);
+      }
+      return { requests: sim.log.filter((e) => e.kind === 'request').length, ms: performance.now() - t0 };
+    });
+    assertEqual(made.requests, 3_000, 'the workspace holds 3,000 requests');
+    console.log(`    the presenter made 2,999 requests in ${(made.ms / 1000).toFixed(1)} s`);
+
+    const t0 = Date.now();
+    const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '3000 requests', undefined, { timeout: 80_000, polling: 200 });
+    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    const caughtUp = Date.now() - t0;
+    console.log(`    audience caught up with 3,000 requests in ${(caughtUp / 1000).toFixed(1)} s (window opened to history shown)`);
+    assert(caughtUp < 60_000, `caught up in under a minute: ${caughtUp} ms`);
+    // the state browser shows the presenter's grants
+    await audience.locator('section.state').getByText(/2,?999 grants|Show all 2,?999/).first().waitFor({ timeout: 20_000 }).catch(() => undefined);
+
+    // then one more request: only it crosses the channel, and the audience shows it quickly
+    const t1 = Date.now();
+    await chooseTarget(page, 'ListAliases');
+    await send(page);
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '3001 requests', undefined, { timeout: 30_000, polling: 100 });
+    console.log(`    one more request reached the caught-up audience in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    assertEqual(await audience.getByTestId('request-target').textContent(), 'TrentService.ListAliases', 'the audience shows the new request');
   },
 };
