@@ -73,7 +73,7 @@ function decode(text: unknown): DecodeResult {
     return { ok: false, error: 'bad-json', detail: e instanceof Error ? e.message : 'not JSON' };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    return { ok: false, error: 'bad-shape', detail: 'scenario: must be an object' };
+    return { ok: false, error: 'bad-shape', detail: 'scenario must be an object of named members (this is not a scenario)' };
   }
   const inner = (doc as { v?: unknown }).v;
   if (inner !== version) {

@@ -479,10 +479,10 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
     to: 1,
     summary: 'v0 → v1: `requests` [{ t, op, input, as }] become `steps` of kind request; region and hosts move into `settings`',
     up(doc: Record<string, unknown>): Record<string, unknown> {
-      if (!Array.isArray(doc.requests)) throw new MigrationError('requests: must be an array');
+      if (!Array.isArray(doc.requests)) throw new MigrationError(`requests must be a list of requests, not ${kind(doc.requests)}`);
       const steps = doc.requests.map((r: unknown, i: number) => {
-        if (!isRecord(r)) throw new MigrationError(`requests[${i}]: must be an object`);
-        if (typeof r.op !== 'string') throw new MigrationError(`requests[${i}].op: must be a string`);
+        if (!isRecord(r)) throw new MigrationError(`requests[${i}] must be an object of named members, not ${kind(r)}`);
+        if (typeof r.op !== 'string') throw new MigrationError(`requests[${i}].op must be an operation name (text), not ${kind(r.op)}`);
         const step: Record<string, unknown> = { kind: 'request' };
         if (r.t !== undefined) step.at = r.t;
         if (r.as !== undefined) step.caller = r.as;
@@ -523,11 +523,11 @@ export function migrate(
   latest: number = SCENARIO_VERSION,
 ): MigrateResult {
   try {
-    if (!isRecord(x)) return { ok: false, error: 'bad-shape', detail: 'scenario: must be an object' };
+    if (!isRecord(x)) return { ok: false, error: 'bad-shape', detail: `scenario must be an object of named members, not ${kind(x)}` };
     let doc = x as Record<string, unknown>;
     for (;;) {
       const v = doc.v;
-      if (typeof v !== 'number' || !Number.isInteger(v)) return { ok: false, error: 'bad-shape', detail: 'v: must be an integer' };
+      if (typeof v !== 'number' || !Number.isInteger(v)) return { ok: false, error: 'bad-shape', detail: `v ${show(v)} is not a version number (a whole number)` };
       if (v === latest) return { ok: true, doc: doc as Record<string, unknown> & { v: number } };
       if (v > latest) return { ok: false, error: 'unknown-version', detail: `format v${v} is newer than this playground (reads up to v${latest})` };
       const m = Object.prototype.hasOwnProperty.call(table, v) ? table[v] : undefined;

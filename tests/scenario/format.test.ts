@@ -238,8 +238,8 @@ describe('migrations', () => {
   });
 
   it('reports a v0 document that is not of the v0 shape as bad-shape', () => {
-    expect(parseScenario({ v: 0, seed: 1, steps: [] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests: must be an array' });
-    expect(parseScenario({ v: 0, seed: 1, requests: [{ input: {} }] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests[0].op: must be a string' });
+    expect(parseScenario({ v: 0, seed: 1, steps: [] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests must be a list of requests, not nothing' });
+    expect(parseScenario({ v: 0, seed: 1, requests: [{ input: {} }] })).toEqual({ ok: false, error: 'bad-shape', detail: 'requests[0].op must be an operation name (text), not nothing' });
     // the migrated document still goes through validation
     expect(parseScenario({ v: 0, seed: -1, requests: [] })).toMatchObject({ ok: false, error: 'bad-shape', detail: expect.stringMatching(/^seed/) });
   });
