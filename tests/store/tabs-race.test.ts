@@ -20,6 +20,7 @@ async function twoTabs() {
   const tabA = await openStore({ factory, name });
   const tabB = await openStore({ factory, name });
   let pause: { started: () => void; release: Promise<void> } | undefined;
+  let afterLoad: (() => Promise<void>) | undefined;
   const b = await bootApp(tabB, {
     openSimulator: async (id) => {
       const p = pause;
@@ -28,7 +29,11 @@ async function twoTabs() {
         p.started();
         await p.release;
       }
-      return openWorkspaceSimulator(tabB, id);
+      const sim = await openWorkspaceSimulator(tabB, id);
+      const after = afterLoad;
+      afterLoad = undefined;
+      await after?.();
+      return sim;
     },
   });
   const id = b.current!.id;
@@ -41,7 +46,9 @@ async function twoTabs() {
     pause = { started, release: new Promise<void>((r) => (release = r)) };
     return { begun, release };
   };
-  return { tabA, tabB, b, id, simA, pauseNextLoad };
+  /** runs `fn` once tab B's next workspace load has read the database (before B uses it) */
+  const onNextLoad = (fn: () => Promise<void>) => (afterLoad = fn);
+  return { tabA, tabB, b, id, simA, pauseNextLoad, onNextLoad };
 }
 
 /** the key ids the database holds for the workspace */
@@ -104,6 +111,24 @@ describe('a Send racing a reload', () => {
     const { stored } = await everyShownKeyIsSaved(b, tabA, id);
     expect(stored).toEqual([fromA, keyB].sort());
     expect(b.notices.find((n) => n.key === 'tabs')?.text).toMatch(/sent your 1 unsaved request again/);
+  });
+
+  it('another change landing while the tab re-sends its request: sent again on top of that one, and saved', async () => {
+    const { tabA, b, id, simA, onNextLoad } = await twoTabs();
+    const first = await createKey(simA, 'A1');
+    let second = '';
+    // tab B loads A1, and before it re-sends its request A commits again
+    onNextLoad(async () => {
+      second = await createKey(simA, 'A2');
+    });
+    const sent = await sendAs(b.session, 'CreateKey', { Description: 'from B' });
+    await until('B is idle', () => !b.working);
+    await b.simulator!.flush();
+    expect(second).not.toBe('');
+    expect(sent.response?.status).toBe(200);
+    const { stored } = await everyShownKeyIsSaved(b, tabA, id);
+    expect(stored).toEqual([first, second, keyIdOf(sent.response?.body)].sort());
+    expect(b.simulator!.storeError).toBeUndefined();
   });
 
   it('several Sends during a slow reload are all saved, in order', async () => {

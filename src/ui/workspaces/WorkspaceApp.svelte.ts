@@ -92,7 +92,7 @@ type Reloaded =
 export const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
 const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can no longer be sent here: switch to another workspace, or create one.';
 const RESENT_UNSHOWN = 'This request was sent again on top of another tab’s change and saved; the History pane shows only the latest requests.';
-const SWITCHED_SEND = 'This request was not sent: another workspace was opened meanwhile. Send it again.';
+const SWITCHED_SEND = 'This request was not sent: the workspace shown was reset, switched or opened again meanwhile. Send it again.';
 
 function message(e: unknown): string {
   return describeFailure(e);
