@@ -1,7 +1,12 @@
 /**
  * The built-in lessons, in workshop order. Each is a scenario whose request steps carry the
  * checks a learner should see pass; tests/scenario/lessons.test.ts replays every one.
+ *
+ * A lesson goes through the same boundary check as a share link (validateScenario, which checks
+ * settings with src/scenario/validate.ts), and LESSONS holds the checked copies: a lesson that
+ * would be refused as a link fails here, when the module loads, instead of in a learner's tab.
  */
+import { validateScenario } from '../format';
 import type { Lesson } from './common';
 import { childGrants } from './childGrants';
 import { createAndList } from './createAndList';
@@ -17,7 +22,16 @@ import { tokenRace } from './tokenRace';
 
 export type { Lesson } from './common';
 
-export const LESSONS: readonly Lesson[] = Object.freeze([createAndList, grantTokens, retireRevoke, nameIdempotency, encryptionContext, childGrants, keyStates, policyConditions, servicePrincipals, crossAccount, tokenRace]);
+/** the lesson with its scenario as the boundary check copies it; throws for a broken lesson (a bug) */
+function checked(lesson: Lesson): Lesson {
+  const r = validateScenario(lesson.scenario);
+  if (!r.ok) throw new TypeError(`Lesson ${lesson.id} is not a valid scenario: ${r.detail}`);
+  return Object.freeze({ ...lesson, scenario: r.scenario });
+}
+
+export const LESSONS: readonly Lesson[] = Object.freeze(
+  [createAndList, grantTokens, retireRevoke, nameIdempotency, encryptionContext, childGrants, keyStates, policyConditions, servicePrincipals, crossAccount, tokenRace].map(checked),
+);
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);
