@@ -590,8 +590,15 @@ export function createSimulator(options: SimulatorOptions & SimulatorHostOptions
       return () => listeners.delete(listener);
     },
     fetch(request: Request): Promise<Response> {
-      const headers = sharedHeaders(request.headers);
-      const read = startRead(request, headers);
+      let headers: [string, string][];
+      let read: Promise<string | KmsError>;
+      try {
+        headers = sharedHeaders(request.headers);
+        read = startRead(request, headers);
+      } catch (e) {
+        // not a Request: a rejection, as fetch gives, never a throw
+        return Promise.reject(e);
+      }
       return enqueue(() => serve(request, headers, read));
     },
     seek(t: number): Promise<void> {

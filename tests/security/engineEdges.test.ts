@@ -184,6 +184,16 @@ describe('a request body that never ends', () => {
   });
 });
 
+describe('reading bodies before the queue', () => {
+  it('sim.fetch of something that is not a Request rejects, as fetch does, and never throws', async () => {
+    const sim = createSimulator({ seed: 5, startTime: START });
+    let p: Promise<Response> | undefined;
+    expect(() => (p = sim.fetch({} as Request))).not.toThrow();
+    await expect(p).rejects.toBeInstanceOf(TypeError);
+    expect((await sim.fetch(createKey('after'))).status).toBe(200);
+  });
+});
+
 describe('a streamed body longer than its Content-Length says', () => {
   it('is read only to the limit, then cancelled and refused with 413', async () => {
     const sim = createSimulator({ seed: 5, startTime: START });
