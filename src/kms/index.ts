@@ -424,11 +424,13 @@ export function createSimulator(options: SimulatorOptions & SimulatorHostOptions
     now: () => engine.clock.now(),
     advance(ms: number) {
       notWhileSeeking('sim.clock.advance()');
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() takes a non-negative number of ms, got ${ms}`);
+      // virtual time is whole milliseconds: the log, events and the scenario format hold nothing finer
+      if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`advance() takes a whole, non-negative number of milliseconds, got ${ms}`);
       moveClock(engine.clock.now() + ms);
     },
     set(t: number) {
       notWhileSeeking('sim.clock.set()');
+      if (!Number.isSafeInteger(t)) throw new RangeError(`set() takes a time in whole milliseconds since the epoch, got ${t}`);
       if (t < engine.clock.now()) throw new RangeError('Unable to travel back in time');
       moveClock(t);
     },

@@ -6,13 +6,14 @@ import type { WorldView } from './world';
 
 export function buildCompletions(world: WorldView, callers: readonly Caller[], tokens: readonly string[], ciphertext?: string): CompletionValues {
   const keys: Suggestion[] = [];
-  const keysAndAliases: Suggestion[] = [];
-  for (const k of [...world.keys].reverse()) {
+  for (let i = world.keys.length - 1; i >= 0; i--) {
+    const k = world.keys[i];
     const detail = `${k.spec || 'key'} · ${k.usage} · ${k.state}${k.description ? ` · ${k.description}` : ''}`;
     keys.push({ value: k.keyId, label: `${k.keyId} (key ID)`, detail });
     keys.push({ value: k.arn, label: `${k.arn}`, detail: `key ARN · ${detail}` });
   }
-  keysAndAliases.push(...keys);
+  // a copy, not push(...keys): one argument per key would overflow the stack in a large workspace
+  const keysAndAliases: Suggestion[] = keys.slice();
   for (const a of world.aliases) {
     if (a.name.startsWith('alias/aws/')) continue;
     keysAndAliases.push({ value: a.name, label: a.name, detail: `alias of ${a.targetKeyId ?? 'no key'}` });
