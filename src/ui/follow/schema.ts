@@ -9,7 +9,7 @@
  * or undefined.
  */
 import type { LogEntry, SimulatorOptions } from '../../kms/api';
-import { checkSimulatorOptions } from './options';
+import { checkLog, checkSimulatorOptions } from '../../scenario/validate';
 
 /** the protocol's version: a window of another release ignores messages it cannot read */
 export const PROTOCOL = 2;
@@ -19,12 +19,6 @@ const MAX_TIME = 8.64e15;
 export const LIMITS = Object.freeze({
   /** log entries in one message (a workspace of 200,000 inputs is far past anything the UI handles) */
   entries: 200_000,
-  /** a request's URL, header name and value, body */
-  url: 2_048,
-  headerName: 256,
-  headerValue: 8_192,
-  headers: 64,
-  body: 1_048_576,
   /** names, ids and free text */
   text: 1_024,
   /** lesson steps, and failure lines of one check */
@@ -38,40 +32,23 @@ const isTime = (x: unknown): x is number => typeof x === 'number' && Number.isFi
 const isIndex = (x: unknown, max = Number.MAX_SAFE_INTEGER): x is number => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= max;
 const isText = (x: unknown, max: number = LIMITS.text): x is string => typeof x === 'string' && x.length <= max;
 
-/** RFC 9110 token: what `new Headers()` and a Request's method accept */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** methods `new Request` rejects */
+/** methods `new Request` rejects (the log check allows any upper-case word) */
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-/** a header value `new Headers()` accepts: no NUL, CR or LF */
-const HEADER_VALUE = /^[^\0\r\n]*$/;
 
-function parseUrl(x: unknown): string | undefined {
-  if (!isText(x, LIMITS.url)) return undefined;
-  try {
-    const u = new URL(x);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? x : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Input log entries (`sim.log`), checked as a workspace file's are (src/scenario/validate.ts:
+ * times, http(s) URLs, header names and values, body sizes), and fit for `new Request`.
+ */
+export function parseLogEntries(x: unknown): LogEntry[] | undefined {
+  if (!Array.isArray(x) || x.length > LIMITS.entries) return undefined;
+  const checked = checkLog(x, 'log.entries');
+  if (!checked.ok) return undefined;
+  return checked.value.every((e) => e.kind === 'clock' || !FORBIDDEN_METHODS.has(e.method)) ? checked.value : undefined;
 }
 
-/** one input of a simulator's log (`sim.log`), as `new Request` and the clock will take it */
+/** one input of a simulator's log */
 export function parseLogEntry(x: unknown): LogEntry | undefined {
-  if (!isObj(x) || !isTime(x.at)) return undefined;
-  if (x.kind === 'clock') return isTime(x.to) ? { kind: 'clock', at: x.at, to: x.to } : undefined;
-  if (x.kind !== 'request') return undefined;
-  const { method, body, headers } = x;
-  const url = parseUrl(x.url);
-  if (url === undefined || typeof method !== 'string' || method.length > 16 || !TOKEN.test(method) || FORBIDDEN_METHODS.has(method.toUpperCase())) return undefined;
-  if (!isText(body, LIMITS.body) || !Array.isArray(headers) || headers.length > LIMITS.headers) return undefined;
-  const pairs: [string, string][] = [];
-  for (const h of headers) {
-    if (!Array.isArray(h) || h.length !== 2) return undefined;
-    const [name, value] = h as unknown[];
-    if (!isText(name, LIMITS.headerName) || !TOKEN.test(name) || !isText(value, LIMITS.headerValue) || !HEADER_VALUE.test(value)) return undefined;
-    pairs.push([name, value]);
-  }
-  return { kind: 'request', at: x.at, method, url, headers: pairs, body };
+  return parseLogEntries([x])?.[0];
 }
 
 /** a part of the presenter's log: entries `from` on; the presenter's log is `from + entries.length` long */
@@ -81,14 +58,9 @@ export interface LogDelta {
 }
 
 export function parseLogDelta(x: unknown): LogDelta | undefined {
-  if (!isObj(x) || !isIndex(x.from) || !Array.isArray(x.entries) || x.entries.length > LIMITS.entries) return undefined;
-  const entries: LogEntry[] = [];
-  for (const e of x.entries) {
-    const entry = parseLogEntry(e);
-    if (!entry) return undefined;
-    entries.push(entry);
-  }
-  return { from: x.from, entries };
+  if (!isObj(x) || !isIndex(x.from)) return undefined;
+  const entries = parseLogEntries(x.entries);
+  return entries ? { from: x.from, entries } : undefined;
 }
 
 /** a lesson step's check, as the presenter's LessonPlayer keeps it */
