@@ -19,7 +19,12 @@ import Audience from './ui/follow/Audience.svelte';
 import WorkspaceAudience from './ui/follow/WorkspaceAudience.svelte';
 import { isChannelId, keyFromHash, presentationUrl, type Presentation } from './ui/follow/channel';
 import { afterFirstFrame, loadEditor } from './ui/editor/load';
+import { framedByAnotherOrigin, showFramedNotice } from './framed';
+import { handleChunkErrors } from './chunks';
 import './ui/app.css';
+
+// a lazy chunk that fails to load (a release deployed while this page was open) reloads the page, once
+handleChunkErrors({ reload: () => location.reload() });
 
 const params = new URLSearchParams(location.search);
 
@@ -44,32 +49,39 @@ const key = keyFromHash(location.hash);
 /** the presentation named by ?follow= or ?present= and the key in the fragment (none without a key) */
 const presentation = (channel: string): Presentation | undefined => (key ? { id: channel, key } : undefined);
 
-if (!id && isChannelId(follow)) {
-  mount(WorkspaceAudience, { target, props: { prefs, presentation: presentation(follow) } });
-} else if (!lesson) {
-  document.title = 'Lessons · KMS Grant Playground';
-  mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
-} else {
-  document.title = `${lesson.title} · Lessons · KMS Grant Playground`;
-  if (params.get('print') === '1') mount(Handout, { target, props: { lesson, url: lessonUrl(lesson.id) } });
-  else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, presentation: presentation(follow) } });
-  else {
-    document.documentElement.classList.toggle('presenter', prefs.presenter);
-    const rich = params.get('editor') !== 'plain';
-    mount(LessonPage, {
-      target,
-      props: {
-        lesson,
-        prefs,
-        e2e: params.get('e2e') === '1',
-        rich,
-        present: isChannelId(present) ? presentation(present) : undefined,
-        url: lessonUrl(lesson.id),
-        // a reload of the presenter's window keeps presenting: the channel in the query, the key in the fragment
-        onpresent: (p: Presentation) => history.replaceState(history.state, '', presentationUrl(location.href, 'present', p)),
-      },
-    });
-    // the editor's download once the page has drawn (see main.ts)
-    if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));
+/** the page itself: the list, a lesson, its handout, or an audience window */
+function start(target: HTMLElement): void {
+  if (!id && isChannelId(follow)) {
+    mount(WorkspaceAudience, { target, props: { prefs, presentation: presentation(follow) } });
+  } else if (!lesson) {
+    document.title = 'Lessons · KMS Grant Playground';
+    mount(LessonList, { target, props: { lessons: LESSONS, problem: id ? `There is no lesson called “${id}”. Pick one below.` : undefined } });
+  } else {
+    document.title = `${lesson.title} · Lessons · KMS Grant Playground`;
+    if (params.get('print') === '1') mount(Handout, { target, props: { lesson, url: lessonUrl(lesson.id) } });
+    else if (isChannelId(follow)) mount(Audience, { target, props: { lesson, prefs, presentation: presentation(follow) } });
+    else {
+      document.documentElement.classList.toggle('presenter', prefs.presenter);
+      const rich = params.get('editor') !== 'plain';
+      mount(LessonPage, {
+        target,
+        props: {
+          lesson,
+          prefs,
+          e2e: params.get('e2e') === '1',
+          rich,
+          present: isChannelId(present) ? presentation(present) : undefined,
+          url: lessonUrl(lesson.id),
+          // a reload of the presenter's window keeps presenting: the channel in the query, the key in the fragment
+          onpresent: (p: Presentation) => history.replaceState(history.state, '', presentationUrl(location.href, 'present', p)),
+        },
+      });
+      // the editor's download once the page has drawn (see main.ts)
+      if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));
+    }
   }
 }
+
+// inside another site's frame the lessons do not run: a link opens them in a tab instead (src/framed.ts)
+if (framedByAnotherOrigin()) showFramedNotice(target, location.href, 'The KMS Grant Playground’s lessons');
+else start(target);

@@ -8,6 +8,8 @@
  *                   (globalThis.__kmsPlayground) tests use to create thousands of events quickly
  * and the hash `#s=v1.…`: a shared scenario, replayed into a new workspace (then removed).
  *
+ * Inside another site's frame it does not start: a note links to it in a tab of its own (src/framed.ts).
+ *
  * The in-memory world is the working copy and IndexedDB the durable copy: the current workspace
  * (remembered in the store's settings) is loaded whole, and every request is committed before its
  * response shows. The engine and the store are their own chunks, imported here without waiting:
@@ -21,7 +23,12 @@ import { Prefs } from './ui/Prefs.svelte';
 import { WorkspaceApp, type Backend } from './ui/workspaces/WorkspaceApp.svelte';
 import { groupsFrom } from './ui/operations';
 import { afterFirstFrame, loadEditor } from './ui/editor/load';
+import { framedByAnotherOrigin, showFramedNotice } from './framed';
+import { handleChunkErrors } from './chunks';
 import './ui/app.css';
+
+// a lazy chunk that fails to load (a release deployed while this page was open) reloads the page, once
+handleChunkErrors({ reload: () => location.reload() });
 
 const DEFAULT_SEED = 42;
 const ACCOUNT_ID = '111122223333';
@@ -65,70 +72,78 @@ const DEFAULTS: WorkspaceOptions = {
   principals: PRINCIPALS,
 };
 
-const app = new WorkspaceApp(DEFAULTS);
-const prefs = new Prefs();
-
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-const rich = params.get('editor') !== 'plain';
-mount(App, { target, props: { app, prefs, e2e, rich, audiencePage: new URL('lesson.html', location.href).toString() } });
-/**
- * The shell paints first; then the editor's download starts, and the engine's and the store's
- * (far smaller) beside it.
- */
-const backend: Promise<Backend> = afterFirstFrame().then(() => {
-  if (rich) loadEditor().catch(() => {});
-  return Promise.all([
-    import('./kms/index'),
-    import('./kms/model/shapes.generated'),
-    import('./store/index'),
-    import('./scenario/codec'),
-    import('./scenario/run'),
-    import('./scenario/format'),
-  ]);
-}).then(async ([kms, model, store, codec, run, format]) => {
-  const storage = inMemory
-    ? (store.createMemoryPlaygroundStore({
-        name: DB_NAME,
-        reason: 'This page was opened with ?seed= or ?e2e=1, so it uses a fresh workspace kept in memory only (open the playground without them to keep your work).',
-      }) as Backend['storage'])
-    : await store.openPlaygroundStorage({ name: DB_NAME, onNotice: (n) => app.connectionNotice(n) });
-  return {
-    storage,
-    openSimulator: (id) => store.openWorkspaceSimulator(storage, id),
-    scratch: (options) => kms.createSimulator({ ...options }),
-    describeStoreError: store.describeStoreError,
-    reapplyInputs: store.reapplyInputs,
-    fromHash: codec.scenarioFromHash,
-    optionsOf: (scenario) => format.simulatorOptions(scenario),
-    replayInto: async (sim, scenario) => {
-      await run.replayWith(() => sim, scenario);
-    },
-    info: {
-      operationGroups: groupsFrom(kms.OPERATION_GROUPS),
-      requiredMembers: (operation) => {
-        const def = (model.OPERATIONS as Record<string, { input: string | null }>)[operation];
-        const shape = def?.input ? model.SHAPES[def.input] : undefined;
-        return shape?.type === 'structure' ? shape.required : undefined;
-      },
-    },
-  } satisfies Backend;
-});
 
-if (e2e) {
-  Object.assign(globalThis, {
-    __kmsPlayground: {
-      sim: app.firstSimulator,
-      get session() {
-        return app.session;
+/** the playground itself: storage, simulator, Svelte app */
+function start(target: HTMLElement): void {
+  const app = new WorkspaceApp(DEFAULTS);
+  const prefs = new Prefs();
+
+  const rich = params.get('editor') !== 'plain';
+  mount(App, { target, props: { app, prefs, e2e, rich, audiencePage: new URL('lesson.html', location.href).toString() } });
+  /**
+   * The shell paints first; then the editor's download starts, and the engine's and the store's
+   * (far smaller) beside it.
+   */
+  const backend: Promise<Backend> = afterFirstFrame().then(() => {
+    if (rich) loadEditor().catch(() => {});
+    return Promise.all([
+      import('./kms/index'),
+      import('./kms/model/shapes.generated'),
+      import('./store/index'),
+      import('./scenario/codec'),
+      import('./scenario/run'),
+      import('./scenario/format'),
+    ]);
+  }).then(async ([kms, model, store, codec, run, format]) => {
+    const storage = inMemory
+      ? (store.createMemoryPlaygroundStore({
+          name: DB_NAME,
+          reason: 'This page was opened with ?seed= or ?e2e=1, so it uses a fresh workspace kept in memory only (open the playground without them to keep your work).',
+        }) as Backend['storage'])
+      : await store.openPlaygroundStorage({ name: DB_NAME, onNotice: (n) => app.connectionNotice(n) });
+    return {
+      storage,
+      openSimulator: (id) => store.openWorkspaceSimulator(storage, id),
+      scratch: (options) => kms.createSimulator({ ...options }),
+      describeStoreError: store.describeStoreError,
+      reapplyInputs: store.reapplyInputs,
+      fromHash: codec.scenarioFromHash,
+      optionsOf: (scenario) => format.simulatorOptions(scenario),
+      replayInto: async (sim, scenario) => {
+        await run.replayWith(() => sim, scenario);
       },
-      app,
-    },
+      info: {
+        operationGroups: groupsFrom(kms.OPERATION_GROUPS),
+        requiredMembers: (operation) => {
+          const def = (model.OPERATIONS as Record<string, { input: string | null }>)[operation];
+          const shape = def?.input ? model.SHAPES[def.input] : undefined;
+          return shape?.type === 'structure' ? shape.required : undefined;
+        },
+      },
+    } satisfies Backend;
+  });
+
+  if (e2e) {
+    Object.assign(globalThis, {
+      __kmsPlayground: {
+        sim: app.firstSimulator,
+        get session() {
+          return app.session;
+        },
+        app,
+      },
+    });
+  }
+
+  void app.boot(backend, {
+    hash: location.hash,
+    clearHash: () => history.replaceState(history.state, '', location.pathname + location.search),
+    quiet: inMemory,
   });
 }
 
-void app.boot(backend, {
-  hash: location.hash,
-  clearHash: () => history.replaceState(history.state, '', location.pathname + location.search),
-  quiet: inMemory,
-});
+// inside another site's frame the playground does not run: a link opens it in a tab instead
+if (framedByAnotherOrigin()) showFramedNotice(target, location.href, 'The KMS Grant Playground');
+else start(target);
