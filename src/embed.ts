@@ -11,7 +11,11 @@ import EmbedApp from './ui/embed/EmbedApp.svelte';
 import EmbedError from './ui/embed/EmbedError.svelte';
 import { lessonById } from './ui/lessons/source';
 import type { LessonInfo } from './ui/lessons/model';
+import { handleChunkErrors } from './chunks';
 import './ui/app.css';
+
+// a lazy chunk that fails to load (a release deployed while this page was open) reloads the page, once
+handleChunkErrors({ reload: () => location.reload() });
 
 const target = document.getElementById('app');
 if (!target) throw new Error('embed.html has no #app element');
