@@ -41,7 +41,10 @@ const ENTRIES = {
     ['scenario/lessons/index', 'LESSONS, lessonById, type Lesson'],
     ['scenario/toTest', '*'],
   ],
-  node: [['node/serve', '*']],
+  node: [
+    ['node/serve', '*'],
+    ['node/cli', '*'],
+  ],
 };
 const present = (m) => existsSync(join(root, 'src', `${m}.ts`));
 
