@@ -130,20 +130,19 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
    * Is what a 'changed' message claims true of the database now? (The channel is open to any
    * same-origin page: tabs.ts.) A 'deleted' needs the workspace gone; anything else needs it
    * there, with the announced revision and log length (a reset's: none stored), and a state
-   * other than the one this tab last loaded or wrote.
+   * other than the one this tab last loaded or wrote. Returns the stored state's token (null:
+   * nothing stored), or false.
    */
-  async function confirmed(m: Extract<TabMessage, { type: 'changed' }>): Promise<boolean> {
+  async function confirmed(m: Extract<TabMessage, { type: 'changed' }>): Promise<string | null | false> {
     const tx = getDb().transaction(['workspaces', 'meta'], 'readonly');
     const [w, meta] = await Promise.all([tx.objectStore('workspaces').get(m.workspace), tx.objectStore('meta').get(m.workspace), tx.done]);
-    if (m.cause === 'deleted') return !w;
+    if (m.cause === 'deleted') return w ? false : null;
     if (!w) return false;
     if (m.cause === 'reset' && meta) return false;
     if ((meta?.revision ?? 0) !== m.revision || (meta?.logLength ?? 0) !== m.logLength) return false;
     const token = meta?.token ?? null;
     if (held.has(m.workspace) && held.get(m.workspace) === token) return false;
-    // this tab is now told of that state: the same message again is not news
-    held.set(m.workspace, token);
-    return true;
+    return token;
   }
 
   function getDb(): DB {
@@ -549,6 +548,8 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       let timer: ReturnType<typeof setTimeout> | undefined;
       let checks: Promise<void> = Promise.resolve();
       let stopped = false;
+      /** the stored state this watcher last called back for (the same again is not news) */
+      let told: string | null | undefined;
       const off = channel.listen((m) => {
         if (m.type !== 'changed' || m.workspace !== workspace) return;
         latest = m;
@@ -557,7 +558,9 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
           const m2 = latest!;
           latest = undefined;
           checks = checks.then(async () => {
-            if (stopped || !(await confirmed(m2).catch(() => false)) || stopped) return;
+            const token = await confirmed(m2).catch(() => false as const);
+            if (stopped || token === false || (token === told && m2.cause !== 'deleted')) return;
+            told = token;
             onChange(m2);
           });
         }, WATCH_INTERVAL_MS);

@@ -3,7 +3,7 @@
  * `kms-playground:<dbname>`. A tab acts only on messages that fit the schema exactly, and checks
  * what a message claims against IndexedDB first: a "deleted" for a workspace the database still
  * holds, a "reset" or "changed" whose revision is not the stored one, or one announcing a state
- * this tab already holds, does nothing. Genuine messages still work.
+ * this tab already holds or was already told of (a replayed message), does nothing. Genuine messages still work.
  */
 import '../store/helpers';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,20 @@ describe('forged tab messages', () => {
     await settle();
     expect(changed).toEqual([]);
     expect(simB.storeError).toBeUndefined();
+    forger.close();
+  });
+
+  it('a genuine message posted again (replayed) does nothing the second time', async () => {
+    const { tabB, ws, simA, forger, forge } = await twoTabs();
+    const { changed } = record(tabB, ws.id);
+    await simA.fetch(kmsRequest('ListKeys', {}));
+    await simA.flush();
+    await until('the change', () => changed.length === 1);
+    forge(changed[0]);
+    await settle();
+    forge({ ...changed[0] });
+    await settle();
+    expect(changed).toHaveLength(1);
     forger.close();
   });
 
