@@ -189,7 +189,11 @@ export async function runServe(args: string[], io: Io = processIo, stop?: Promis
   io.out('Any access key acts as the account root; --principals configures others. Ctrl+C stops.\n');
   started?.(server);
   await new Promise<void>((resolve) => {
-    const done = () => resolve();
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
     stop?.then(done);
