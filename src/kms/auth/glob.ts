@@ -11,7 +11,7 @@
  * found with Knuth-Morris-Pratt, one with `?` by bit-parallel shift-and; neither ever looks back,
  * so every character of the value is read at most twice per 32 pattern characters. A match of a
  * pattern of m characters against a value of n takes O(n·⌈m/32⌉ + m) steps, and never more than
- * 3·(n+1)·(m+1).
+ * CALL_STEPS + 3·(n+1)·(m+1) (CALL_STEPS for the call itself).
  *
  * Every step is counted (stepsTaken), and a caller can cap them (withStepBudget): the policy
  * evaluator does, so no policy and no request can keep the page busy for long.
@@ -33,8 +33,23 @@ interface Fixed {
 type Segment =
   | { k: 'kmp'; text: string; fail: Int32Array }
   | { k: 'skip'; len: number }
-  | { k: 'and'; len: number; accept: number; masks: Map<number, number>; any: number }
-  | { k: 'wide'; len: number; words: number; accept: number; masks: Map<number, Int32Array>; any: Int32Array };
+  /**
+   * up to 32 characters with a `?`: bit i of a character's mask is set when position i accepts
+   * it. `ascii` (masks of codes 0-127) is built on the first long scan (until then it is empty);
+   * other codes use `masks`.
+   */
+  | { k: 'and'; len: number; accept: number; masks: Map<number, number>; any: number; ascii: Int32Array }
+  /** longer: the masks are `words` 32-bit words each; ascii holds codes 0-127, 128 masks in a row */
+  | { k: 'wide'; len: number; words: number; accept: number; masks: Map<number, Int32Array>; any: Int32Array; ascii: Int32Array };
+
+/** scans at least this long build the ASCII mask table of an 'and' segment */
+const TABLE_AFTER = 16;
+const NO_TABLE = new Int32Array(0);
+/**
+ * what one call costs besides reading characters (calls, set-up), in steps: about what reading
+ * this many characters costs, so that many calls on short values are charged what they cost
+ */
+export const CALL_STEPS = 32;
 
 export interface Glob {
   /** the pattern as written */
@@ -125,7 +140,7 @@ function segment(text: string): Segment {
       const c = text.charCodeAt(i);
       if (c !== QMARK) masks.set(c, (masks.get(c) ?? any) | (1 << i));
     }
-    return { k: 'and', len, accept: 1 << (len - 1), masks, any };
+    return { k: 'and', len, accept: 1 << (len - 1), masks, any, ascii: NO_TABLE };
   }
   const words = (len + 31) >>> 5;
   const any = new Int32Array(words);
@@ -138,7 +153,9 @@ function segment(text: string): Segment {
     if (!m) masks.set(c, (m = any.slice()));
     m[i >>> 5] |= 1 << (i & 31);
   }
-  return { k: 'wide', len, words, accept: 1 << ((len - 1) & 31), masks, any };
+  const ascii = new Int32Array(128 * words);
+  for (let c = 0; c < 128; c++) ascii.set(masks.get(c) ?? any, c * words);
+  return { k: 'wide', len, words, accept: 1 << ((len - 1) & 31), masks, any, ascii };
 }
 
 /** compiles a wildcard pattern (cheap: linear in its length) */
@@ -161,21 +178,17 @@ export function compileGlob(pattern: string): Glob {
   return { source: pattern, kind: 'general', head, tail, middle, minLength };
 }
 
-/** does `p` match s at `at` (s is long enough)? counts its steps */
+/** does `p` match s at `at` (s is long enough)? (its steps are charged by the caller) */
 function fixedAt(p: Fixed, s: string, at: number): boolean {
   const t = p.text;
   const len = t.length;
-  if (!p.wild) {
-    chargeSteps(len + 1);
-    return s.startsWith(t, at);
-  }
-  let i = 0;
-  for (; i < len; i++) {
+  if (len === 0) return true;
+  if (!p.wild) return s.startsWith(t, at);
+  for (let i = 0; i < len; i++) {
     const c = t.charCodeAt(i);
-    if (c !== QMARK && c !== s.charCodeAt(at + i)) break;
+    if (c !== QMARK && c !== s.charCodeAt(at + i)) return false;
   }
-  chargeSteps(i + 1);
-  return i === len;
+  return true;
 }
 
 /** the end of the leftmost occurrence of `seg` in s[from, end), or -1; counts its steps */
@@ -184,103 +197,148 @@ function find(seg: Segment, s: string, from: number, end: number): number {
     case 'skip':
       chargeSteps(1);
       return from + seg.len <= end ? from + seg.len : -1;
-    case 'kmp': {
-      const { text, fail } = seg;
-      const len = text.length;
-      let steps = 1;
-      let j = 0;
-      let found = -1;
-      let checkpoint = from + CHUNK;
-      // stop as soon as what is left of s is too short for what is left of the segment
-      for (let i = from; end - i >= len - j; i++) {
-        if (i === checkpoint) {
-          // a long scan is charged as it goes, so that a budget stops it midway
-          chargeSteps(steps);
-          steps = 0;
-          checkpoint += CHUNK;
-        }
-        const c = s.charCodeAt(i);
-        steps++;
-        while (j > 0 && text.charCodeAt(j) !== c) {
-          j = fail[j - 1];
-          steps++;
-        }
-        if (text.charCodeAt(j) === c && ++j === len) {
-          found = i + 1;
-          break;
-        }
-      }
+    case 'kmp':
+      return findKmp(seg, s, from, end);
+    case 'and':
+      return findAnd(seg, s, from, end);
+    case 'wide':
+      return findWide(seg, s, from, end);
+  }
+}
+
+/** Knuth-Morris-Pratt: a segment without `?` */
+function findKmp(seg: Extract<Segment, { k: 'kmp' }>, s: string, from: number, end: number): number {
+  const { text, fail } = seg;
+  const len = text.length;
+  const first = text.charCodeAt(0);
+  let steps = 1;
+  let j = 0;
+  let found = -1;
+  let checkpoint = from + CHUNK;
+  // stop as soon as what is left of s is too short for what is left of the segment
+  for (let i = from; end - i >= len - j; i++) {
+    if (i >= checkpoint) {
+      // a long scan is charged as it goes, so that a budget stops it midway
       chargeSteps(steps);
-      return found;
+      steps = 0;
+      checkpoint += CHUNK;
     }
-    case 'and': {
-      const { masks, any, accept } = seg;
-      let d = 0;
-      let i = from;
-      let found = -1;
-      let charged = from;
-      for (; i < end; i++) {
-        if (i - charged === CHUNK) {
-          chargeSteps(CHUNK);
-          charged = i;
-        }
-        const m = masks.get(s.charCodeAt(i));
-        d = ((d << 1) | 1) & (m === undefined ? any : m);
-        if ((d & accept) !== 0) {
-          found = i + 1;
-          break;
-        }
+    let c = s.charCodeAt(i);
+    if (j === 0 && c !== first) {
+      // nothing matched yet: skip to the next occurrence of the first character
+      const stop = Math.min(end - len + 1, checkpoint);
+      const start = i;
+      while (++i < stop && s.charCodeAt(i) !== first);
+      steps += i - start;
+      if (i >= stop) {
+        if (i >= end - len + 1) break;
+        i--;
+        continue;
       }
-      // (a bit reaches `accept` only after len characters, so the occurrence starts at or after from)
-      chargeSteps(i - charged + 1);
-      return found;
+      c = first;
     }
-    case 'wide': {
-      const { masks, any, accept, words } = seg;
-      const d = new Int32Array(words);
-      const last = words - 1;
-      let found = -1;
-      let i = from;
-      let charged = from;
-      for (; i < end; i++) {
-        if (i - charged === CHUNK) {
-          chargeSteps(CHUNK * words);
-          charged = i;
-        }
-        const m = masks.get(s.charCodeAt(i)) ?? any;
-        let carry = 1;
-        for (let w = 0; w < words; w++) {
-          const x = d[w];
-          d[w] = ((x << 1) | carry) & m[w];
-          carry = x >>> 31;
-        }
-        if ((d[last] & accept) !== 0) {
-          found = i + 1;
-          break;
-        }
-      }
-      chargeSteps((i - charged + 1) * words);
-      return found;
+    steps++;
+    while (j > 0 && text.charCodeAt(j) !== c) {
+      j = fail[j - 1];
+      steps++;
+    }
+    if (text.charCodeAt(j) === c && ++j === len) {
+      found = i + 1;
+      break;
     }
   }
+  chargeSteps(steps);
+  return found;
+}
+
+/** shift-and in one 32-bit word */
+function findAnd(seg: Extract<Segment, { k: 'and' }>, s: string, from: number, end: number): number {
+  const { masks, any, accept } = seg;
+  if (seg.ascii === NO_TABLE && end - from >= TABLE_AFTER) {
+    const table = new Int32Array(128).fill(any);
+    for (const [c, m] of masks) if (c < 128) table[c] = m;
+    seg.ascii = table;
+  }
+  const ascii = seg.ascii;
+  let d = 0;
+  let i = from;
+  let found = -1;
+  let charged = from;
+  for (; i < end; i++) {
+    if (i - charged === CHUNK) {
+      chargeSteps(CHUNK);
+      charged = i;
+    }
+    const c = s.charCodeAt(i);
+    d = ((d << 1) | 1) & (c < ascii.length ? ascii[c] : (masks.get(c) ?? any));
+    if ((d & accept) !== 0) {
+      found = i + 1;
+      break;
+    }
+  }
+  // (a bit reaches `accept` only after len characters, so the occurrence starts at or after from)
+  chargeSteps(i - charged + 1);
+  return found;
+}
+
+/** shift-and in several words */
+function findWide(seg: Extract<Segment, { k: 'wide' }>, s: string, from: number, end: number): number {
+  const { masks, any, accept, words, ascii } = seg;
+  const d = new Int32Array(words);
+  // a chunk is CHUNK steps: CHUNK / words characters
+  const perChunk = Math.max(1, Math.floor(CHUNK / words));
+  const last = words - 1;
+  let found = -1;
+  let i = from;
+  let charged = from;
+  for (; i < end; i++) {
+    if (i - charged === perChunk) {
+      chargeSteps(perChunk * words);
+      charged = i;
+    }
+    const c = s.charCodeAt(i);
+    let m = any;
+    let at = 0;
+    if (c < 128) {
+      m = ascii;
+      at = c * words;
+    } else {
+      const x = masks.get(c);
+      if (x !== undefined) m = x;
+    }
+    let carry = 1;
+    for (let w = 0; w < words; w++) {
+      const x = d[w];
+      d[w] = ((x << 1) | carry) & m[at + w];
+      carry = x >>> 31;
+    }
+    if ((d[last] & accept) !== 0) {
+      found = i + 1;
+      break;
+    }
+  }
+  chargeSteps((i - charged + 1) * words);
+  return found;
 }
 
 /** does the whole of `s` match the pattern? */
 export function matchGlob(g: Glob, s: string): boolean {
   if (g.kind === 'any') {
-    chargeSteps(1);
+    chargeSteps(CALL_STEPS);
     return true;
   }
   const n = s.length;
   if (g.kind === 'exact') {
-    chargeSteps(Math.min(n, g.minLength) + 1);
+    chargeSteps(CALL_STEPS + Math.min(n, g.minLength));
     return s === g.head.text;
   }
+  const { head, tail, middle } = g;
   if (n < g.minLength) {
-    chargeSteps(1);
+    chargeSteps(CALL_STEPS);
     return false;
   }
-  const { head, tail, middle } = g;
+  // the head and the tail: at most their lengths, charged up front
+  chargeSteps(CALL_STEPS + head.text.length + (tail === null ? 0 : tail.text.length));
   if (tail === null) return n === head.text.length && fixedAt(head, s, 0);
   if (!fixedAt(head, s, 0)) return false;
   const end = n - tail.text.length;

@@ -171,10 +171,11 @@ export interface PolicyEvaluation {
 /**
  * The most matching work one policy evaluation may do, in steps of glob.ts (about one character
  * of a request value read by one matcher): enough for any policy a person writes against any
- * request, and small enough that no policy and no request can keep the page busy for more than
- * a few tens of milliseconds (bench/engine.bench.ts, "worst-case policy").
+ * request (a full 32 KB policy of patterns against values of hundreds of characters), and small
+ * enough that the key policy and the IAM policy of one request together keep the page busy for
+ * a few tens of milliseconds at most (bench/engine.bench.ts, "worst-case policy").
  */
-export const POLICY_STEP_BUDGET = 4_000_000;
+export const POLICY_STEP_BUDGET = 2_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -399,6 +400,26 @@ interface RawStatement {
  * rules, Action/Resource presence, Resource format, Action format.
  */
 export function parsePolicy(text: string, kind: PolicyKind): ParseResult {
+  // the same text gives the same result: the last few are kept, so a policy read again (a key
+  // record copied by time travel, a workspace replayed) is not parsed and compiled again
+  const cacheKey = `${kind}\u0000${text}`;
+  const hit = parsed.get(cacheKey);
+  if (hit !== undefined) {
+    parsed.delete(cacheKey);
+    parsed.set(cacheKey, hit);
+    return hit;
+  }
+  const result = parseText(text, kind);
+  parsed.set(cacheKey, result);
+  if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  return result;
+}
+
+/** parse results by kind and text, least recently used first (results are never changed by their users) */
+const parsed = new Map<string, ParseResult>();
+const PARSED_KEPT = 32;
+
+function parseText(text: string, kind: PolicyKind): ParseResult {
   const kms = kind === 'resource';
   const malformed: PolicyErrorCode = kms ? 'MalformedPolicyDocumentException' : 'MalformedPolicyDocument';
   if (kms && text.length > KEY_POLICY_MAX_SIZE) {
@@ -731,14 +752,14 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
     case 'ArnLike': {
       // each of the six colon-separated parts is matched on its own; a value that is not an
       // ARN only matches a pattern that is not one either ("*")
-      const ps = values.map((p): { parts: Pattern[] | null; whole: Pattern } => {
+      const ps = values.map((p): { parts: Pattern[] } | { whole: Pattern } => {
         const parts = arnParts(p);
-        return { parts: parts && parts.map(compilePattern), whole: compilePattern(p) };
+        return parts ? { parts: parts.map(compilePattern) } : { whole: compilePattern(p) };
       });
       return (v) => {
         const vp = arnParts(v);
         for (const p of ps) {
-          if (!p.parts) {
+          if ('whole' in p) {
             if (testPattern(p.whole, v)) return true;
           } else if (vp && p.parts.every((pp, i) => testPattern(pp, vp[i]))) return true;
         }
@@ -834,8 +855,18 @@ function inCidr(ip: { v6: boolean; addr: bigint }, n: Cidr): boolean {
 // Evaluation
 // ---------------------------------------------------------------------------------------------
 
-/** the request's condition keys by lower-cased name (built only when a statement has conditions) */
+/**
+ * the request's condition keys by lower-cased name (built only when a statement has conditions,
+ * once per request: the key policy and the IAM policy share it)
+ */
 function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
+  let m = indexes.get(conditions);
+  if (m === undefined) indexes.set(conditions, (m = buildIndex(conditions)));
+  return m;
+}
+const indexes = new WeakMap<object, Map<string, ContextValue>>();
+
+function buildIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
   const m = new Map<string, ContextValue>();
   for (const k of Object.keys(conditions)) {
     const v = conditions[k];
@@ -869,9 +900,9 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
   }
   const present = values !== undefined;
   const ok = (v: string) => {
-    // the value is read (hashed, lower-cased, parsed) at least once; the wildcard matchers
-    // count their own steps on top
-    chargeSteps(v.length + 1);
+    // the value is read (hashed, lower-cased, parsed, split) at least once by native code, about
+    // four characters for one step of a matcher; the wildcard matchers count their own on top
+    chargeSteps((v.length >> 2) + 1);
     return c.negated ? !c.any(v) : c.any(v);
   };
 
