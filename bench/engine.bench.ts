@@ -20,6 +20,7 @@ import { defaultKeyPolicy, evaluatePolicy, parsePolicy } from '../src/kms/auth/p
 import { sha256 } from '../src/kms/util/sha256';
 import { GrantTokens } from '../src/kms/tokens';
 import { Rng } from '../src/kms/rng';
+import { printWorstCase } from './policyWorstCase';
 
 /**
  * Engine CreateGrant runs per size, the median reported: at least five, and enough for 50,000
@@ -383,6 +384,8 @@ function perCallNs(fn: () => unknown, n = 200_000): number {
       `the default key policy evaluated ${perCallNs(() => evaluatePolicy(parsed.policy, context)).toFixed(0)} ns`,
   );
 }
+// issue 14: the most expensive key policy we can build (bench/policyWorstCase.ts), one evaluation
+await printWorstCase();
 /** each size's figure for each goal of issue 2, summed up after the tables */
 interface GoalFigure {
   goal: string;
