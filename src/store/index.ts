@@ -15,6 +15,7 @@
  * copy, loaded whole when a workspace opens. The several-tabs rule is in tabs.ts.
  */
 import { createSimulator, type SimulatorWithEngine } from '../kms/index';
+import { checkSimulatorOptions } from '../scenario/validate';
 import { createMemoryPlaygroundStore } from './memory';
 import { openIndexedDbStore, type OpenIndexedDbStoreOptions } from './idb';
 import type { ConnectionNotice } from './tabs';
@@ -115,7 +116,11 @@ export async function openPlaygroundStorage(options: OpenPlaygroundStorageOption
 export async function openWorkspaceSimulator(store: PlaygroundStore, id: string, extra: WorkspaceOptions = {}): Promise<SimulatorWithEngine> {
   const ws = await store.getWorkspace(id);
   if (!ws) throw new WorkspaceNotFoundError(id);
-  const sim = createSimulator({ ...ws.options, ...extra, store: store.forWorkspace(id) });
+  // stored options pass the same boundary check as an imported file's (a database written by an
+  // older version, or by hand, is input too): the simulator runs on the checked copy
+  const checked = checkSimulatorOptions({ ...ws.options, ...extra }, 'options');
+  if (!checked.ok) throw new TypeError(`The settings saved with workspace “${ws.name}” cannot be used: ${checked.error}.`);
+  const sim = createSimulator({ ...checked.value, store: store.forWorkspace(id) });
   await sim.ready;
   return sim;
 }

@@ -234,6 +234,19 @@ describe('the 0.1.0 workspace file', () => {
   });
 });
 
+describe('the store’s load path', () => {
+  it('opens a stored workspace through the same check: hostile saved options are refused in words', async () => {
+    const store = createMemoryPlaygroundStore();
+    // a database written before the check, or by hand: createWorkspace stores what it is given
+    const bad = await store.createWorkspace('old', { region: 'us-east-1$(touch${IFS}/x)' });
+    await expect(openWorkspaceSimulator(store, bad.id)).rejects.toThrow(/The settings saved with workspace “old” cannot be used: options\.region 'us-east-1\$\(touch\$\{IFS\}\/x\)' is not an AWS region name/);
+    const merged = await store.createWorkspace('root listed', { principals: [{ arn: ROOT, accessKeyId: 'AKIAROOT000000000000' }], store: {} } as never);
+    const sim = await openWorkspaceSimulator(store, merged.id);
+    expect(sim.clock.now()).toBe(Date.UTC(2026, 0, 1));
+    store.close();
+  });
+});
+
 describe('prototype keys are ordinary keys: neither lost nor honoured', () => {
   it('keeps "constructor" as a step id and resolves references to it', async () => {
     const r = parseScenario({
