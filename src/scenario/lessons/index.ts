@@ -29,9 +29,19 @@ function checked(lesson: Lesson): Lesson {
   return Object.freeze({ ...lesson, scenario: r.scenario });
 }
 
-export const LESSONS: readonly Lesson[] = Object.freeze(
-  [createAndList, grantTokens, retireRevoke, nameIdempotency, encryptionContext, childGrants, keyStates, policyConditions, servicePrincipals, crossAccount, tokenRace].map(checked),
-);
+export const LESSONS: readonly Lesson[] = Object.freeze([
+  checked(createAndList),
+  checked(grantTokens),
+  checked(retireRevoke),
+  checked(nameIdempotency),
+  checked(encryptionContext),
+  checked(childGrants),
+  checked(keyStates),
+  checked(policyConditions),
+  checked(servicePrincipals),
+  checked(crossAccount),
+  checked(tokenRace),
+]);
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);
