@@ -1,10 +1,10 @@
 /**
  * Share links: `v<version>.` + base64url(deflate-raw(minified JSON)), in the URL hash as `#s=…`.
  *
- * fflate level 9 gives the shortest links measured (PLAYGROUNDS.md §3.6: 485 chars for a
- * 12-step workshop) and, unlike CompressionStream, is synchronous and lets the decoder stop
- * inflating as soon as the output passes a limit. decodeScenario never throws: every failure is
- * a result the UI can show inline (STYLE.md example 13).
+ * fflate level 9 gives the shortest links measured (485 chars for a 12-step workshop) and,
+ * unlike CompressionStream, is synchronous and lets the decoder stop inflating as soon as the
+ * output passes a limit. decodeScenario never throws: every failure is
+ * a result the UI can show inline.
  */
 import { deflateSync, Inflate } from 'fflate';
 import { parseScenario, SCENARIO_VERSION, stripDefaults, validateScenario, type Scenario } from './format';

@@ -1,6 +1,6 @@
 /**
  * replay(scenario): run a scenario on a fresh simulator of the real engine.
- * Determinism contract (STYLE.md): replay(decode(encode(s))) gives the same responses and events
+ * Determinism contract: replay(decode(encode(s))) gives the same responses and events
  * as replay(s), and the same seed gives byte-identical event traces.
  */
 import { createSimulator } from '../kms/index';

@@ -12,7 +12,7 @@
  * object of the data's own that happens to have one of those keys is wrapped as
  * `{ "$esc": { … } }` (an encryption context may use any key name).
  *
- * Input from outside goes through `parseWorkspaceFile` (STYLE.md example 13): it returns a
+ * Input from outside goes through `parseWorkspaceFile`: it returns a
  * result, never throws, copies the accepted option fields one by one, checks the snapshot's
  * shape, then restores it into a scratch engine and checks the world's invariants, so what it
  * accepts is a world the simulator can resume.

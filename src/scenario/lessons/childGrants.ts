@@ -1,12 +1,12 @@
 import { APP, OPS, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): a grant may include CreateGrant; a child made through it may carry only
- * a subset of the parent's operations and constraints as strict or stricter (§6.2 — the error
+ * Facts used (from the AWS KMS documentation): a grant may include CreateGrant; a child made through it may carry only
+ * a subset of the parent's operations and constraints as strict or stricter (the error
  * when a child exceeds its parent is not recorded, so only the status is checked); a grant of
  * CreateGrant alone is refused with ValidationException "Grants must not contain only the
- * CreateGrant operation." (§6.1 rule 6, recorded); CreateGrant accepts GrantTokens (§12);
- * encryption-context constraints (§6.4).
+ * CreateGrant operation." (as recorded); CreateGrant accepts GrantTokens;
+ * encryption-context constraints.
  */
 const acmeBilling = { tenant: 'acme', app: 'billing' };
 

@@ -1,8 +1,7 @@
 /**
  * What the built-in lessons share: their principals and the shape of a lesson.
  *
- * Every claim a lesson makes about KMS is taken from /work/shared/kms/SPEC.md (the § is cited
- * beside it) and every lesson is replayed against the engine by tests/scenario/lessons.test.ts,
+ * Every claim a lesson makes about KMS is taken from the AWS KMS documentation and every lesson is replayed against the engine by tests/scenario/lessons.test.ts,
  * with all its checks passing. The default key policy (src/kms/auth/policy.ts) lets the account
  * root do anything and leaves the account's other principals to IAM. Callers are principal ARNs (PrincipalConfig in src/kms/api.ts); a
  * step without `caller` runs as the account root, which the default key policy lets do anything.

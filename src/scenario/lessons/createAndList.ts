@@ -1,10 +1,10 @@
 import { APP, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): CreateGrant returns GrantId and GrantToken (§6, §6.2); ListGrants lists
+ * Facts used (from the AWS KMS documentation): CreateGrant returns GrantId and GrantToken; ListGrants lists
  * the key ARN, grantee, operations and IssuingAccount of each grant, Name "" when none was given
- * (§3, §7); ListGrants is not a grant operation and is authorized by policy only (§6, §11);
- * AccessDeniedException is a 400 (§2); a grant allows only its operations (§6, §11).
+ *; ListGrants is not a grant operation and is authorized by policy only;
+ * AccessDeniedException is a 400; a grant allows only its operations.
  */
 export const createAndList: Lesson = {
   id: 'create-and-list',

@@ -1,12 +1,12 @@
 import { OTHER_ACCOUNT, PARTNER, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): a grant may name a principal of another account, and that principal
- * uses the key through the key ARN (§4 cross-account, §6.2); a bare key id is looked up in the
- * caller's own account and region, so it is not found there (§2 NotFoundException "Key '<arn>'
- * does not exist", §4); the grant allows only its operations (§6); ListGrants is not granted
- * (§11); IssuingAccount is the account that created the grant (§3, §6.2). Whether the grantee's
- * own account must also allow the call in IAM is not settled in SPEC, so the Partner role has an
+ * Facts used (from the AWS KMS documentation): a grant may name a principal of another account, and that principal
+ * uses the key through the key ARN; a bare key id is looked up in the
+ * caller's own account and region, so it is not found there (NotFoundException "Key '<arn>'
+ * does not exist"); the grant allows only its operations; ListGrants is not granted
+ *; IssuingAccount is the account that created the grant. Whether the grantee's
+ * own account must also allow the call in IAM is not settled by the documentation, so the Partner role has an
  * IAM policy that does: the lesson holds either way.
  */
 export const crossAccount: Lesson = {

@@ -1,12 +1,11 @@
 import { APP, OPS, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): EncryptionContextSubset needs the request's context to contain the
- * constraint's pairs and allows more; EncryptionContextEquals needs an exact match (§6.4); a
- * grant whose constraint is not met allows nothing, so the call is denied (§6.4, §11,
- * AccessDeniedException §2); decrypting with another context than the one used to encrypt fails
- * with InvalidCiphertextException (§2, recorded); a grant may carry only one of the two
- * constraints (§6.1 rule 8 — the error type is not recorded, so only the status is checked).
+ * Facts used (from the AWS KMS documentation): EncryptionContextSubset needs the request's context to contain the
+ * constraint's pairs and allows more; EncryptionContextEquals needs an exact match; a
+ * grant whose constraint is not met allows nothing, so the call is denied (AccessDeniedException); decrypting with another context than the one used to encrypt fails
+ * with InvalidCiphertextException (as recorded); a grant may carry only one of the two
+ * constraints (the error type is not recorded, so only the status is checked).
  */
 const ctx = { tenant: 'acme', doc: '42' };
 

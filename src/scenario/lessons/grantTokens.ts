@@ -1,11 +1,11 @@
 import { APP, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md §12): a grant reaches KMS hosts over time ("usually less than five
+ * Facts used (from the AWS KMS documentation): a grant reaches KMS hosts over time ("usually less than five
  * minutes", typically seconds), and until then the grantee "might get an access denied error";
  * a grant token lets the grantee use the grant at once, in `GrantTokens` (up to 10) of Encrypt,
  * Decrypt, GenerateDataKey and the others listed there; after consistency KMS uses the grant
- * itself. Only CreateGrant returns a token (§6.2).
+ * itself. Only CreateGrant returns a token.
  *
  * The propagation range is 2–8 s, so that a request sent right after CreateGrant finds no host
  * that has the grant yet: in real KMS the first call may also succeed, and the notes say so.

@@ -1,12 +1,12 @@
 import { APP, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md §5, key-state table and validated runs): GenerateDataKey on a disabled
+ * Facts used (from the AWS KMS documentation's key-state table): GenerateDataKey on a disabled
  * key → DisabledException; on a key pending deletion → KMSInvalidStateException; CreateGrant on
  * a disabled key → DisabledException; on a key pending deletion DisabledException or
  * KMSInvalidStateException (not settled, so only the status is checked); ListGrants works in
  * every state; ScheduleKeyDeletion answers KeyState PendingDeletion; CancelKeyDeletion leaves the
- * key Disabled. PendingWindowInDays is 7..30, default 30 (§5); RevokeGrant works in every state.
+ * key Disabled. PendingWindowInDays is 7..30, default 30; RevokeGrant works in every state.
  */
 export const keyStates: Lesson = {
   id: 'key-states',

@@ -1,11 +1,11 @@
 import { APP, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md §6.2): with Name, retrying CreateGrant with identical parameters returns
+ * Facts used (from the AWS KMS documentation): with Name, retrying CreateGrant with identical parameters returns
  * the original GrantId and creates nothing; the token is new each time and all tokens of a grant
  * work alike; without Name every call creates a grant; the same Name on two keys gives one grant
  * per key (validated). Same Name with different parameters is UNKNOWN, so this lesson does not
- * try it. Tokens work before consistency (§12); ListGrants shows the Name (§7).
+ * try it. Tokens work before consistency; ListGrants shows the Name.
  */
 export const nameIdempotency: Lesson = {
   id: 'name-idempotency',

@@ -1,12 +1,12 @@
 import { APP, OPS, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md §11): kms:GrantIsForAWSResource is true only when an AWS service
+ * Facts used (from the AWS KMS documentation): kms:GrantIsForAWSResource is true only when an AWS service
  * integrated with KMS calls CreateGrant on the principal's behalf, so a direct call does not
  * meet a Bool "true" condition; kms:GrantOperations holds the operations of the requested grant,
- * used with ForAllValues; CreateGrant is allowed by a key policy or IAM policy (§11); denials are
- * AccessDeniedException (§2). A key policy that names a principal of the key's account needs no
- * IAM policy beside it (§11, key policy / IAM policy column).
+ * used with ForAllValues; CreateGrant is allowed by a key policy or IAM policy; denials are
+ * AccessDeniedException. A key policy that names a principal of the key's account needs no
+ * IAM policy beside it (the key policy / IAM policy rules).
  */
 const policy = JSON.stringify({
   Version: '2012-10-17',

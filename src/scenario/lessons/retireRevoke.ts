@@ -1,12 +1,12 @@
 import { ADMIN, APP, OPS, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): who may retire — the retiring principal, the grantee only if the grant
- * includes RetireGrant, and the account that created the grant (§9); RetireGrant takes a grant
- * token or KeyId + GrantId (§9); who may revoke — anyone a key policy or IAM policy gives
- * kms:RevokeGrant, and no grant can give it (§10, §11); retired and revoked grants leave
- * ListGrants at once (§7); RetireGrant and RevokeGrant answer 200 with an empty body (§1).
- * Denials are AccessDeniedException, 400 (§2).
+ * Facts used (from the AWS KMS documentation): who may retire — the retiring principal, the grantee only if the grant
+ * includes RetireGrant, and the account that created the grant; RetireGrant takes a grant
+ * token or KeyId + GrantId; who may revoke — anyone a key policy or IAM policy gives
+ * kms:RevokeGrant, and no grant can give it; retired and revoked grants leave
+ * ListGrants at once; RetireGrant and RevokeGrant answer 200 with an empty body.
+ * Denials are AccessDeniedException, 400.
  */
 export const retireRevoke: Lesson = {
   id: 'retire-vs-revoke',

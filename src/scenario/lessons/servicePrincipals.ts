@@ -2,13 +2,13 @@ import type { PrincipalConfig } from '../../kms/api';
 import type { Lesson } from './common';
 
 /**
- * Facts used (SPEC.md): GranteeServicePrincipal (2026) names an AWS service; a service grantee
- * needs a SourceArn constraint and a RetiringPrincipal or RetiringServicePrincipal (§6.1 rules
+ * Facts used (from the AWS KMS documentation): GranteeServicePrincipal (2026) names an AWS service; a service grantee
+ * needs a SourceArn constraint and a RetiringPrincipal or RetiringServicePrincipal (CreateGrant rules
  * 2–3 — the error type is not recorded, so only the status is checked); the ListGrants entry
- * carries GranteeServicePrincipal and the constraints (§6.4, §7); SourceArn is "effectively the
+ * carries GranteeServicePrincipal and the constraints; SourceArn is "effectively the
  * same as having the aws:SourceArn global condition key in the grant", evaluated on requests an
- * AWS service makes, and not for RetireGrant (§6.4); the retiring service principal may retire
- * (§9). The service calls with the simulated request context of src/kms/api.ts (the step's
+ * AWS service makes, and not for RetireGrant; the retiring service principal may retire
+ *. The service calls with the simulated request context of src/kms/api.ts (the step's
  * sourceArn is sent as x-playground-source-arn).
  */
 const service = 'logs.amazonaws.com';

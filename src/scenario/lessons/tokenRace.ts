@@ -1,11 +1,11 @@
 import { APP, PRINCIPALS, type Lesson } from './common';
 
 /**
- * Facts used (SPEC.md §12): while a grant spreads, a host that has not seen it may deny the
+ * Facts used (from the AWS KMS documentation): while a grant spreads, a host that has not seen it may deny the
  * grantee, and the grant token lets the call succeed anyway; after a retire or revoke the
  * grantee "might still be able to use its permissions for a brief period"; once a change is
  * everywhere KMS goes by the grant, not the token (so a retired grant's token stops working —
- * INFERRED in §12, so only the status is checked). The issuing account may retire (§9).
+ * inferred, not documented, so only the status is checked). The issuing account may retire.
  *
  * Three hosts and a 1–6 s propagation range; `host` pins a request to one simulated host. Which
  * host hears first depends on the seed: the per-host checks hold for seed 12.
