@@ -20,7 +20,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const lib = join(root, 'lib');
+// --outdir DIR builds elsewhere (tests build their own copy); --no-types skips the declarations
+const args = process.argv.slice(2);
+const outArg = args.indexOf('--outdir');
+const lib = outArg >= 0 ? resolve(args[outArg + 1]) : join(root, 'lib');
+const withTypes = !args.includes('--no-types');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** the engine entry (lib/index.js and the chunks it imports), minified and gzipped, must stay under this */
@@ -58,7 +62,7 @@ function reexports(entry, from) {
 rmSync(lib, { recursive: true, force: true });
 mkdirSync(join(lib, '.entries'), { recursive: true });
 for (const entry of Object.keys(ENTRIES)) {
-  writeFileSync(join(lib, '.entries', `${entry}.ts`), reexports(entry, (m) => `../../src/${m}`));
+  writeFileSync(join(lib, '.entries', `${entry}.ts`), reexports(entry, (m) => join(root, 'src', m).split('\\').join('/')));
 }
 
 const external = [...Object.keys(pkg.dependencies ?? {}), 'node:*'];
@@ -79,17 +83,6 @@ const sized = await build({ ...common, outdir: join(lib, '.sized'), minify: true
 rmSync(join(lib, '.entries'), { recursive: true, force: true });
 
 // ---- declarations ------------------------------------------------------------------------------
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const files = JSON.parse(readFileSync(join(root, 'tsconfig.lib.json'), 'utf8')).files.filter((f) => existsSync(join(root, f)));
-const extra = Object.values(ENTRIES).flat().map(([m]) => `src/${m}.ts`).filter((f) => existsSync(join(root, f)) && !files.includes(f));
-const tmpConfig = join(root, 'tsconfig.lib.build.json');
-writeFileSync(tmpConfig, JSON.stringify({ extends: './tsconfig.lib.json', files: [...files, ...extra] }));
-try {
-  execFileSync(process.execPath, [tsc, '-p', tmpConfig], { cwd: root, stdio: 'inherit' });
-} finally {
-  rmSync(tmpConfig, { force: true });
-}
-
 /** relative specifiers in .d.ts files get the .js / /index.js a Node ESM resolver needs */
 function fixSpecifiers(dir) {
   for (const name of readdirSync(dir)) {
@@ -107,8 +100,21 @@ function fixSpecifiers(dir) {
     }
   }
 }
-fixSpecifiers(join(lib, 'types'));
-for (const entry of Object.keys(ENTRIES)) writeFileSync(join(lib, `${entry}.d.ts`), reexports(entry, (m) => `./types/${m}.js`));
+
+if (withTypes) {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const files = JSON.parse(readFileSync(join(root, 'tsconfig.lib.json'), 'utf8')).files.filter((f) => existsSync(join(root, f)));
+  const extra = Object.values(ENTRIES).flat().map(([m]) => `src/${m}.ts`).filter((f) => existsSync(join(root, f)) && !files.includes(f));
+  const tmpConfig = join(root, `tsconfig.lib.build-${process.pid}.json`);
+  writeFileSync(tmpConfig, JSON.stringify({ extends: './tsconfig.lib.json', compilerOptions: { outDir: join(lib, 'types') }, files: [...files, ...extra] }));
+  try {
+    execFileSync(process.execPath, [tsc, '-p', tmpConfig], { cwd: root, stdio: 'inherit' });
+  } finally {
+    rmSync(tmpConfig, { force: true });
+  }
+  fixSpecifiers(join(lib, 'types'));
+  for (const entry of Object.keys(ENTRIES)) writeFileSync(join(lib, `${entry}.d.ts`), reexports(entry, (m) => `./types/${m}.js`));
+}
 
 // ---- the engine's size against its budget ------------------------------------------------------
 function closure(outputs, file, seen = new Set()) {
@@ -130,5 +136,5 @@ rmSync(join(lib, '.sized'), { recursive: true, force: true });
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const over = gz > ENGINE_BUDGET_GZIP;
 console.log(`lib/index.js (the engine, with the chunks it imports): ${kb(raw)} minified, ${kb(gz)} gzip; budget ${kb(ENGINE_BUDGET_GZIP)} gzip${over ? ' -- OVER BUDGET' : ''}`);
-console.log(`built ${Object.keys(ENTRIES).map((e) => `lib/${e}.js`).join(', ')} and their .d.ts in ${relative(process.cwd(), lib) || '.'}`);
+console.log(`built ${Object.keys(ENTRIES).map((e) => `${e}.js`).join(', ')}${withTypes ? ' and their .d.ts' : ''} in ${relative(process.cwd(), lib) || '.'}`);
 if (over) process.exit(1);

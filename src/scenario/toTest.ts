@@ -106,7 +106,7 @@ async function trace(input: Scenario): Promise<Traced> {
 
 /** text for a comment: one line, no control characters, no comment terminator */
 function commentText(text: string, max = 200): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /').trim();
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /').replace(/<\//g, '< /').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
