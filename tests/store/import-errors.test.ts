@@ -76,3 +76,23 @@ describe('import errors', () => {
     expect(describeStoreError(empty('UnknownError'))).toBe('Saving failed (UnknownError, without a message). The playground keeps working in memory; export the workspace to keep your work.');
   });
 });
+
+describe('an import that lands but cannot be opened', () => {
+  it('says it was imported, and why it could not be opened (not “nothing was changed”)', async () => {
+    const text = await aWorkspaceFile();
+    const storage = await openStore();
+    let failOpen = false;
+    const app = await bootApp(storage, {
+      openSimulator: async (id) => {
+        if (failOpen) throw new DOMException('', 'UnknownError');
+        return openWorkspaceSimulator(storage, id);
+      },
+    });
+    failOpen = true;
+    const result = await app.importFile(text);
+    expect(result.ok).toBe(true);
+    expect(importOutcome('f.json', { result }).text).toMatch(/^Imported f\.json as a new workspace/);
+    expect(app.notices.find((n) => n.key === 'import')?.text).toMatch(/imported as a new workspace, but it could not be opened: the browser’s storage failed/);
+    expect(await storage.listWorkspaces()).toHaveLength(2);
+  });
+});

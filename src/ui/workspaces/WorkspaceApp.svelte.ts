@@ -641,7 +641,13 @@ export class WorkspaceApp {
         return { ok: false, error: 'not-a-workspace', detail: `The file is not JSON (${message(e)}).` } as const;
       }
       const result = await this.#backend!.storage.importWorkspace(doc);
-      if (result.ok) await this.#show(result.id);
+      if (!result.ok) return result;
+      try {
+        await this.#show(result.id);
+      } catch (e) {
+        // it was imported: saying "nothing was changed" would be wrong
+        this.notify('import', 'error', `The file was imported as a new workspace, but it could not be opened: ${describeFailure(e)}. Choose it in the workspace menu to try again.`);
+      }
       return result;
     });
   }
