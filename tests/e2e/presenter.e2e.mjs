@@ -274,9 +274,24 @@ export default {
           c.postMessage(old);
           c.close();
         }
-        // on the presentation's own channel (as if its name leaked): a wrong key, then the right key with malformed contents
+        // on the presentation's own channel (as if its name leaked), with a wrong key
         const c = new BroadcastChannel(`kms-playground:follow:${id}:${key}`);
         c.postMessage(forged('B'.repeat(22)));
+        c.close();
+      },
+      { id, key },
+    );
+    await audience.waitForTimeout(1_000);
+    assert(!(await audience.locator('h1').first().textContent()).includes('Forged'), 'the audience does not show the forged workspace');
+    assertEqual(await historyText(audience), '1 requests', 'the forged requests were not replayed');
+    assertEqual(await audience.getByTestId('follow-status').textContent(), 'Following the presenter.', 'messages without the key change nothing');
+
+    // with the key (say it leaked) but malformed: dropped, and the audience says it could not read them
+    await attacker.evaluate(
+      ({ id, key }) => {
+        const entry = { kind: 'request', at: 1767268800000, method: 'POST', url: 'https://kms.us-east-1.amazonaws.com/', headers: [['content-type', 'application/x-amz-json-1.1'], ['x-amz-target', 'TrentService.CreateKey']], body: '{}' };
+        const forged = (k) => ({ v: 2, key: k, type: 'workspace', workspace: { id: 'forged', name: 'Forged workspace', options: { seed: 1 } }, log: { from: 0, entries: [entry, entry, entry] }, now: 1767268800000 });
+        const c = new BroadcastChannel(`kms-playground:follow:${id}:${key}`);
         for (const bad of [
           null,
           { ...forged(key), workspace: null },
@@ -291,15 +306,14 @@ export default {
       },
       { id, key },
     );
-    await audience.waitForTimeout(1_000);
-    assert(!(await audience.locator('h1').first().textContent()).includes('Forged'), 'the audience does not show the forged workspace');
-    assertEqual(await historyText(audience), '1 requests', 'the forged requests were not replayed');
-    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
+    await audience.getByTestId('follow-status').getByText('The presenter sent something this window cannot read').waitFor();
+    assertEqual(await historyText(audience), '1 requests', 'the malformed messages were not replayed');
     assertEqual(audienceErrors.join(' | '), '', 'no errors in the audience');
 
     // the presenter still steers it
     await send(page);
     await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '2 requests');
+    await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
 
     // an audience address without the key follows nothing, and says why
     const keyless = await context.newPage();
@@ -332,7 +346,9 @@ export default {
     await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '3000 requests', undefined, { timeout: 80_000, polling: 200 });
     await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
     const caughtUp = Date.now() - t0;
-    console.log(`    audience caught up with 3,000 requests in ${(caughtUp / 1000).toFixed(1)} s (window opened to history shown)`);
+    const round = await audience.getByTestId('follow-status').getAttribute('data-round');
+    console.log(`    audience caught up with 3,000 requests in ${(caughtUp / 1000).toFixed(1)} s (window opened to history shown); its replay round: ${round} ms`);
+    assert(round.startsWith('rebuild 3'), `one batch replay of the whole log: ${round}`);
     assert(caughtUp < 60_000, `caught up in under a minute: ${caughtUp} ms`);
     // the state browser shows the presenter's grants
     await audience.locator('section.state').getByText(/2,?999 grants|Show all 2,?999/).first().waitFor({ timeout: 20_000 }).catch(() => undefined);
@@ -342,7 +358,7 @@ export default {
     await chooseTarget(page, 'ListAliases');
     await send(page);
     await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '3001 requests', undefined, { timeout: 30_000, polling: 100 });
-    console.log(`    one more request reached the caught-up audience in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    console.log(`    one more request reached the caught-up audience in ${((Date.now() - t1) / 1000).toFixed(1)} s (presenter's click included); its round: ${await audience.getByTestId('follow-status').getAttribute('data-round')} ms`);
     assertEqual(await audience.getByTestId('request-target').textContent(), 'TrentService.ListAliases', 'the audience shows the new request');
   },
 };

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL_PREFIX, isKey, keyFromHash, newPresentation, openFollowChannel, presentationUrl, type FollowChannel, type FollowMessage } from '../../src/ui/follow/channel';
-import { parseFollowMessage, parseLogEntry, PROTOCOL } from '../../src/ui/follow/schema';
+import { parseFollowMessage, parseLogEntry, PROTOCOL, refusal } from '../../src/ui/follow/schema';
 
 const KEY = 'AAAAAAAAAAAAAAAAAAAAAA';
 const request = {
@@ -108,6 +108,14 @@ describe('parseFollowMessage', () => {
     expect(parseFollowMessage(message, KEY)).toBeUndefined();
   });
 
+  it('says why a message with the key was refused, and nothing about one without it', () => {
+    expect(refusal(workspace, KEY)).toBeUndefined();
+    expect(refusal(altered(workspace, 'v', 3), KEY)).toBe('version');
+    expect(refusal(altered(workspace, 'now', 'soon'), KEY)).toBe('shape');
+    expect(refusal(altered(workspace, 'key', 'B'.repeat(22)), KEY)).toBeUndefined();
+    expect(refusal(null, KEY)).toBeUndefined();
+  });
+
   it('a parsed message is a fresh value: fields the schema does not know are not carried', () => {
     const extra = altered(workspace, 'workspace.options.store', { evil: true }) as typeof workspace;
     (extra.log.entries[0] as Record<string, unknown>).extra = 'x';
@@ -148,7 +156,8 @@ describe('openFollowChannel', () => {
   it('hears the presenter, and nothing a page without the key posts', async () => {
     const p = newPresentation();
     const heard: FollowMessage[] = [];
-    const audience = openFollowChannel(p, (m) => heard.push(m))!;
+    const refused: string[] = [];
+    const audience = openFollowChannel(p, (m) => heard.push(m), (why) => refused.push(why))!;
     const presenter = openFollowChannel(p, () => undefined)!;
     open.push(audience, presenter);
     // a same-origin page that knows the channel id (but not the key) posts on the names it can guess
@@ -172,5 +181,7 @@ describe('openFollowChannel', () => {
     presenter.post({ type: 'workspace', workspace: workspace.workspace, log: { from: 0, entries: [] }, now: 5 });
     await new Promise((r) => setTimeout(r, 100));
     expect(heard).toEqual([{ type: 'workspace', workspace: workspace.workspace, log: { from: 0, entries: [] }, now: 5 }]);
+    // the three malformed messages with the right key were refused as such; nothing else was
+    expect(refused).toEqual(['shape', 'shape', 'shape']);
   });
 });

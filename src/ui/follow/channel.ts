@@ -20,7 +20,7 @@
  * is checked field by field (./schema.ts): anything else on the channel, malformed or forged, is
  * dropped.
  */
-import { parseFollowMessage, PROTOCOL, type FollowMessage, type WireMessage } from './schema';
+import { parseFollowMessage, PROTOCOL, refusal, type FollowMessage, type WireMessage } from './schema';
 
 export type { FollowMessage } from './schema';
 
@@ -81,14 +81,20 @@ export interface FollowChannel {
 
 /**
  * Opens the presentation's channel; `onMessage` hears only messages that carry its key and pass
- * the schema. Undefined where BroadcastChannel is missing.
+ * the schema. `onRefused` hears why a message with the key could not be read (another release
+ * of the playground, or a shape this one does not know); messages without the key are dropped
+ * without a word. Undefined where BroadcastChannel is missing.
  */
-export function openFollowChannel(p: Presentation, onMessage: (m: FollowMessage) => void): FollowChannel | undefined {
+export function openFollowChannel(p: Presentation, onMessage: (m: FollowMessage) => void, onRefused?: (why: 'version' | 'shape') => void): FollowChannel | undefined {
   if (typeof BroadcastChannel !== 'function') return undefined;
   const channel = new BroadcastChannel(`${CHANNEL_PREFIX}${p.id}:${p.key}`);
   channel.onmessage = (e: MessageEvent) => {
     const m = parseFollowMessage(e.data, p.key);
     if (m) onMessage(m);
+    else {
+      const why = refusal(e.data, p.key);
+      if (why) onRefused?.(why);
+    }
   };
   return {
     post: (m) => channel.postMessage({ ...m, v: PROTOCOL, key: p.key } satisfies WireMessage),

@@ -150,6 +150,16 @@ export function parseFollowMessage(x: unknown, key: string): FollowMessage | und
   }
 }
 
+/**
+ * Why a message that carries `key` was not read: 'version' (another release of the playground
+ * sent it), 'shape' (it is not one of the protocol's messages); undefined for a message without
+ * the key, which says nothing about the presentation.
+ */
+export function refusal(x: unknown, key: string): 'version' | 'shape' | undefined {
+  if (!isObj(x) || typeof x.key !== 'string' || !sameKey(x.key, key)) return undefined;
+  return x.v !== PROTOCOL ? 'version' : parseFollowMessage(x, key) ? undefined : 'shape';
+}
+
 /** compares two keys in time that depends on their length only */
 export function sameKey(a: string, b: string): boolean {
   if (a.length !== b.length || a.length === 0) return false;
