@@ -1,9 +1,11 @@
 /**
  * Replaying a simulator's input log (`sim.log`: requests and clock moves) through a Session, so
  * the requests land in its history as if sent from the editor. Used twice:
- *   - an audience window follows a presenter by replaying the presenter's inputs into its own
- *     simulator of the same settings (the engine is deterministic for a seed and its inputs, so
- *     the same inputs give the same ids, tokens, responses and timeline);
+ *   - an audience window follows a presenter's next few inputs this way, request by request as
+ *     the presenter's panes showed them (the engine is deterministic for a seed and its inputs,
+ *     so the same inputs give the same ids, tokens, responses and timeline); a long log is
+ *     replayed in one batch instead (./session.ts), since each request sent through a Session
+ *     re-reads the whole account for the state browser;
  *   - a lesson restored after a reload replays the inputs saved with its progress.
  */
 import type { LogEntry } from '../../kms/api';
