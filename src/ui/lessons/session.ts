@@ -7,6 +7,7 @@ import { Session, type EngineInfo } from '../Session.svelte';
 import { deferredSimulator } from '../deferredSimulator';
 import { groupsFrom } from '../operations';
 import { lessonSimulatorOptions } from './model';
+import { realTimer } from '../realTimer';
 
 const DEFAULT_START = 1_767_225_600_000;
 
@@ -28,7 +29,7 @@ export function createScenarioSession(scenarioOptions: SimulatorOptions): Scenar
   const options = lessonSimulatorOptions(scenarioOptions);
   const startTime = options.startTime ?? DEFAULT_START;
   const booted = loadEngine().then(async ([kms, model]) => {
-    const sim = kms.createSimulator(options);
+    const sim = kms.createSimulator({ ...options, timer: realTimer });
     await sim.ready;
     const info: EngineInfo = {
       operationGroups: groupsFrom(kms.OPERATION_GROUPS),
