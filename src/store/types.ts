@@ -74,7 +74,7 @@ export interface PlaygroundStore extends SimulatorStore {
 /**
  * A commit found the workspace changed since this store instance last loaded or wrote it:
  * another tab committed, reset or deleted it. Nothing was written. The tab should create a new
- * simulator from the store and, if it wants, re-send its unsaved inputs (`reapplyUnsaved`).
+ * simulator from the store and, if it wants, re-send its unsaved inputs (`reapplyInputs`).
  */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
