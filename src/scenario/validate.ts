@@ -147,11 +147,11 @@ export function readText(x: unknown, path: string, rule: TextRule): string {
 
 /** A whole number in [min, max]; `unit` names what it counts ("milliseconds"). */
 export function readInt(x: unknown, path: string, min: number, max: number, unit = ''): number {
+  if (typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max) return x;
   if (x === undefined) refuse(path, 'is missing');
   const range = `a whole number${unit ? ` of ${unit}` : ''} from ${count(min)} to ${count(max)}`;
   if (typeof x !== 'number') refuse(path, `must be ${range}, not ${kind(x)}`);
-  if (!Number.isInteger(x) || x < min || x > max) refuse(path, `${show(x)} is not ${range}`);
-  return x;
+  return refuse(path, `${show(x)} is not ${range}`);
 }
 
 /** Copies a JSON value (plain objects, arrays, strings, finite numbers, booleans, null) within the bounds. */
@@ -403,37 +403,65 @@ export function readOperation(x: unknown, path: string): string {
 
 const TARGET_PREFIX = 'TrentService.';
 
+const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** the quick test of one header; readHeader says what is wrong when it fails */
+function headerOk(h: unknown): h is [string, string] {
+  if (!Array.isArray(h) || h.length !== 2) return false;
+  const name: unknown = h[0];
+  const value: unknown = h[1];
+  if (typeof name !== 'string' || typeof value !== 'string' || value.length > LIMITS.headerValueLength) return false;
+  if (!PATTERNS.headerName.test(name) || HEADER_VALUE_CONTROL.test(value)) return false;
+  if (name.length === 12 && name.toLowerCase() === 'x-amz-target') return value.startsWith(TARGET_PREFIX) && PATTERNS.operation.test(value.slice(TARGET_PREFIX.length)) && value.length <= TARGET_PREFIX.length + 64;
+  return true;
+}
+
+function readHeader(h: unknown, p: string): [string, string] {
+  if (!Array.isArray(h) || h.length !== 2) refuse(p, `must be a [name, value] pair, not ${kind(h)}`);
+  const name = readText(h[0], `${p} (its name)`, { max: 128, min: 1, pattern: PATTERNS.headerName, what: 'a header name' });
+  // a header value may hold tabs, never line breaks or other control characters
+  const value = readText(h[1], `${p} (the value of ${name})`, { max: LIMITS.headerValueLength });
+  if (HEADER_VALUE_CONTROL.test(value)) refuse(`${p} (the value of ${name})`, `${show(value)} has a control character (such as a line break) in it`);
+  if (name.toLowerCase() === 'x-amz-target') {
+    if (!value.startsWith(TARGET_PREFIX)) refuse(`${p} (the value of ${name})`, `${show(value)} does not name a KMS operation (TrentService.<operation>)`);
+    readOperation(value.slice(TARGET_PREFIX.length), `${p} (the operation in ${name})`);
+  }
+  return [name, value];
+}
+
 function readHeaders(x: unknown, path: string): [string, string][] {
   if (!Array.isArray(x)) refuse(path, `must be a list of [name, value] pairs, not ${kind(x)}`);
   if (x.length > LIMITS.logHeaders) refuse(path, `holds ${count(x.length)} headers; at most ${LIMITS.logHeaders} are allowed`);
-  return x.map((h: unknown, i): [string, string] => {
-    const p = `${path}[${i}]`;
-    if (!Array.isArray(h) || h.length !== 2) refuse(p, `must be a [name, value] pair, not ${kind(h)}`);
-    const name = readText(h[0], `${p} (its name)`, { max: 128, min: 1, pattern: PATTERNS.headerName, what: 'a header name' });
-    // a header value may hold tabs, never line breaks or other control characters
-    const value = readText(h[1], `${p} (the value of ${name})`, { max: LIMITS.headerValueLength });
-    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) refuse(`${p} (the value of ${name})`, `${show(value)} has a control character (such as a line break) in it`);
-    if (name.toLowerCase() === 'x-amz-target') {
-      if (!value.startsWith(TARGET_PREFIX)) refuse(`${p} (the value of ${name})`, `${show(value)} does not name a KMS operation (TrentService.<operation>)`);
-      readOperation(value.slice(TARGET_PREFIX.length), `${p} (the operation in ${name})`);
-    }
-    return [name, value];
-  });
+  const out: [string, string][] = new Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const h: unknown = x[i];
+    // the path of a refusal is built only for a header that fails (a large log has 10⁵ of them)
+    out[i] = headerOk(h) ? [h[0], h[1]] : readHeader(h, `${path}[${i}]`);
+  }
+  return out;
 }
+
+const isClockValue = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && Math.abs(x) <= LIMITS.clockMs;
 
 /** Reads one entry of a simulator's input log (LogEntry), copied member by member. */
 export function readLogEntry(x: unknown, path: string, lastUrl?: { text?: string }): LogEntry {
   const o = readRecord(x, path, 'a log entry (an object)');
-  const at = readClock(own(o, 'at'), `${path}.at`);
-  if (o.kind === 'clock') return { kind: 'clock', at, to: readClock(own(o, 'to'), `${path}.to`) };
+  const rawAt = own(o, 'at');
+  const at = isClockValue(rawAt) ? rawAt : readClock(rawAt, `${path}.at`);
+  if (o.kind === 'clock') {
+    const to = own(o, 'to');
+    return { kind: 'clock', at, to: isClockValue(to) ? to : readClock(to, `${path}.to`) };
+  }
   if (o.kind !== 'request') refuse(`${path}.kind`, `${show(o.kind)} is not 'request' or 'clock'`);
-  const method = readText(own(o, 'method'), `${path}.method`, { max: 16, min: 1, pattern: PATTERNS.method, what: 'an HTTP method (such as POST)' });
+  const rawMethod = own(o, 'method');
+  const method = typeof rawMethod === 'string' && PATTERNS.method.test(rawMethod) ? rawMethod : readText(rawMethod, `${path}.method`, { max: 16, min: 1, pattern: PATTERNS.method, what: 'an HTTP method (such as POST)' });
   const rawUrl = own(o, 'url');
   // a log repeats one address: check each distinct one once
   const url = lastUrl?.text !== undefined && rawUrl === lastUrl.text ? lastUrl.text : readUrl(rawUrl, `${path}.url`);
   if (lastUrl) lastUrl.text = url;
   const headers = readHeaders(own(o, 'headers'), `${path}.headers`);
-  const body = readText(own(o, 'body'), `${path}.body`, { max: LIMITS.logBodyLength });
+  const rawBody = own(o, 'body');
+  const body = typeof rawBody === 'string' && rawBody.length <= LIMITS.logBodyLength ? rawBody : readText(rawBody, `${path}.body`, { max: LIMITS.logBodyLength });
   return { kind: 'request', at, method, url, headers, body };
 }
 
