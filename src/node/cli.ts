@@ -144,7 +144,7 @@ const SERVE_VALUED = new Set(['port', 'host', 'principals', 'scenario', 'link', 
 const SERVE_BARE = new Set(['allow-remote', 'quiet', 'help']);
 
 /** the serve command line as ServeOptions (reads the files it names) */
-export async function serveOptions(args: string[], log?: (line: string) => void): Promise<Parameters<typeof serve>[0]> {
+export async function serveOptions(args: string[], log?: (line: string) => void, warn?: (line: string) => void): Promise<Parameters<typeof serve>[0]> {
   const { flags, positional } = parseArgs(args, SERVE_VALUED, SERVE_BARE);
   if (positional.length) throw new UsageError(`serve takes no arguments other than options; got ${JSON.stringify(positional[0])}.`);
   const str = (name: string) => flags.get(name) as string | undefined;
@@ -177,12 +177,13 @@ export async function serveOptions(args: string[], log?: (line: string) => void)
     scenario,
     persist: str('persist'),
     log: flags.has('quiet') ? undefined : log,
+    warn,
   };
 }
 
 /** runs serve until SIGINT/SIGTERM (or `stop` resolves); answers the exit code */
 export async function runServe(args: string[], io: Io = processIo, stop?: Promise<void>, started?: (s: RunningServer) => void): Promise<number> {
-  const options = await serveOptions(args, (line) => io.out(`${line}\n`));
+  const options = await serveOptions(args, (line) => io.out(`${line}\n`), (line) => io.err(`kms-grant-playground: ${line}\n`));
   const server = await serve(options);
   io.out(`KMS Grant Playground serving KMS at ${server.url} (region ${server.sim.engine.region}, account ${server.sim.engine.accountId}).\n`);
   io.out(`  aws kms list-keys --endpoint-url ${server.url} --region ${server.sim.engine.region}\n`);

@@ -53,6 +53,8 @@ export interface ServeOptions {
   persist?: string;
   /** one line per request and clock move (default: none) */
   log?: (line: string) => void;
+  /** a problem that does not stop the server, such as a failed write of the persisted file (default: console.error) */
+  warn?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -202,7 +204,15 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     sim = make(settings);
   }
   await sim.ready;
-  if (sim.storeError) throw new ServeError(`Cannot resume ${options.persist}: ${sim.storeError.message}`);
+  await sim.flush();
+  if (sim.storeError) throw new ServeError(`Cannot keep the world in ${options.persist}: ${sim.storeError.message}`);
+  /** a write that failed later (the disk filled up, the file was made read-only): said once */
+  let storeErrorSaid = false;
+  const checkStore = () => {
+    if (!sim.storeError || storeErrorSaid) return;
+    storeErrorSaid = true;
+    (options.warn ?? ((line: string) => console.error(line)))(`Writing ${options.persist} failed (${sim.storeError.message}): the simulator goes on in memory, and nothing more is saved.`);
+  };
 
   sim.subscribe((e) => {
     if (e.type === '@kms.request') log(`${e.operation} ${e.status}${e.errorType ? ` ${e.errorType}` : ''} as ${e.caller} (host ${e.host})`);
@@ -213,6 +223,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     await sim.flush();
     const now = move();
     await sim.flush();
+    checkStore();
     return now;
   };
   const clockBody = (now: number) => ({ now, iso: new Date(now).toISOString() });
@@ -274,6 +285,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     const init: RequestInit = { method: req.method, headers };
     if (req.method !== 'GET' && req.method !== 'HEAD') init.body = body as Uint8Array<ArrayBuffer>;
     const response = await sim.fetch(new Request(url, init));
+    checkStore();
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => {
       out[k] = v;

@@ -159,6 +159,10 @@ describe('serve', () => {
     const server = await start();
     await expect(serve({ port: server.port })).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use`);
     await expect(serve({ port: 0, host: '0.0.0.0' })).rejects.toThrow('Refusing to listen on 0.0.0.0');
+    await expect(serve({ port: 0, persist: join(tempDir(), 'no', 'such', 'folder', 'world.json') })).rejects.toThrow(/Cannot keep the world in .*world\.json: ENOENT/);
+    const notAWorkspace = join(tempDir(), 'other.json');
+    writeFileSync(notAWorkspace, '{"hello":1}');
+    await expect(serve({ port: 0, persist: notAWorkspace })).rejects.toThrow(/other\.json cannot be resumed: This is not a KMS Playground workspace file/);
 
     const run = async (...args: string[]) => {
       const out: string[] = [];
