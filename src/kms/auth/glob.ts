@@ -72,13 +72,16 @@ export class StepBudgetExceeded extends Error {
   }
 }
 
+/** steps counted since `retired` was last moved up (kept small, so it stays a small integer) */
 let taken = 0;
+/** the steps counted before that */
+let retired = 0;
 let limit = Infinity;
 let budgetSet = Infinity;
 
 /** steps taken by every matcher since the module loaded (only ever grows) */
 export function stepsTaken(): number {
-  return taken;
+  return retired + taken;
 }
 
 /**
@@ -96,6 +99,11 @@ export function chargeSteps(n: number): void {
  * replaces the outer until it ends.
  */
 export function withStepBudget<T>(budget: number, fn: () => T): { ok: true; value: T; steps: number } | { ok: false; steps: number } {
+  if (limit === Infinity && taken > 0x10000000) {
+    // no budget is running: move the count to `retired` before it outgrows a small integer
+    retired += taken;
+    taken = 0;
+  }
   const outerLimit = limit;
   const outerBudget = budgetSet;
   const start = taken;
