@@ -18,9 +18,10 @@
  *    ready (the state browser's first read), Monaco present, and Monaco accepting input (text
  *    typed as soon as the editor appears, seen rendered). Times are from navigation start,
  *    taken in the page.
- * 3. The first answer (issue 15): on a cold load, Send clicked (a real mouse click, through the
- *    browser's input queue) as soon as it is in the page and enabled, and the time its response
- *    shows, from navigation start and from the first paint; median and range.
+ * 3. The first answer (issue 15): on a cold load, Send clicked as soon as it is enabled and the
+ *    page has painted (by the page itself, in a task that waits behind any long task as a click
+ *    would), and the time its response shows, from navigation start, from the click and from the
+ *    first paint; median and range.
  * 4. Long tasks (PerformanceObserver 'longtask') during a cold load, from navigation until the
  *    rich editor accepts input: count, longest, total (median over the loads of 2), and the ones
  *    before the first answer (in the loads of 3).
@@ -76,7 +77,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => (n === undefined ? '—' : `${Math.round(n)} ms`);
 
 /** in the page, before any script: times (ms from navigation start) at which each milestone is first seen */
-function milestones() {
+function milestones(opts) {
   const t = (globalThis.__bench = { longtasks: [] });
   try {
     new PerformanceObserver((list) => {
@@ -86,14 +87,18 @@ function milestones() {
     /* no long task timing: the figures say so */
     t.longtasks = undefined;
   }
-  // when Send's click reaches the page (it waits behind any long task), and when its answer shows
-  addEventListener(
-    'click',
-    (e) => {
-      if (t.clicked === undefined && e.target instanceof Element && e.target.closest('button')?.textContent?.trim() === 'Send') t.clicked = performance.now();
-    },
-    true,
-  );
+  // for the first answer: Send clicked as soon as it is enabled and the first contentful paint is
+  // reported, by the page itself (a task of its own, so it waits behind any long task as a click
+  // would; a click sent by Playwright would add the harness's own delay, half a second here)
+  if (opts?.clickSend) {
+    const poll = setInterval(() => {
+      const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+      if (!send || send.disabled || !performance.getEntriesByName('first-contentful-paint').length) return;
+      clearInterval(poll);
+      t.clicked = performance.now();
+      send.click();
+    }, 5);
+  }
   const check = () => {
     if (t.answer === undefined && document.querySelector('[data-testid="status-line"]')) t.answer = performance.now();
     const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
@@ -197,39 +202,26 @@ try {
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.addInitScript(milestones);
+    await page.addInitScript(milestones, { clickSend: true });
     await page.goto(baseUrl, { waitUntil: 'commit' });
-    // enabled, styled and painted (a frame drawn after the first contentful paint): a person
-    // cannot click it before they see it, and clicks where they see it
-    await page.waitForFunction(() => globalThis.__bench?.send !== undefined && performance.getEntriesByName('first-contentful-paint').length > 0, null, { polling: 'raf', timeout: 60_000 });
-    const box = await page.getByRole('button', { name: 'Send', exact: true }).boundingBox();
-    // the moment of the click on the page's clock, read outside the page (whose thread may be busy)
-    const sentAt = Date.now();
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => globalThis.__bench.clicked !== undefined, null, { timeout: 30_000 }).catch(() => {
-      throw new Error('the click missed Send (did the page move under it?)');
-    });
     await page.waitForFunction(() => globalThis.__bench.answer !== undefined, null, { timeout: 60_000 });
     const t = await page.evaluate(() => ({
       ...globalThis.__bench,
-      origin: performance.timeOrigin,
       fp: performance.getEntriesByName('first-paint')[0]?.startTime,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
     }));
-    const pressed = sentAt - t.origin;
     const early = (t.longtasks ?? []).filter((x) => x.start < t.answer);
-    answers.push({ ...t, pressed, afterPaint: t.answer - t.fp, ltCount: early.length, ltMax: Math.max(0, ...early.map((x) => x.duration)) });
+    answers.push({ ...t, afterPaint: t.answer - t.fp, ltCount: early.length, ltMax: Math.max(0, ...early.map((x) => x.duration)) });
     await context.close();
   }
   const range = (xs) => `median ${ms(median(xs))}, range ${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))} ms`;
   console.log(`\nFirst answer: Send clicked as soon as it is enabled, ${LOADS} cold loads (ms from navigation start):`);
   console.log(`  first paint                    ${range(answers.map((a) => a.fp))}`);
-  console.log(`  click sent                     ${range(answers.map((a) => a.pressed))}`);
-  console.log(`  click seen by the page         ${range(answers.map((a) => a.clicked))}`);
-  console.log(`  the click's wait (input delay) ${range(answers.map((a) => a.clicked - a.pressed))}`);
+  console.log(`  first contentful paint         ${range(answers.map((a) => a.fcp))}`);
+  console.log(`  Send clicked                   ${range(answers.map((a) => a.clicked))}`);
   console.log(`  response shown                 ${range(answers.map((a) => a.answer))}`);
-  console.log(`  response shown after 1st paint ${range(answers.map((a) => a.afterPaint))}   (goal ≤ 300 ms)`);
-  console.log(`  response shown after the click ${range(answers.map((a) => a.answer - a.pressed))}`);
+  console.log(`  response shown after the click ${range(answers.map((a) => a.answer - a.clicked))}`);
+  console.log(`  … after the first paint        ${range(answers.map((a) => a.afterPaint))}   (goal ≤ 300 ms)`);
   console.log(`  long tasks before the answer   ${answers.map((a) => `${a.ltCount} (longest ${Math.round(a.ltMax)} ms)`).join(', ')}`);
 
   // 5: frame time with 10,000 events (BENCH_FRAMES=0 leaves it out)
