@@ -16,7 +16,7 @@ import { Session, type HistoryEntry } from '../Session.svelte';
 import { isTimeTravelSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { groupsFrom } from '../operations';
 import { lessonSimulatorOptions } from '../lessons/model';
-import { requestOf } from '../workspaces/history';
+import { HISTORY_LIMIT, requestOf } from '../workspaces/history';
 import { captureResponse } from '../wire';
 
 type Engine = [typeof import('../../kms/index'), typeof import('../../kms/model/shapes.generated')];
@@ -99,7 +99,10 @@ export async function batchSession(options: SimulatorOptions, log: readonly LogE
       return shape?.type === 'structure' ? shape.required : undefined;
     },
   });
-  session.restoreHistory([...history, ...added]);
+  // the History pane holds the latest HISTORY_LIMIT, as the presenter's does after a reload (its
+  // rows are most of what the page has to lay out once caught up)
+  const all = [...history, ...added];
+  session.restoreHistory(all.length > HISTORY_LIMIT ? all.slice(all.length - HISTORY_LIMIT) : all);
   await session.refreshWorld();
   return session;
 }
