@@ -94,14 +94,14 @@ export function fromJsonSafe(value: unknown): unknown {
   const keys = Object.keys(o);
   if (keys.length === 1 && keys[0] === '$bytes') {
     const bytes = typeof o.$bytes === 'string' ? base64ToBytes(o.$bytes) : null;
-    if (!bytes) throw new TypeError('a $bytes member is not base64');
+    if (!bytes) throw new TypeError('a $bytes member (stored bytes) is not base64 text');
     return bytes;
   }
   if (keys.length === 1 && keys[0] === '$num') {
     if (o.$num === 'Infinity') return Infinity;
     if (o.$num === '-Infinity') return -Infinity;
     if (o.$num === 'NaN') return NaN;
-    throw new TypeError('a $num member is not Infinity, -Infinity or NaN');
+    throw new TypeError('a $num member (a stored number) is not Infinity, -Infinity or NaN');
   }
   const inner = keys.length === 1 && keys[0] === '$esc' && o.$esc !== null && typeof o.$esc === 'object' && !Array.isArray(o.$esc) ? (o.$esc as Record<string, unknown>) : o;
   const out: Record<string, unknown> = {};
@@ -149,23 +149,23 @@ export function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceO
 const META_FIELDS = ['now', 'rng', 'routingRng', 'requestRng', 'seq', 'roundRobin', 'agendaSeq'] as const;
 
 function checkRecords(list: unknown, path: string, id: string, fields: Record<string, (x: unknown) => boolean>): void {
-  need(Array.isArray(list), path, 'must be an array');
+  need(Array.isArray(list), path, `must be a list of records, not ${kind(list)}`);
   list.forEach((r, i) => {
-    need(isObj(r), `${path}[${i}]`, 'must be an object');
-    need(str(r[id]), `${path}[${i}].${id}`, 'must be a string');
-    for (const [k, check] of Object.entries(fields)) need(check(r[k]), `${path}[${i}].${k}`, 'is missing or of the wrong type');
+    need(isObj(r), `${path}[${i}]`, `must be a record (an object), not ${kind(r)}`);
+    need(str(r[id]), `${path}[${i}].${id}`, `must be text, not ${kind(r[id])}`);
+    for (const [k, check] of Object.entries(fields)) need(check(r[k]), `${path}[${i}].${k}`, r[k] === undefined ? 'is missing' : `is ${kind(r[k])}, which is not what this member holds`);
   });
 }
 const numbers = (x: unknown) => Array.isArray(x) && x.every(num);
 
 /** checks a decoded snapshot's shape; semantic checks follow in parseWorkspaceFile */
 export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulator {
-  need(isObj(x), path, 'must be an object');
+  need(isObj(x), path, `must be a saved simulator (an object with state, log and events), not ${kind(x)}`);
   const s = x.state;
-  need(isObj(s), `${path}.state`, 'must be an object');
+  need(isObj(s), `${path}.state`, `must be the saved world (an object), not ${kind(s)}`);
   const m = s.meta;
-  need(isObj(m), `${path}.state.meta`, 'must be an object');
-  need(m.v === 1, `${path}.state.meta.v`, 'must be 1');
+  need(isObj(m), `${path}.state.meta`, `must be the world's counters (an object), not ${kind(m)}`);
+  need(m.v === 1, `${path}.state.meta.v`, `is ${kind(m.v) === 'a number' ? m.v : kind(m.v)}; this playground reads saved worlds of version 1`);
   for (const f of META_FIELDS) need(typeof m[f] === 'number' && Number.isFinite(m[f]), `${path}.state.meta.${f}`, `must be a finite number, not ${kind(m[f])}`);
   readClock(m.now, `${path}.state.meta.now`);
   checkRecords(s.keys, `${path}.state.keys`, 'keyId', { arn: str, account: str, region: str, state: str, keySpec: str, keyUsage: str, policy: str, created: num });
@@ -182,7 +182,7 @@ export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulat
   });
   (s.grants as Obj[]).forEach((g, i) => {
     need(str(g.granteePrincipal) || str(g.granteeServicePrincipal), `${path}.state.grants[${i}]`, 'has no grantee');
-    if (g.removed !== undefined) need(isObj(g.removed) && numbers(g.removed.arrivals) && num(g.removed.at), `${path}.state.grants[${i}].removed`, 'is malformed');
+    if (g.removed !== undefined) need(isObj(g.removed) && numbers(g.removed.arrivals) && num(g.removed.at), `${path}.state.grants[${i}].removed`, 'is not a removal (an object with the time "at" and the arrival times "arrivals")');
   });
   // the input log goes through the one boundary check: times, operations, addresses, headers
   const log = readLog(x.log, `${path}.log`);

@@ -378,7 +378,9 @@ describe('fuzz: the checks answer, never throw', () => {
         expect(typeof checkLog(x).ok).toBe('boolean');
         expect(typeof checkLog([x]).ok).toBe('boolean');
         expect(typeof parseWorkspaceFile({ format: 'kms-playground-workspace', v: 1, workspace: { name: 'x', options: x }, snapshot: null }).ok).toBe('boolean');
-        expect(typeof parseWorkspaceFile({ format: 'kms-playground-workspace', v: 1, workspace: { name: 'x', options: settings }, snapshot: x }).ok).toBe('boolean');
+        const file = parseWorkspaceFile({ format: 'kms-playground-workspace', v: 1, workspace: { name: 'x', options: settings }, snapshot: x });
+        expect(typeof file.ok).toBe('boolean');
+        if (!file.ok) expect(words(file.detail)).not.toMatch(JARGON);
         const link = decodeScenario(`v2.${deflate(JSON.stringify({ v: 2, seed: 1, settings, steps: [] }) ?? 'null')}`);
         expect(typeof link.ok).toBe('boolean');
         if (!link.ok) expect(words(link.detail)).not.toMatch(JARGON);
