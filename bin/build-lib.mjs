@@ -30,7 +30,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** the engine entry (lib/index.js and the chunks it imports), minified and gzipped, must stay under this */
 export const ENGINE_BUDGET_GZIP = 80 * 1024;
 
-/** entry -> [source module, names it re-exports ('*' for all)] */
+/** entry -> [source module (.ts unless it names its extension), names it re-exports ('*' for all)] */
 const ENTRIES = {
   index: [
     ['kms/index', '*'],
@@ -46,11 +46,14 @@ const ENTRIES = {
     ['scenario/toTest', '*'],
   ],
   node: [
-    ['node/serve', '*'],
-    ['node/cli', '*'],
+    ['node/serve.mts', '*'],
+    ['node/cli.mts', '*'],
   ],
 };
-const present = (m) => existsSync(join(root, 'src', `${m}.ts`));
+/** the source file of a module, and the .d.ts path tsc gives it (from lib/types, as a Node import) */
+const sourceOf = (m) => (/\.m?ts$/.test(m) ? m : `${m}.ts`);
+const typesOf = (m) => (m.endsWith('.mts') ? m.replace(/\.mts$/, '.mjs') : `${m.replace(/\.ts$/, '')}.js`);
+const present = (m) => existsSync(join(root, 'src', sourceOf(m)));
 
 function reexports(entry, from) {
   return ENTRIES[entry]
@@ -62,7 +65,7 @@ function reexports(entry, from) {
 rmSync(lib, { recursive: true, force: true });
 mkdirSync(join(lib, '.entries'), { recursive: true });
 for (const entry of Object.keys(ENTRIES)) {
-  writeFileSync(join(lib, '.entries', `${entry}.ts`), reexports(entry, (m) => join(root, 'src', m).split('\\').join('/')));
+  writeFileSync(join(lib, '.entries', `${entry}.ts`), reexports(entry, (m) => join(root, 'src', sourceOf(m)).split('\\').join('/')));
 }
 
 const external = [...Object.keys(pkg.dependencies ?? {}), 'node:*'];
@@ -88,9 +91,9 @@ function fixSpecifiers(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) fixSpecifiers(path);
-    else if (name.endsWith('.d.ts')) {
+    else if (name.endsWith('.d.ts') || name.endsWith('.d.mts')) {
       const text = readFileSync(path, 'utf8').replace(/((?:from|import)\s*\(?\s*')(\.{1,2}\/[^']*)(')/g, (all, head, spec, tail) => {
-        if (/\.(js|json)$/.test(spec)) return all;
+        if (/\.(m?js|json)$/.test(spec)) return all;
         const target = resolve(dirname(path), spec);
         if (existsSync(`${target}.d.ts`)) return `${head}${spec}.js${tail}`;
         if (existsSync(join(target, 'index.d.ts'))) return `${head}${spec}/index.js${tail}`;
@@ -104,7 +107,7 @@ function fixSpecifiers(dir) {
 if (withTypes) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const files = JSON.parse(readFileSync(join(root, 'tsconfig.lib.json'), 'utf8')).files.filter((f) => existsSync(join(root, f)));
-  const extra = Object.values(ENTRIES).flat().map(([m]) => `src/${m}.ts`).filter((f) => existsSync(join(root, f)) && !files.includes(f));
+  const extra = Object.values(ENTRIES).flat().map(([m]) => `src/${sourceOf(m)}`).filter((f) => existsSync(join(root, f)) && !files.includes(f));
   const tmpConfig = join(root, `tsconfig.lib.build-${process.pid}.json`);
   writeFileSync(tmpConfig, JSON.stringify({ extends: './tsconfig.lib.json', compilerOptions: { outDir: join(lib, 'types') }, files: [...files, ...extra] }));
   try {
@@ -113,7 +116,7 @@ if (withTypes) {
     rmSync(tmpConfig, { force: true });
   }
   fixSpecifiers(join(lib, 'types'));
-  for (const entry of Object.keys(ENTRIES)) writeFileSync(join(lib, `${entry}.d.ts`), reexports(entry, (m) => `./types/${m}.js`));
+  for (const entry of Object.keys(ENTRIES)) writeFileSync(join(lib, `${entry}.d.ts`), reexports(entry, (m) => `./types/${typesOf(m)}`));
 }
 
 // ---- the engine's size against its budget ------------------------------------------------------

@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { serve } from '../../src/node/serve';
+import { serve } from '../../src/node/serve.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DOC = readFileSync(join(ROOT, 'docs/use-in-code.md'), 'utf8');
@@ -31,7 +31,7 @@ const ENTRIES: Record<string, string[]> = {
   'kms-grant-playground': ['kms/index', 'kms/sdkHandler'],
   'kms-grant-playground/scenario': ['scenario/format', 'scenario/codec', 'scenario/replay', 'scenario/toTest', 'scenario/lessons/index'],
   'kms-grant-playground/store': ['store/index'],
-  'kms-grant-playground/node': ['node/serve', 'node/cli'],
+  'kms-grant-playground/node': ['node/serve.mts', 'node/cli.mts'],
 };
 const packageFromSources: Plugin = {
   name: 'package-from-sources',

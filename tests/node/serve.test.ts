@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateGrantCommand, CreateKeyCommand, EncryptCommand, KMSClient, KMSServiceException, ListGrantsCommand, ListKeysCommand, RetireGrantCommand } from '@aws-sdk/client-kms';
-import { serve, type RunningServer } from '../../src/node/serve';
-import { main } from '../../src/node/cli';
+import { serve, type RunningServer } from '../../src/node/serve.mjs';
+import { main } from '../../src/node/cli.mjs';
 import { scenarioToUrlHash } from '../../src/scenario/codec';
 
 const ACCOUNT = '111122223333';
@@ -143,7 +143,7 @@ describe('serve', () => {
     const out: string[] = [];
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
-    const { runServe } = await import('../../src/node/cli');
+    const { runServe } = await import('../../src/node/cli.mjs');
     let server: RunningServer | undefined;
     const code = runServe(['--port', '0', '--link', link], { out: (t) => out.push(t), err: (t) => out.push(t) }, stopped, (s) => (server = s));
     await expect.poll(() => server).toBeDefined();

@@ -15,7 +15,7 @@ import { lessonById } from '../../src/scenario/lessons/index';
 import { cliCommandName, scenarioToBash, scenarioToVitest, shellQuote } from '../../src/scenario/toTest';
 import { scenarioToUrlHash } from '../../src/scenario/codec';
 import type { Scenario } from '../../src/scenario/format';
-import { main } from '../../src/node/cli';
+import { main } from '../../src/node/cli.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;

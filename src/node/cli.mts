@@ -9,7 +9,7 @@ import { scenarioFromHash } from '../scenario/codec';
 import { parseScenario, type Scenario } from '../scenario/format';
 import { scenarioToBash, scenarioToVitest } from '../scenario/toTest';
 import { checkSimulatorOptions } from '../scenario/validate';
-import { DEFAULT_HOST, DEFAULT_PORT, serve, ServeError, type RunningServer } from './serve';
+import { DEFAULT_HOST, DEFAULT_PORT, serve, ServeError, type RunningServer } from './serve.mjs';
 
 export const USAGE = `kms-grant-playground: a simulated AWS KMS (keys, grants, eventual consistency) on your machine.
 
