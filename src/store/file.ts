@@ -206,6 +206,16 @@ export function checkSnapshotResumes(snapshot: StoredSimulator, options: Workspa
   }
 }
 
+/** why a simulator cannot be made with these options (the engine's own words), or null */
+function optionsProblem(options: WorkspaceOptions): string | null {
+  try {
+    new Engine(options);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** validates an imported document (a parsed JSON value, or the JSON text) */
 export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
   let x = input;
@@ -228,7 +238,13 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
     const w = x.workspace;
     need(str(w.name) && w.name.trim() !== '', 'workspace.name', 'must be a name (text that is not blank)');
     const options = parseOptions(fromJsonSafe(w.options));
-    if (x.snapshot === null) return { ok: true, name: w.name, options, snapshot: null };
+    if (x.snapshot === null) {
+      // an empty workspace still needs options a simulator accepts (a principal's IAM policy is
+      // parsed only by the engine): otherwise it would import and then fail to open
+      const problem = optionsProblem(options);
+      if (problem) throw new ShapeError(`workspace.options cannot make a simulator: ${problem}`);
+      return { ok: true, name: w.name, options, snapshot: null };
+    }
     let decoded: unknown;
     try {
       decoded = fromJsonSafe(x.snapshot);

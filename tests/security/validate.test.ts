@@ -114,6 +114,22 @@ describe('hostile inputs are refused with a reason in words', () => {
     refusedFor(checkLog(log, 'snapshot.log'), field, reason);
   });
 
+  it('an empty workspace file is refused for a policy the engine cannot read, in the engine’s words', () => {
+    const file = fileWith((f) => {
+      (f as { snapshot: unknown }).snapshot = null;
+      f.workspace.options.principals = [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy: { Version: '2012-10-17', Statement: 'everything' } }];
+    });
+    const r = parseWorkspaceFile(file);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.detail).toMatch(/^workspace\.options cannot make a simulator: The IAM policy of arn:aws:iam::111122223333:role\/App is not valid/);
+    // the same options with a valid policy import
+    const good = fileWith((f) => {
+      (f as { snapshot: unknown }).snapshot = null;
+      f.workspace.options.principals = [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] } }];
+    });
+    expect(parseWorkspaceFile(good).ok).toBe(true);
+  });
+
   it('a workspace file is refused for a world clock at 1e300', () => {
     refusedFor(parseWorkspaceFile(fileWith((f) => (f.snapshot.state.meta.now = 1e300))), 'snapshot.state.meta.now', /1e\+300 is not a whole number of milliseconds since 1970/);
   });
