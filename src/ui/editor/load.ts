@@ -20,11 +20,6 @@ export function importEditor(): Promise<EditorModule> {
   return pending;
 }
 
-/** whether the editor module has been asked for (tests and the bench watch for its chunk) */
-export function editorRequested(): boolean {
-  return pending !== undefined;
-}
-
 /**
  * What the entry points call once the shell has drawn. It used to start the editor's download
  * there, and that download's evaluation then blocked the first Send; BodyEditor now decides when
