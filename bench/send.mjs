@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+/**
+ * Send-to-painted on the built app in headless Chromium (issue 15 item 3): a script that prints
+ * figures, not a test (nothing here is asserted).
+ *
+ *   node bench/send.mjs                    builds into node_modules/.cache/bench/send-dist, then measures
+ *   BENCH_DIST=dist node bench/send.mjs    measures an existing build instead
+ *   BENCH_SENDS=30 node bench/send.mjs     Sends measured per case (default 30, after 3 unmeasured)
+ *   BENCH_SIZES=20,2000,5000               history sizes (requests sent before the measured ones)
+ *   BENCH_GRANTS=50000                     grants on one key for the CreateGrant / ListGrants cases (0: skip)
+ *
+ * Each case is a fresh page (?e2e=1, the rich editor). The history is filled with real requests:
+ * one DescribeKey sent through the Session, then the session's history is put back as if the
+ * workspace had been reopened with that many entries (restoreHistory, as a reload does). The
+ * grants are created through the simulator's own fetch (as tests/e2e/helpers.mjs makes 10,000
+ * events), then the state browser re-reads the world once.
+ *
+ * Send-to-painted: in the page, Send is clicked (a click event on the button, as a user's click
+ * runs its handler); the time is taken when the History header shows one more request (the
+ * Response pane changes in the same update), then after two animation frames (the frame that paints them
+ * has been produced). Printed per case: p50, p95, min and max over the Sends, and for the history
+ * sizes the ratio of each size's p50 to the smallest size's.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'node_modules/.cache/bench/send-dist');
+const SENDS = Math.max(1, Number(process.env.BENCH_SENDS ?? 30));
+const WARMUP = 3;
+const SIZES = (process.env.BENCH_SIZES ?? '20,2000,5000').split(',').map(Number).filter((n) => n > 0);
+const GRANTS = Number(process.env.BENCH_GRANTS ?? 50_000);
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+if (!process.env.BENCH_DIST) {
+  console.log(`building the app into ${dist} …`);
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error(`no build at ${dist}`);
+  process.exit(1);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png' };
+const server = createServer((req, res) => {
+  let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = normalize(join(dist, path));
+  if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const baseUrl = `http://127.0.0.1:${server.address().port}/`;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+const f = (n) => `${n.toFixed(1)} ms`;
+
+/** opens a fresh page with the rich editor loaded and one key created; returns its id */
+async function openPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`    page error: ${e.message}`));
+  await page.goto(`${baseUrl}?e2e=1`);
+  await page.getByText('Create a key to begin.').first().waitFor({ timeout: 60_000 });
+  await page.locator('[data-editor="monaco"] .monaco-editor').waitFor({ timeout: 60_000 });
+  const keyId = await page.evaluate(async () => {
+    const { session } = globalThis.__kmsPlayground;
+    session.setTarget('CreateKey');
+    session.body = '{}';
+    const e = await session.send();
+    return JSON.parse(e.response.body).KeyMetadata.KeyId;
+  });
+  return { context, page, keyId };
+}
+
+/** makes the history `n` requests long: DescribeKey sent once, then restored n - 1 more times */
+async function fillHistory(page, keyId, n) {
+  return page.evaluate(
+    async ({ keyId, n }) => {
+      const { session } = globalThis.__kmsPlayground;
+      session.setTarget('DescribeKey');
+      session.body = JSON.stringify({ KeyId: keyId });
+      const sent = await session.send();
+      const { n: _n, ...entry } = sent;
+      const more = n - session.historyTotal;
+      if (more > 0) session.restoreHistory(Array.from({ length: more }, (_, i) => ({ ...entry, sentAt: entry.sentAt - (more - i) })));
+      await new Promise((r) => setTimeout(r, 200));
+      return session.historyTotal;
+    },
+    { keyId, n },
+  );
+}
+
+/** `count` grants on the key, straight through the simulator; then the state browser reads them once */
+async function fillGrants(page, keyId, count) {
+  return page.evaluate(
+    async ({ keyId, count }) => {
+      const { session } = globalThis.__kmsPlayground;
+      const sim = await globalThis.__kmsPlayground.sim;
+      const post = (target, body) =>
+        sim.fetch(
+          new Request('https://kms.us-east-1.amazonaws.com/', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${target}` },
+            body: JSON.stringify(body),
+          }),
+        );
+      for (let i = 0; i < count; i++) {
+        const r = await post('CreateGrant', { KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Encrypt'] });
+        if (r.status >= 400) throw new Error(`CreateGrant ${i}: ${r.status} ${await r.text()}`);
+        if (i % 200 === 199) sim.clock.advance(1000);
+      }
+      sim.clock.settle();
+      await new Promise((r) => setTimeout(r, 50));
+      session.commit();
+      await session.refreshWorld();
+      return session.world.keys.reduce((n, k) => n + k.grants.length, 0);
+    },
+    { keyId, count },
+  );
+}
+
+/** puts `operation` with `body` in the editor, then measures `sends` clicks of Send (after WARMUP unmeasured) */
+async function measureSends(page, operation, body, sends) {
+  await page.evaluate(
+    ({ operation, body }) => {
+      const { session } = globalThis.__kmsPlayground;
+      session.setTarget(operation);
+      session.body = body;
+    },
+    { operation, body },
+  );
+  await page.waitForTimeout(300);
+  const times = [];
+  for (let i = 0; i < WARMUP + sends; i++) {
+    const t = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const head = document.querySelector('#history-h + span');
+          const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+          const before = count();
+          const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+          if (!send || send.disabled) return reject(new Error('Send is not there or not enabled'));
+          let done = false;
+          const check = () => {
+            if (done) return;
+            // the new response: the header counts one more request (the Response pane updates in the same flush)
+            if (count() > before && document.querySelector('[data-testid="response-body"]')) {
+              done = true;
+              observer.disconnect();
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+            }
+          };
+          const observer = new MutationObserver(check);
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+          const t0 = performance.now();
+          send.click();
+          check();
+          setTimeout(() => !done && reject(new Error('no answer within 30 s')), 30_000);
+        }),
+    );
+    if (i >= WARMUP) times.push(t);
+    // a user does not click again within the same frame: let any trailing work settle
+    await page.waitForTimeout(60);
+  }
+  return times;
+}
+
+function line(label, times) {
+  return `  ${label.padEnd(34)} p50 ${f(quantile(times, 0.5)).padStart(9)}  p95 ${f(quantile(times, 0.95)).padStart(9)}  range ${f(Math.min(...times))} – ${f(Math.max(...times))}`;
+}
+
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+console.log(`Send-to-painted, ${SENDS} Sends per case (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}), ${dist}`);
+try {
+  const p50s = [];
+  for (const size of SIZES) {
+    const { context, page, keyId } = await openPage(browser);
+    const total = await fillHistory(page, keyId, size);
+    const shown = await page.evaluate(() => globalThis.__kmsPlayground.session.history.length);
+    const times = await measureSends(page, 'DescribeKey', JSON.stringify({ KeyId: keyId }), SENDS);
+    p50s.push({ size, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+    console.log(line(`DescribeKey, ${total} in history (${shown} kept)`, times));
+    await context.close();
+  }
+  if (p50s.length > 1) {
+    const base = p50s[0];
+    for (const s of p50s.slice(1)) console.log(`  ratio ${s.size} / ${base.size} entries: p50 ${(s.p50 / base.p50).toFixed(2)}, p95 ${(s.p95 / base.p95).toFixed(2)}`);
+  }
+  if (GRANTS > 0) {
+    const { context, page, keyId } = await openPage(browser);
+    const t0 = Date.now();
+    // room for the measured CreateGrants under the quota of grants per key
+    const n = await fillGrants(page, keyId, Math.max(0, GRANTS - WARMUP - SENDS));
+    console.log(`  (${n} grants made and read in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    const grantBody = JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Decrypt'] });
+    console.log(line(`CreateGrant, ${GRANTS} grants`, await measureSends(page, 'CreateGrant', grantBody, SENDS)));
+    console.log(line(`ListGrants, ${GRANTS} grants`, await measureSends(page, 'ListGrants', JSON.stringify({ KeyId: keyId }), SENDS)));
+    console.log(line(`DescribeKey, ${GRANTS} grants`, await measureSends(page, 'DescribeKey', JSON.stringify({ KeyId: keyId }), SENDS)));
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
