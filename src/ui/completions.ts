@@ -2,7 +2,13 @@
 import type { CompletionValues, Suggestion } from './editor/schema';
 import type { Caller } from './wire';
 import { shortGrantId, shortPrincipal } from './wire';
-import type { WorldView } from './world';
+import type { GrantView, KeyView, WorldView } from './world';
+
+/**
+ * The most grant ids (and grant tokens) offered: the latest ones. A key may hold 50,000 grants,
+ * and everything offered goes to the editor's worker whenever it changes.
+ */
+export const COMPLETION_GRANTS = 200;
 
 export function buildCompletions(world: WorldView, callers: readonly Caller[], tokens: readonly string[], ciphertext?: string): CompletionValues {
   const keys: Suggestion[] = [];
@@ -19,18 +25,56 @@ export function buildCompletions(world: WorldView, callers: readonly Caller[], t
     keysAndAliases.push({ value: a.name, label: a.name, detail: `alias of ${a.targetKeyId ?? 'no key'}` });
   }
   const principals = callers.map((c) => ({ value: c.arn, label: c.arn, detail: c.label }));
-  const grantIds: Suggestion[] = [];
-  for (const k of world.keys)
-    for (const g of k.grants) {
-      const who = g.granteePrincipal ?? g.granteeServicePrincipal ?? '';
-      grantIds.push({ value: g.grantId, label: `${g.grantId}`, detail: `→ ${shortPrincipal(who)} (${g.operations.join(', ')}) on ${k.keyId}` });
-    }
-  const grantTokens = [...tokens].reverse().map((t, i) => ({
-    value: t,
-    label: `${i === 0 ? 'Latest grant token' : 'Grant token'} ${shortGrantId(t)}`,
-    detail: i === 0 ? 'from the last CreateGrant' : 'from an earlier CreateGrant',
-  }));
+  const grantIds: Suggestion[] = latestGrants(world.keys, COMPLETION_GRANTS).map(({ k, g }) => {
+    const who = g.granteePrincipal ?? g.granteeServicePrincipal ?? '';
+    return { value: g.grantId, label: `${g.grantId}`, detail: `→ ${shortPrincipal(who)} (${g.operations.join(', ')}) on ${k.keyId}` };
+  });
+  const grantTokens = tokens
+    .slice(-COMPLETION_GRANTS)
+    .reverse()
+    .map((t, i) => ({
+      value: t,
+      label: `${i === 0 ? 'Latest grant token' : 'Grant token'} ${shortGrantId(t)}`,
+      detail: i === 0 ? 'from the last CreateGrant' : 'from an earlier CreateGrant',
+    }));
   const aliases = world.aliases.filter((a) => !a.name.startsWith('alias/aws/')).map((a) => ({ value: a.name, label: a.name, detail: `→ ${a.targetKeyId ?? ''}` }));
   const ciphertexts = ciphertext ? [{ value: ciphertext, label: `Last ciphertext ${shortGrantId(ciphertext)}`, detail: 'from the last Encrypt / GenerateDataKey' }] : [];
   return { keys, keysAndAliases, principals, grantIds, grantTokens, aliases, ciphertexts };
+}
+
+/**
+ * The `max` latest grants of all keys (by creation date; a key lists its grants oldest first), in
+ * key order and each key's order. Looks at no more than `max` grants per key.
+ */
+function latestGrants(keys: readonly KeyView[], max: number): { k: KeyView; g: GrantView }[] {
+  const all: { k: KeyView; g: GrantView; order: number }[] = [];
+  for (const k of keys) for (let j = Math.max(0, k.grants.length - max); j < k.grants.length; j++) all.push({ k, g: k.grants[j], order: all.length });
+  if (all.length <= max) return all;
+  const newest = [...all].sort((a, b) => (b.g.creationDate ?? 0) - (a.g.creationDate ?? 0) || b.order - a.order).slice(0, max);
+  return newest.sort((a, b) => a.order - b.order);
+}
+
+const sameList = (a: readonly Suggestion[], b: readonly Suggestion[]) =>
+  a.length === b.length && a.every((s, i) => s.value === b[i].value && s.label === b[i].label && s.detail === b[i].detail);
+
+/** do `a` and `b` offer the very same values? */
+export function sameCompletions(a: CompletionValues, b: CompletionValues): boolean {
+  return (Object.keys(a) as (keyof CompletionValues)[]).every((m) => sameList(a[m], b[m]));
+}
+
+/**
+ * buildCompletions, remembered: the very same object back as long as what it offers is unchanged
+ * (the editor reconfigures its JSON support, and restarts its worker, for every new object). The
+ * inputs are compared by identity first; when one is new, the values are built again (the latest
+ * grants only: cheap) and compared with the last ones.
+ */
+export function completionsMemo(): typeof buildCompletions {
+  let last: { world: WorldView; callers: readonly Caller[]; tokens: readonly string[]; ciphertext?: string; values: CompletionValues } | undefined;
+  return (world, callers, tokens, ciphertext) => {
+    if (last && last.world === world && last.callers === callers && last.tokens === tokens && last.ciphertext === ciphertext) return last.values;
+    const next = buildCompletions(world, callers, tokens, ciphertext);
+    const values = last && sameCompletions(last.values, next) ? last.values : next;
+    last = { world, callers, tokens, ciphertext, values };
+    return values;
+  };
 }

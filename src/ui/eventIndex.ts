@@ -71,6 +71,14 @@ export class EventIndex {
   readonly lanes: TimelineItem[][];
   /** every grant change, in emission order */
   readonly changes: ChangeTrack[] = [];
+  /**
+   * per change: the latest time any change up to it reaches (its own time or an arrival's), so a
+   * non-decreasing list: the changes that reach into a time window start where it passes the
+   * window's start (`changesIn`)
+   */
+  readonly #reach: number[] = [];
+  /** are the changes in time order (each at or after the one before)? The engine emits them so */
+  #changesInOrder = true;
   readonly grants = new Map<string, GrantTrack>();
   /** requests that the UI made for itself (state browser reads): never drawn or listed */
   readonly hiddenRequests = new Set<string>();
@@ -127,7 +135,12 @@ export class EventIndex {
             arrived: e.arrivals.map(() => false),
             arrivedItems: e.arrivals.map(() => undefined),
           };
+          const prev = this.changes[this.changes.length - 1];
+          if (prev && prev.at > e.at) this.#changesInOrder = false;
+          let reach = Math.max(e.at, this.#reach[this.#reach.length - 1] ?? Number.NEGATIVE_INFINITY);
+          for (const t of e.arrivals) if (t > reach) reach = t;
           this.changes.push(track);
+          this.#reach.push(reach);
           this.#byChangeKey.set(`${e.grantId}|${e.change}`, track);
           if (e.arrivals.length > 0) this.#open.add(track);
           for (const t of e.arrivals) this.#latest = Math.max(this.#latest, t);
@@ -211,6 +224,32 @@ export class EventIndex {
   /** how many grant changes are still on their way to at least one host */
   get pendingChanges(): number {
     return this.#open.size;
+  }
+
+  /**
+   * The changes that may be drawn in the window [t0, t1], as a [start, end) range into `changes`:
+   * none before it reaches t0 (neither the change nor an arrival of it, nor of any earlier one),
+   * none after it starts past t1. What the range holds is proportional to the window, not to every
+   * grant ever made (a change with a far-off arrival keeps the later ones in, as it should).
+   */
+  changesIn(t0: number, t1: number): [number, number] {
+    const reach = this.#reach;
+    let lo = 0;
+    let hi = reach.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (reach[mid] < t0) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = lo;
+    if (!this.#changesInOrder) return [start, this.changes.length];
+    hi = this.changes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.changes[mid].at <= t1) lo = mid + 1;
+      else hi = mid;
+    }
+    return [start, lo];
   }
 
   /** items of `lane` with lo <= at <= hi, as a [start, end) range into lanes[lane] */

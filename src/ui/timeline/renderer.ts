@@ -1,8 +1,10 @@
 /**
  * Draws the timeline on a canvas: one lane for grant/key changes, one per simulated host; change
  * lines to each host's arrival (dashed while still on the way); requests at the host that served
- * them; the virtual clock as a cursor. Only the visible time window is drawn, and markers that
- * would land on the same pixel column of a lane are drawn once, so 10,000 events stay smooth.
+ * them; the virtual clock as a cursor. Only the visible time window is drawn (the changes that
+ * reach into it: `EventIndex.changesIn`; a change line with both ends out of view is skipped), and
+ * markers that would land on the same pixel column of a lane are drawn once, so 10,000 events stay
+ * smooth and 50,000 grants cost what is in view.
  * Shapes differ by kind as well as colour (no colour-only meaning).
  *
  * The virtual clock stands still while requests are sent, so many events share a time: markers
@@ -332,7 +334,9 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
   }
   const shown: { c: ChangeTrack; pending?: (Pending | undefined)[] }[] = [];
   const pendingIn: Pending[][] = Array.from({ length: l.lanes }, () => []);
-  for (const c of index.changes) {
+  const [cFrom, cTo] = index.changesIn(v.t0, v.t1);
+  for (let ci = cFrom; ci < cTo; ci++) {
+    const c = index.changes[ci];
     let last = c.at;
     let open = false;
     for (let h = 0; h < c.arrivals.length; h++) {
@@ -430,6 +434,8 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
         const entry = pending?.[h];
         if (entry) circles.push(entry);
         const x1 = entry?.drawn ?? at(c.arrivedItems[h], c.arrivals[h]);
+        // both ends left of the lanes, or both right of them: nothing of the line is in view
+        if ((x0 < l.gutter && x1 < l.gutter) || (x0 > l.width && x1 > l.width)) continue;
         const r0 = Math.round(x0) + 8192;
         const r1 = Math.round(x1) + 8192;
         if (r0 >= 0 && r0 < 16384 && r1 >= 0 && r1 < 16384 && h < 64) {
