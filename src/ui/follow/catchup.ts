@@ -35,7 +35,7 @@ export class CatchUp {
   readonly #hooks: CatchUpHooks;
   #dirty = false;
   #working: Promise<void> | undefined;
-  /** the last round's figures, for tests and measurements */
+  /** the last round that applied something, for tests and measurements */
   lastRound: { kind: 'rebuild' | 'batch' | 'live' | 'none'; entries: number; ms: number } | undefined;
 
   constructor(hooks: CatchUpHooks) {
@@ -78,7 +78,8 @@ export class CatchUp {
           await replayInputs(session, plan.entries);
         }
         await h.after(session);
-        this.lastRound = { kind, entries: plan.entries.length, ms: performance.now() - started };
+        // a round with nothing to apply (the presenter's clock moved) does not hide the last real one
+        if (kind !== 'none' || !this.lastRound) this.lastRound = { kind, entries: plan.entries.length, ms: performance.now() - started };
         h.status('Following the presenter.');
       } catch (e) {
         this.log.failed();
