@@ -24,7 +24,8 @@ serve options:
   --port N              TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS        address to listen on (default ${DEFAULT_HOST}); only loopback addresses
                         unless --allow-remote
-  --allow-remote        allow an address other machines can reach (there is no real security)
+  --allow-remote        allow an address other machines can reach (there is no real security),
+                        and requests from web pages (with an Origin header), refused otherwise
   --principals FILE     JSON list of principals: [{"arn", "accessKeyId", "secretAccessKey"?, "policy"?}]
                         (or {"principals": [...]}); a principal with a secret has its SigV4
                         signatures verified. Any other access key acts as the account root.

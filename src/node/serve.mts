@@ -304,6 +304,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     } catch {
       return json(res, 400, { message: 'The request target must be a path such as /.' });
     }
+    // A web page the developer happens to visit must not drive the simulator: browsers send
+    // Origin (the SDKs, the CLI and curl do not), and a page that rebinds its own name to
+    // 127.0.0.1 still sends its name as Host. Both are refused unless --allow-remote.
+    if (!options.allowRemote) {
+      const origin = req.headers.origin;
+      if (origin !== undefined) return json(res, 403, { message: `Requests from web pages (Origin: ${JSON.stringify(origin.slice(0, 100))}) are refused; start with --allow-remote to accept them.` });
+      const hostHeader = req.headers.host ?? '';
+      const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0];
+      if (!isLoopback(name)) return json(res, 403, { message: `The Host header ${JSON.stringify(hostHeader.slice(0, 100))} is not a loopback address; start with --allow-remote to accept it.` });
+    }
     // the simulator sees the address the client signed for; the host header carries it
     const target = new URL(url.pathname + url.search, `http://localhost:${actualPort}`);
     const handler = url.pathname.startsWith('/_playground/') ? playground(req, res, url) : kms(req, res, target);

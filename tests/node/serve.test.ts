@@ -155,6 +155,29 @@ describe('serve', () => {
     expect(await code).toBe(0);
   });
 
+  it('refuses web pages: a request with an Origin, or with a Host that is not loopback', async () => {
+    const server = await start();
+    const { request } = await import('node:http');
+    const send = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolveRes, reject) => {
+        const req = request(`${server.url}/_playground/clock/settle`, { method: 'POST', headers }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolveRes({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const fromPage = await send({ origin: 'https://evil.example' });
+    expect(fromPage.status).toBe(403);
+    expect(fromPage.body).toContain('Requests from web pages');
+    const rebound = await send({ host: `evil.example:${server.port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('is not a loopback address');
+    expect((await send({ host: `localhost:${server.port}` })).status).toBe(200);
+    expect(server.sim.events.filter((e) => e.type === '@kms.clock')).toHaveLength(0);
+  });
+
   it('says what is wrong: a port in use, a remote host, bad arguments', async () => {
     const server = await start();
     await expect(serve({ port: server.port })).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use`);
