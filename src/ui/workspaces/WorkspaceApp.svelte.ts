@@ -255,7 +255,11 @@ export class WorkspaceApp {
         }
       }
       const id = shared?.id ?? (await this.#pickCurrent());
-      await this.#show(id, { sim: shared?.sim, first: { initial, infoReady } });
+      // typed into before the workspace showed: that stays in the editor
+      const typed = initial.draftEdited;
+      const { session } = await this.#show(id, { sim: shared?.sim, first: { initial, infoReady } });
+      // a shared link opens on the sharer's last request (not the CreateKey template)
+      if (shared && !typed) this.#loadLastRequest(session);
     }).catch((e: unknown) => {
       this.notify('boot', 'error', `The workspace could not be opened (${message(e)}). Reload the page to try again.`);
       infoReady(b.info);
@@ -271,6 +275,14 @@ export class WorkspaceApp {
     const list = await s.listWorkspaces();
     if (list.length) return [...list].sort((a, b) => b.updated - a.updated)[0].id;
     return (await s.createWorkspace(DEFAULT_WORKSPACE_NAME, this.#defaults)).id;
+  }
+
+  /** puts the latest request of the session's history into its editor (and keeps it as the workspace's draft) */
+  #loadLastRequest(session: Session): void {
+    const last = session.history[session.history.length - 1];
+    if (!last || session !== this.#session) return;
+    session.load(last);
+    this.saveDraft(session, session.draft);
   }
 
   /** a shared scenario, replayed into a new workspace named after it (never into an existing one) */
@@ -640,7 +652,9 @@ export class WorkspaceApp {
       } catch (e) {
         return { ok: false, error: 'not-a-workspace', detail: `The file is not JSON (${message(e)}).` } as const;
       }
-      const result = await this.#backend!.storage.importWorkspace(doc);
+      const storage = this.#backend!.storage;
+      const taken = new Set((await storage.listWorkspaces().catch(() => this.#list)).map((w) => w.name));
+      const result = await storage.importWorkspace(doc, { name: importedName(fileWorkspaceName(doc), taken) });
       if (!result.ok) return result;
       try {
         await this.#show(result.id);
@@ -663,6 +677,25 @@ export class WorkspaceApp {
     const title = ws.name === DEFAULT_WORKSPACE_NAME ? undefined : ws.name;
     return { log: sim.log, options: ws.options, until: sim.clock.now(), start: ws.options.startTime ?? Date.UTC(2026, 0, 1), title };
   }
+}
+
+/** the workspace name a workspace file carries, if any */
+function fileWorkspaceName(doc: unknown): string | undefined {
+  const ws = doc && typeof doc === 'object' ? (doc as { workspace?: unknown }).workspace : undefined;
+  const name = ws && typeof ws === 'object' ? (ws as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+}
+
+/**
+ * The name an imported workspace gets: the file's own, unless a workspace has it already; then
+ * "<name> (imported)", then "<name> (imported) 2", 3, … (a file without a name: "Imported workspace").
+ */
+export function importedName(name: string | undefined, taken: ReadonlySet<string>): string {
+  const base = name ?? 'Imported workspace';
+  if (!taken.has(base)) return base;
+  const imported = `${base} (imported)`;
+  if (!taken.has(imported)) return imported;
+  for (let i = 2; ; i++) if (!taken.has(`${imported} ${i}`)) return `${imported} ${i}`;
 }
 
 export { plural };
