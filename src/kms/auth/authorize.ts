@@ -13,7 +13,8 @@ import { KmsError } from '../errors';
 import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
-import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext } from './policy';
+import { describeValue, requestConditionKeys, type DerivedKeys } from './conditionKeys';
+import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 
 export interface AuthRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
@@ -31,25 +32,49 @@ export interface AuthRequest {
   encryptionContext?: Record<string, string>;
   /** extra condition keys of this request (kms:GrantOperations, ...) */
   conditions?: Record<string, ContextValue>;
+  /** the operation (e.g. 'ReEncrypt' for kms:ReEncryptFrom): with `input`, sets the operation's condition keys */
+  op?: string;
+  /** the request body, for the condition keys its parameters set (conditionKeys.ts) */
+  input?: unknown;
+  /** the Region the request was sent to (aws:RequestedRegion) */
+  region?: string;
+  /** the world the key lives in (kms:ResourceAliases); authorize() passes its own */
+  world?: World;
 }
 
 export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } | { ok: false; decision: Decision; error: KmsError };
 
-export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'>): Record<string, ContextValue> {
-  const { caller } = req;
-  const src = caller.source;
-  // A service principal has no IAM ARN or account of its own: it is named by
-  // aws:PrincipalServiceName, and carries the resource it acts for as aws:SourceArn /
-  // aws:SourceAccount (IAM User Guide, "AWS global condition context keys").
-  const c: Record<string, ContextValue> =
-    caller.service !== undefined
-      ? { 'aws:PrincipalServiceName': caller.service, 'aws:PrincipalIsAWSService': true, 'aws:SourceArn': src?.sourceArn, 'aws:SourceAccount': src?.sourceAccount }
-      : { 'aws:PrincipalArn': caller.principalArn, 'aws:PrincipalAccount': caller.account, 'kms:CallerAccount': caller.account, 'aws:PrincipalIsAWSService': false };
+/** what conditionContext needs: the caller, and when known, the operation, its input and key */
+export type ConditionRequest = Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'> & Partial<Pick<AuthRequest, 'action' | 'op' | 'input' | 'key' | 'now' | 'region' | 'world'>>;
+
+export function conditionContext(req: ConditionRequest): Record<string, ContextValue> {
+  return conditionContextWithSources(req).values;
+}
+
+/**
+ * The request's condition keys (AWS KMS Developer Guide, "AWS KMS condition keys"; IAM User
+ * Guide, "AWS global condition context keys"), and for each (by lower-cased name) where its
+ * value came from. conditionKeys.ts holds the table and derives the keys from the caller, the
+ * operation's parameters and the key; `req.conditions` (set by the operation: the grant keys of
+ * CreateGrant, ...) come on top.
+ */
+export function conditionContextWithSources(req: ConditionRequest): DerivedKeys {
+  const derived = requestConditionKeys({ op: req.op, action: req.action, input: req.input, key: req.key, caller: req.caller, now: req.now, region: req.region, world: req.world });
   // own keys only, each defined as a pair: a key such as `__proto__` stays a key (assignment and
   // Object.assign would set the prototype instead), and `in` never finds Object.prototype
-  if (req.conditions) for (const k of Object.keys(req.conditions)) put(c, k, req.conditions[k]);
+  const c: Record<string, ContextValue> = {};
+  for (const k of Object.keys(derived.values)) put(c, k, derived.values[k]);
+  const sources = derived.sources;
+  const src = req.caller.source;
+  if (req.conditions) {
+    for (const k of Object.keys(req.conditions)) {
+      put(c, k, req.conditions[k]);
+      if (req.conditions[k] !== undefined && !sources.has(k.toLowerCase())) sources.set(k.toLowerCase(), 'from the request');
+    }
+  }
   if (src?.viaService !== undefined) {
     c['kms:ViaService'] = src.viaService;
+    sources.set('kms:viaservice', 'the x-playground-via-service header');
     // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
     if (Object.hasOwn(c, 'kms:GrantIsForAWSResource')) c['kms:GrantIsForAWSResource'] = true;
   }
@@ -57,9 +82,13 @@ export function conditionContext(req: Pick<AuthRequest, 'caller' | 'encryptionCo
     const ec = req.encryptionContext;
     const keys = Object.keys(ec);
     c['kms:EncryptionContextKeys'] = keys;
-    for (const k of keys) put(c, `kms:EncryptionContext:${k}`, Object.hasOwn(ec, k) ? ec[k] : undefined);
+    sources.set('kms:encryptioncontextkeys', keys.length ? "the request's encryption context" : 'the request has no encryption context');
+    for (const k of keys) {
+      put(c, `kms:EncryptionContext:${k}`, Object.hasOwn(ec, k) ? ec[k] : undefined);
+      sources.set(`kms:encryptioncontext:${k.toLowerCase()}`, "the request's encryption context");
+    }
   }
-  return c;
+  return { values: c, sources };
 }
 
 function put(o: Record<string, ContextValue>, k: string, v: ContextValue): void {
@@ -70,10 +99,11 @@ function put(o: Record<string, ContextValue>, k: string, v: ContextValue): void 
 class LazyRequestContext implements RequestContext {
   readonly action: string;
   readonly principal: RequestContext['principal'];
-  #conditions: Record<string, ContextValue> | undefined;
+  #derived: DerivedKeys | undefined;
   constructor(
-    readonly req: AuthRequest,
+    readonly req: ConditionRequest & { action: string },
     readonly resource: string,
+    readonly world?: World,
   ) {
     this.action = req.action;
     const c = req.caller;
@@ -81,17 +111,33 @@ class LazyRequestContext implements RequestContext {
     this.principal = c.service !== undefined ? { arn: c.service, account: '', service: c.service } : { arn: c.principalArn, account: c.account };
   }
   get conditions(): Record<string, ContextValue> {
-    return (this.#conditions ??= conditionContext(this.req));
+    return (this.#derived ??= conditionContextWithSources({ ...this.req, world: this.req.world ?? this.world })).values;
+  }
+  /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
+  describe(key: string): string | undefined {
+    const values = this.conditions;
+    const lc = key.toLowerCase();
+    for (const k of Object.keys(values)) if (k.toLowerCase() === lc) return describeValue(k, values[k], this.#derived!.sources.get(lc));
+    return undefined;
   }
 }
 
-function requestContext(req: AuthRequest, resource: string): RequestContext {
-  return new LazyRequestContext(req, resource);
+function requestContext(req: AuthRequest, resource: string, world?: World): RequestContext {
+  return new LazyRequestContext(req, resource, world);
+}
+
+/**
+ * The context one policy is evaluated in outside authorize() (the IAM-only checks of CreateKey,
+ * RetireGrant, ListRetirableGrants, the key policy lockout check): the same condition keys,
+ * built only if a statement has conditions.
+ */
+export function policyRequestContext(req: ConditionRequest & { action: string }, resource: string): RequestContext {
+  return new LazyRequestContext(req, resource, req.world);
 }
 
 export function authorize(world: World, req: AuthRequest): AuthResult {
   const { caller, key, host } = req;
-  const ctx = requestContext(req, key.arn);
+  const ctx = requestContext(req, key.arn, world);
   const ignored = caller.source?.ignored;
   const notes: string[] = ignored ? [...ignored] : [];
   const kp = evaluatePolicy(req.keyPolicy, ctx);
@@ -108,7 +154,7 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
 
   if (kp.denies.length) {
     const s = kp.denies[0];
-    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitResource(caller.arn, req.action, key.arn)), `Denied by key policy statement ${label(s.sid, s.index)}.`, {
+    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitResource(caller.arn, req.action, key.arn)), `Denied by key policy statement ${label(s.sid, s.index)}${readValues(s)}.`, {
       kind: 'explicit-deny',
       policy: 'key-policy',
       sid: s.sid,
@@ -117,7 +163,7 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   }
   if (idp?.denies.length) {
     const s = idp.denies[0];
-    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitIdentity(caller.arn, req.action, key.arn)), `Denied by ${caller.arn}'s IAM policy statement ${label(s.sid, s.index)}.`, {
+    return deny(new KmsError('AccessDeniedException', accessDeniedExplicitIdentity(caller.arn, req.action, key.arn)), `Denied by ${caller.arn}'s IAM policy statement ${label(s.sid, s.index)}${readValues(s)}.`, {
       kind: 'explicit-deny',
       policy: 'identity-policy',
       sid: s.sid,
@@ -130,7 +176,7 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   const direct = kp.allows.find((s) => s.principalMatch === 'direct');
   if (direct && caller.service !== undefined) {
     // a service has no IAM side: a key policy statement naming it is all it needs
-    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names the service ${caller.service}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
+    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names the service ${caller.service}${readValues(direct)}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
   }
   const viaAccount = kp.allows.find((s) => s.principalMatch === 'account');
   const identityAllow = caller.isRoot ? ROOT_ALLOW : idp?.allows[0];
@@ -139,17 +185,17 @@ export function authorize(world: World, req: AuthRequest): AuthResult {
   // Cross account: the key policy must allow the caller or its account, and the caller's own
   // account must allow it through IAM (the root of that account needs no policy).
   if (direct && (sameAccount || identityAllow)) {
-    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names ${caller.principalArn}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
+    return allow(host, notes, `Allowed by key policy statement ${label(direct.sid, direct.index)}, which names ${caller.principalArn}${readValues(direct)}.`, { kind: 'key-policy', sid: direct.sid, statement: direct.index });
   }
   if (viaAccount && identityAllow) {
     if (caller.isRoot) {
-      return allow(host, notes, `Allowed by key policy statement ${label(viaAccount.sid, viaAccount.index)}: it trusts account ${caller.account}, and ${caller.arn} is that account's root.`, {
+      return allow(host, notes, `Allowed by key policy statement ${label(viaAccount.sid, viaAccount.index)}: it trusts account ${caller.account}, and ${caller.arn} is that account's root${readValues(viaAccount)}.`, {
         kind: 'key-policy',
         sid: viaAccount.sid,
         statement: viaAccount.index,
       });
     }
-    return allow(host, notes, `Allowed by IAM policy statement ${label(identityAllow.sid, identityAllow.index)} of ${caller.arn}, which key policy statement ${label(viaAccount.sid, viaAccount.index)} lets IAM decide.`, {
+    return allow(host, notes, `Allowed by IAM policy statement ${label(identityAllow.sid, identityAllow.index)} of ${caller.arn}${readValues(identityAllow as StatementMatch)}, which key policy statement ${label(viaAccount.sid, viaAccount.index)}${readValues(viaAccount)} lets IAM decide.`, {
       kind: 'identity-policy',
       sid: identityAllow.sid,
       statement: identityAllow.index,
@@ -198,6 +244,15 @@ const ROOT_ALLOW: { readonly index: number; readonly sid: string | undefined } =
 
 function allow(host: number, notes: string[], summary: string, via: Decision['via']): AuthResult {
   return { ok: true, decision: { allowed: true, host, summary, via, notes } };
+}
+
+/**
+ * " (kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: the request named no
+ * EncryptionAlgorithm)": the values a matching statement's conditions read, and what its
+ * policy variables expanded to, for the decision's summary
+ */
+function readValues(m: StatementMatch): string {
+  return m.values?.length ? ` (${m.values.join('; ')})` : '';
 }
 
 function label(sid: string | undefined, index: number): string {

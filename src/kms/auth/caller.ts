@@ -15,6 +15,10 @@ export interface RequestSource {
   sourceAccount?: string;
   /** kms:ViaService: the service the request came through, e.g. ec2.us-east-1.amazonaws.com */
   viaService?: string;
+  /** aws:SourceIp: the address the request came from */
+  sourceIp?: string;
+  /** aws:SourceVpc: the VPC the request came through (a VPC endpoint) */
+  sourceVpc?: string;
   /** playground headers the request carried that were ignored, and why (shown in the decision) */
   ignored?: string[];
 }
@@ -34,6 +38,10 @@ export interface Caller {
   service?: string;
   /** this request's source context (a per-request copy of the caller carries it) */
   source?: RequestSource;
+  /** aws:PrincipalTag/<k>: the principal's tags (PrincipalConfig.tags) */
+  tags?: Readonly<Record<string, string>>;
+  /** aws:PrincipalOrgID: the organization of the caller's account */
+  orgId?: string;
 }
 
 /** the playground request headers that carry the request context a real AWS request gets from AWS */

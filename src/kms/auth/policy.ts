@@ -97,6 +97,12 @@ export interface ParsedStatement {
   notResource?: string[];
   /** AND-ed; each condition's values are OR-ed (NOR for negated operators) */
   conditions: ParsedCondition[];
+  /**
+   * set when the policy is version 2012-10-17 and a Resource, NotResource or condition value
+   * holds a policy variable (`${aws:username}`): they are then substituted per request
+   * (IAM User Guide, "IAM policy elements: Variables and tags")
+   */
+  variables?: true;
 }
 
 export interface ParsedPolicy {
@@ -132,6 +138,11 @@ export interface RequestContext {
   principal: { arn: string; account: string; service?: string };
   /** condition keys, compared case-insensitively by key name; arrays are multivalued keys */
   conditions: Readonly<Record<string, ContextValue>>;
+  /**
+   * optional: a sentence naming a condition key's value and where it came from
+   * ("kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..."), for the decision
+   */
+  describe?(key: string): string | undefined;
 }
 
 export interface StatementMatch {
@@ -145,6 +156,11 @@ export interface StatementMatch {
    * to IAM. When both apply, 'direct'.
    */
   principalMatch?: 'direct' | 'account';
+  /**
+   * the values the statement's conditions read and the policy variables it expanded, each with
+   * where it came from (set only for statements with conditions or variables)
+   */
+  values?: string[];
 }
 
 /** why a statement did not apply */
@@ -224,6 +240,18 @@ export const POLICY_MESSAGES = {
   noPrincipal: 'Policy contains a statement with no principal.',
   /** [KMS] */
   invalidPrincipals: 'Policy contains a statement with one or more invalid principals.',
+  /**
+   * [KMS] AWS KMS Developer Guide, "AWS KMS condition keys" (kms:EncryptionContext:context-key):
+   * a key policy with ForAllValues on kms:EncryptionContext:<k>
+   */
+  overlyPermissiveEncryptionContext:
+    'OverlyPermissiveCondition:EncryptionContext: Using the ForAllValues set operator with a single-valued condition key matches requests without the specified encryption context or with an unspecified encryption context. To fix, remove ForAllValues.',
+  /**
+   * [KMS/CHOICE] the same page gives the text with "[encryption context or tag]" for
+   * aws:RequestTag/<k>; the prefix after the colon is chosen like the encryption-context one
+   */
+  overlyPermissiveTag:
+    'OverlyPermissiveCondition:RequestTag: Using the ForAllValues set operator with a single-valued condition key matches requests without the specified tag or with an unspecified tag. To fix, remove ForAllValues.',
   /** [CHOICE] the real LimitExceededException text for an over-size key policy is not known */
   keyPolicyTooLarge: (size: number) => `The key policy size (${size}) exceeds the quota of ${KEY_POLICY_MAX_SIZE} bytes.`,
 } as const;
@@ -584,6 +612,36 @@ function parseDocument(doc: Json, kind: PolicyKind): ParsedPolicy {
     }
   }
 
+  // ---- set operators on single-valued keys (key policies: KMS refuses them) ---------------------
+  if (kms) {
+    for (const { label, stmt } of raws) {
+      for (const c of stmt.conditions) {
+        if (c.set !== 'ForAllValues') continue;
+        const k = c.key.toLowerCase();
+        if (k.startsWith('kms:encryptioncontext:')) {
+          throw new PolicyError(
+            POLICY_MESSAGES.overlyPermissiveEncryptionContext,
+            `${label}: ${c.operator} ${c.key}: ${c.key} is single-valued (one value per request), so ForAllValues also matches a request without that pair. Use ${c.operator.slice('ForAllValues:'.length)}.`,
+          );
+        }
+        if (k.startsWith('aws:requesttag/')) {
+          throw new PolicyError(
+            POLICY_MESSAGES.overlyPermissiveTag,
+            `${label}: ${c.operator} ${c.key}: ${c.key} is single-valued, so ForAllValues also matches a request without that tag. Use ${c.operator.slice('ForAllValues:'.length)}.`,
+          );
+        }
+      }
+    }
+  }
+
+  // ---- policy variables (version 2012-10-17 only; older policies take them literally) ----------
+  if (version === '2012-10-17') {
+    for (const { stmt } of raws) {
+      const has = (xs: readonly string[] | undefined) => xs !== undefined && xs.some((x) => x.includes('${'));
+      if (has(stmt.resource) || has(stmt.notResource) || stmt.conditions.some((c) => VARIABLE_OPERATORS.has(c.base) && has(c.values))) stmt.variables = true;
+    }
+  }
+
   const policy: ParsedPolicy = { kind, statements: raws.map((r) => r.stmt) };
   if (typeof version === 'string') policy.version = version;
   if (typeof doc.Id === 'string') policy.id = doc.Id;
@@ -940,6 +998,135 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
 
 const EMPTY_INDEX = new Map<string, ContextValue>();
 
+// ---- policy variables ------------------------------------------------------------------------
+
+/**
+ * The operators whose values may hold policy variables: "You can use policy variables in the
+ * Resource element and in string comparisons in the Condition element" (IAM User Guide, "IAM
+ * policy elements: Variables and tags"); ARN operators compare strings too.
+ */
+const VARIABLE_OPERATORS: ReadonlySet<string> = new Set([
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+]);
+
+type Expansion = { ok: true; text: string } | { ok: false; missing: string };
+
+/**
+ * Substitutes the policy variables of one policy string with the request's values, in one pass
+ * (linear in the text and the values put in): `${key}` is the key's value (a multivalued key with
+ * one value counts as that value), `${key, 'default'}` falls back to the default, `${*}`, `${?}`
+ * and `${$}` stand for the characters themselves. A key the request does not have, with no
+ * default, makes the expansion fail: the statement then does not match (IAM User Guide, "IAM
+ * policy elements: Variables and tags": "If a policy variable references a key that is not
+ * present in the request context, the policy element does not match"). In a wildcard pattern
+ * (Resource, StringLike, Arn*), `${*}` and `${?}` become `?`: glob.ts has no escape, and `?`
+ * matches the literal character among others (docs/fidelity.md §7).
+ */
+function expand(text: string, idx: Map<string, ContextValue>, wildcard: boolean, used: string[] | undefined, ctx: RequestContext): Expansion {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const j = text.indexOf('${', i);
+    if (j < 0) break;
+    const end = text.indexOf('}', j + 2);
+    if (end < 0) break;
+    out += text.slice(i, j);
+    const inner = text.slice(j + 2, end);
+    i = end + 1;
+    if (inner === '*' || inner === '?') {
+      out += wildcard ? '?' : inner;
+      continue;
+    }
+    if (inner === '$') {
+      out += '$';
+      continue;
+    }
+    const comma = inner.indexOf(',');
+    const name = (comma < 0 ? inner : inner.slice(0, comma)).trim();
+    let fallback: string | undefined;
+    if (comma >= 0) {
+      const d = inner.slice(comma + 1).trim();
+      if (d.length >= 2 && d.charCodeAt(0) === 39 && d.charCodeAt(d.length - 1) === 39) fallback = d.slice(1, -1);
+    }
+    const v = idx.get(name.toLowerCase());
+    let value: string | undefined;
+    if (typeof v === 'string') value = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
+    else if (Array.isArray(v) && v.length === 1) value = v[0] as string;
+    let source: string | undefined;
+    if (value === undefined) {
+      if (fallback === undefined) return { ok: false, missing: name };
+      value = fallback;
+      source = `the default the policy gives: the request has no ${name}`;
+    } else source = ctx.describe?.(name);
+    if (used && used.length < SHOWN_VALUES) used.push(`\${${inner}} expanded to ${q(value)}${source ? ` (${source})` : ''}`);
+    out += value;
+  }
+  out += text.slice(i);
+  chargeSteps(((text.length + out.length) >> 2) + 1);
+  return { ok: true, text: out };
+}
+
+/** compiled patterns and conditions of expanded policy text, the most recent few hundred */
+const expandedGlobs = new Map<string, Glob>();
+const expandedConditions = new Map<string, CompiledCondition>();
+const EXPANDED_KEPT = 256;
+
+function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
+  let v = m.get(k);
+  if (v === undefined) {
+    // compiling reads the pattern once: charged like the matching it prepares
+    chargeSteps((k.length >> 2) + 1);
+    v = make();
+    m.set(k, v);
+    if (m.size > EXPANDED_KEPT) m.delete(m.keys().next().value!);
+  }
+  return v;
+}
+
+/** the statement's Resource / NotResource patterns for this request, or the reason there are none */
+function expandedResources(list: readonly string[], idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): Pattern[] | string {
+  const out: Pattern[] = [];
+  for (const r of list) {
+    if (!r.includes('${')) {
+      out.push(remember(expandedGlobs, r, () => compilePattern(r)));
+      continue;
+    }
+    const e = expand(r, idx, true, used, ctx);
+    if (!e.ok) return `Resource ${r} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
+    const text = e.text;
+    out.push(remember(expandedGlobs, text, () => compilePattern(text)));
+  }
+  return out;
+}
+
+/** a condition whose values hold variables, expanded for this request, or the reason it cannot be */
+function expandedCondition(cc: CompiledCondition, idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): CompiledCondition | string {
+  const src = cc.src;
+  const values: string[] = [];
+  const wildcard = src.base.endsWith('Like') || src.base.startsWith('Arn');
+  for (const v of src.values) {
+    if (!v.includes('${')) {
+      values.push(v);
+      continue;
+    }
+    const e = expand(v, idx, wildcard, used, ctx);
+    if (!e.ok) return `Condition ${src.operator} ${src.key}: the value ${q(v)} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
+    values.push(e.text);
+  }
+  const k = `${src.operator}\u0000${src.key}\u0000${values.join('\u0000')}`;
+  return remember(expandedConditions, k, () => compileCondition({ ...src, values }));
+}
+
 /**
  * The last evaluation of each policy whose answer did not read the request's condition keys:
  * the same policy, action, resource and principal then give the same answer, and a burst of
@@ -1026,7 +1213,21 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
       }
     }
 
-    if (!reason) {
+    let used: string[] | undefined;
+    if (!reason && s.variables && !skipConditions && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+      // the answer now depends on the request's values: not one to remember
+      conditionsRead = true;
+      idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
+      used = [];
+      const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx);
+      if (typeof ps === 'string') reason = ps;
+      else if (c.resources) {
+        if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${used.join('; ')})`;
+      } else if (anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)} (${used.join('; ')})`;
+    } else if (s.variables && skipConditions && !reason && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+      conditionsRead = true;
+      if (s.effect === 'Allow') reason = `Resource not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
+    } else if (!reason) {
       if (c.resources) {
         if (!anyPattern(c.resources, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)}`;
       } else if (c.notResources) {
@@ -1043,9 +1244,23 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
       // the answer now depends on the request's condition keys: not one to remember
       conditionsRead = true;
       idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
-      for (const cc of c.conditions) {
+      for (const cc0 of c.conditions) {
+        let cc = cc0;
+        if (s.variables && VARIABLE_OPERATORS.has(cc.src.base) && cc.src.values.some((v) => v.includes('${'))) {
+          const e = expandedCondition(cc, idx, (used ??= []), ctx);
+          if (typeof e === 'string') {
+            reason = e;
+            break;
+          }
+          cc = e;
+        }
         reason = checkCondition(cc, idx);
-        if (reason) break;
+        if (reason) {
+          const d = ctx.describe && idx.has(cc.keyLc) ? ctx.describe(cc.src.key) : undefined;
+          if (d) reason += ` (${d})`;
+          if (used?.length) reason += ` (${used.join('; ')})`;
+          break;
+        }
       }
     }
 
@@ -1058,6 +1273,19 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
     const match: StatementMatch = { index: s.index, effect: s.effect };
     if (s.sid !== undefined) match.sid = s.sid;
     if (pm) match.principalMatch = pm;
+    if ((c.conditions.length && !skipConditions) || used?.length) {
+      const values: string[] = [];
+      const seen = new Set<string>();
+      if (!skipConditions && ctx.describe) {
+        for (const cc of c.conditions) {
+          if (seen.has(cc.keyLc) || values.length >= SHOWN_VALUES) continue;
+          seen.add(cc.keyLc);
+          values.push(ctx.describe(cc.src.key) ?? `${cc.src.key}: not in the request`);
+        }
+      }
+      if (used) values.push(...used);
+      if (values.length) match.values = values;
+    }
     (s.effect === 'Deny' ? denies : allows).push(match);
   }
   return { allows, denies, misses };

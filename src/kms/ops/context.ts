@@ -6,9 +6,9 @@
  */
 import type { Decision, SimEvent } from '../events';
 import { KmsError } from '../errors';
-import { authorize, type AuthRequest } from '../auth/authorize';
+import { authorize, policyRequestContext, type AuthRequest } from '../auth/authorize';
 import type { Caller } from '../auth/caller';
-import type { ContextValue, ParsedPolicy } from '../auth/policy';
+import type { ContextValue, ParsedPolicy, RequestContext } from '../auth/policy';
 import { checkKeyState } from '../keystate';
 import { CROSS_ACCOUNT_OPERATIONS, notInCallerAccount, resolveKey } from '../keys';
 import type { Rng } from '../rng';
@@ -42,6 +42,8 @@ const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 
 export class Ctx {
   decision: Decision | undefined;
+  /** the request body (set by the operation table before the handler runs): its parameters set condition keys */
+  input: unknown;
   constructor(
     readonly svc: EngineServices,
     readonly op: string,
@@ -106,11 +108,22 @@ export class Ctx {
       tokenGrants: opts.tokenGrants ?? this.tokenGrants(opts.tokens),
       encryptionContext: opts.encryptionContext,
       conditions: opts.conditions,
+      op: this.op,
+      input: this.input,
+      region: this.region,
     };
     const r = authorize(this.world, req);
     this.decision = r.decision;
     if (!r.ok) throw r.error;
     return r;
+  }
+
+  /**
+   * The request context for evaluating one policy outside authorize() (IAM-only checks): the
+   * caller, this request's parameters and, when given, the key's properties as condition keys.
+   */
+  policyContext(action: string, resource: string, opts: { key?: KeyRecord; conditions?: Record<string, ContextValue>; encryptionContext?: Record<string, string> } = {}): RequestContext {
+    return policyRequestContext({ action, caller: this.caller, op: this.op, input: this.input, region: this.region, now: this.now, world: this.world, ...opts }, resource);
   }
 
   /**

@@ -287,9 +287,12 @@ export async function reEncrypt(ctx: Ctx, input: ReEncryptRequest) {
 
   // One token check for both authorizations; each key gets its own grant operation and context.
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
-  ctx.authorize(src, { action: 'kms:ReEncryptFrom', grantOperation: 'ReEncryptFrom', tokenGrants, encryptionContext: srcEc });
+  // kms:ReEncryptOnSameKey: "whether the source and destination KMS keys are the same" (AWS KMS
+  // Developer Guide, "AWS KMS condition keys")
+  const conditions = { 'kms:ReEncryptOnSameKey': src.keyId === dst.keyId };
+  ctx.authorize(src, { action: 'kms:ReEncryptFrom', grantOperation: 'ReEncryptFrom', tokenGrants, encryptionContext: srcEc, conditions });
   const from = ctx.decision!;
-  ctx.authorize(dst, { action: 'kms:ReEncryptTo', grantOperation: 'ReEncryptTo', tokenGrants, encryptionContext: dstEc });
+  ctx.authorize(dst, { action: 'kms:ReEncryptTo', grantOperation: 'ReEncryptTo', tokenGrants, encryptionContext: dstEc, conditions });
   ctx.decision = combine(from, ctx.decision!);
 
   ctx.keyState(src);

@@ -20,12 +20,13 @@ import {
   updateKeyDescription,
 } from './keys';
 import { CRYPTO_HANDLERS } from './crypto';
+import { listResourceTags, tagResource, untagResource } from './tags';
 
 /**
  * On a null prototype, so that looking an operation name up (engine.execute, HANDLERS[op]) never
  * finds Object.prototype's `constructor` or `toString` for a name that is no operation.
  */
-export const HANDLERS: Partial<Record<OperationName, Handler>> = Object.assign(Object.create(null) as Partial<Record<OperationName, Handler>>, {
+const TABLE: Partial<Record<OperationName, Handler>> = {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,
@@ -47,12 +48,29 @@ export const HANDLERS: Partial<Record<OperationName, Handler>> = Object.assign(O
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
   GenerateRandom: generateRandom,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListResourceTags: listResourceTags,
   ...CRYPTO_HANDLERS,
-});
+};
+
+/**
+ * Each handler gets the request body on its Ctx too (ctx.input): the condition keys an
+ * operation's parameters set are read from it when a policy has conditions.
+ */
+export const HANDLERS: Partial<Record<OperationName, Handler>> = Object.create(null) as Partial<Record<OperationName, Handler>>;
+for (const op of Object.keys(TABLE) as OperationName[]) {
+  const h = TABLE[op]!;
+  HANDLERS[op] = (ctx, input) => {
+    ctx.input = input;
+    return h(ctx, input);
+  };
+}
 
 /** the operations this simulator answers, in the groups the request editor shows */
 export const OPERATION_GROUPS: Readonly<Record<string, readonly OperationName[]>> = {
   Keys: ['CreateKey', 'DescribeKey', 'ListKeys', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'UpdateKeyDescription', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'ListAliases'],
+  Tags: ['TagResource', 'UntagResource', 'ListResourceTags'],
   Grants: ['CreateGrant', 'ListGrants', 'ListRetirableGrants', 'RetireGrant', 'RevokeGrant'],
   Cryptography: (
     [

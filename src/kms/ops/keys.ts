@@ -74,7 +74,7 @@ function identityAllows(ctx: Ctx, action: string): boolean {
     ctx.decide({ allowed: true, summary: `Allowed: ${c.arn} is the account root.`, via: { kind: 'not-required' }, notes: [] });
     return true;
   }
-  const ev = c.identityPolicy ? evaluatePolicy(c.identityPolicy, { action, resource: '*', principal: { arn: c.principalArn, account: c.account }, conditions: {} }) : undefined;
+  const ev = c.identityPolicy ? evaluatePolicy(c.identityPolicy, ctx.policyContext(action, '*')) : undefined;
   if (ev && !ev.denies.length && ev.allows.length) {
     ctx.decide({ allowed: true, summary: `Allowed by ${c.arn}'s IAM policy.`, via: { kind: 'identity-policy', statement: ev.allows[0].index, sid: ev.allows[0].sid }, notes: [] });
     return true;
@@ -146,7 +146,7 @@ export async function createKey(
  */
 function lockoutCheck(ctx: Ctx, policy: ReturnType<Ctx['svc']['parseKeyPolicy']>, resource: string): void {
   const c = ctx.caller;
-  const ev = evaluatePolicy(policy, { action: 'kms:PutKeyPolicy', resource, principal: { arn: c.principalArn, account: c.account }, conditions: {} });
+  const ev = evaluatePolicy(policy, ctx.policyContext('kms:PutKeyPolicy', resource));
   const ok = ev.allows.some((s) => s.principalMatch === 'direct' || (s.principalMatch === 'account' && c.account === ctx.caller.account));
   if (!ok) throw new KmsError('MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.');
 }

@@ -148,6 +148,9 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   const { grant: parent } = ctx.authorize(key, {
     grantOperation: 'CreateGrant',
     tokenGrants,
+    // kms:EncryptionContext:<k> / kms:EncryptionContextKeys of a CreateGrant are the grant's
+    // encryption context constraint (AWS KMS Developer Guide, "AWS KMS condition keys")
+    encryptionContext: c?.EncryptionContextEquals ?? c?.EncryptionContextSubset,
     conditions: {
       'kms:GrantOperations': operations,
       'kms:GranteePrincipal': grantee,

@@ -79,7 +79,7 @@ export function listRetirableGrants(ctx: Ctx, input: { RetiringPrincipal?: strin
   }
   if (!caller.isRoot) {
     const ev = caller.identityPolicy
-      ? evaluatePolicy(caller.identityPolicy, { action: 'kms:ListRetirableGrants', resource, principal: { arn: caller.principalArn, account: caller.account }, conditions: {} })
+      ? evaluatePolicy(caller.identityPolicy, ctx.policyContext('kms:ListRetirableGrants', resource))
       : undefined;
     if (!ev || ev.denies.length || !ev.allows.length) {
       ctx.decide({ allowed: false, summary: `Denied: no IAM policy of ${caller.arn} allows kms:ListRetirableGrants.`, via: { kind: 'none' }, notes: [] });

@@ -58,7 +58,7 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
   const key = ctx.world.keys.get(g.keyId);
   const resource = g.keyArn;
   const idp = caller.identityPolicy
-    ? evaluatePolicy(caller.identityPolicy, { action: 'kms:RetireGrant', resource, principal: { arn: caller.principalArn, account: caller.account }, conditions: {} })
+    ? evaluatePolicy(caller.identityPolicy, ctx.policyContext('kms:RetireGrant', resource, { key, encryptionContext: g.constraints?.EncryptionContextEquals ?? g.constraints?.EncryptionContextSubset }))
     : undefined;
   const id = g.grantId.slice(0, 8) + '…';
   if (idp?.denies.length) {
