@@ -17,6 +17,7 @@ import { Rng } from './rng';
 import { GrantTokens } from './tokens';
 import { World, type AliasRecord, type GrantRecord, type KeyRecord } from './world';
 import type { OperationName } from './model/shapes.generated';
+import { DecideCtx, DECIDED, ranThrough } from './accessMatrix';
 
 export const DEFAULTS = {
   seed: 42,
@@ -295,29 +296,55 @@ export class Engine implements EngineServices {
    * (the grant operations are), a Promise where it needs WebCrypto.
    */
   execute(op: OperationName, input: Record<string, unknown>, caller: Caller, region: string, host: number): { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }> {
-    this.#applyDue();
+    const deciding = this.#deciding;
+    if (!deciding) this.#applyDue();
     const handler = HANDLERS[op];
     if (!handler) throw new KmsError('UnsupportedOperationException', `The KMS Grant Playground does not simulate ${op}.`);
-    const ctx = new Ctx(this, op, caller, region, host, this.clock.now());
+    const ctx = deciding ? new DecideCtx(this, op, caller, region, host, deciding.at, deciding.view) : new Ctx(this, op, caller, region, host, this.clock.now());
     let out: unknown;
     try {
       out = handler(ctx, input);
     } catch (e) {
+      if (deciding && e === DECIDED) return { output: undefined, ctx };
       throw annotate(e, ctx);
     }
     if (out instanceof Promise) {
       return out.then(
         (output) => {
+          if (deciding) ranThrough(op);
           this.#applyDue();
           return { output, ctx };
         },
         (e) => {
+          if (deciding && e === DECIDED) return { output: undefined, ctx };
           throw annotate(e, ctx);
         },
       );
     }
+    if (deciding) ranThrough(op);
     this.#applyDue();
     return { output: out, ctx };
+  }
+
+  /** set while deciding(): execute decides instead of running (accessMatrix.ts) */
+  #deciding: { at: number; view: World } | undefined;
+
+  /**
+   * Runs `fn` with execute in its deciding mode: each operation stops once its authorization and
+   * key-state checks have passed (answering no output), before it draws randomness or changes
+   * anything, and nothing due is applied first. `view` is the world the handler reads (default:
+   * this one; accessMatrix.ts's worldAt looks ahead), `at` the time it reads it at (default now).
+   * Only what `fn` starts synchronously decides (the wire's handle does, given the body).
+   * Callers save and restore the counters a request id or host pick would move.
+   */
+  deciding<T>(fn: () => T, opts: { at?: number; view?: World } = {}): T {
+    const prev = this.#deciding;
+    this.#deciding = { at: opts.at ?? this.clock.now(), view: opts.view ?? this.world };
+    try {
+      return fn();
+    } finally {
+      this.#deciding = prev;
+    }
   }
 
   /** a convenience for tests and benchmarks: run an operation as a principal ARN, no HTTP */

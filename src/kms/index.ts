@@ -24,6 +24,7 @@ import { diffWorlds, firstEventDifference, type RecordChange } from './worldDiff
 import { BODY_ERROR_HEADER, bodyErrorFrom, bodyErrorHeader, handle, readBody, requestTimeout } from './wire/http';
 import type { KmsError } from './errors';
 import { Interner } from './util/intern';
+import { computeAccessMatrix, worldAt, type AccessMatrix, type AccessMatrixOptions, type DecideOutcome } from './accessMatrix';
 
 export type { Simulator, SimulatorOptions, PrincipalConfig, PropagationOptions, Routing, VirtualClock, LogEntry, SimulatorStore, StoreChange, StoredSimulator, StoreName } from './api';
 export type { EngineMeta, WorldState } from './engine';
@@ -36,6 +37,8 @@ export { DEFAULT_PROPAGATION } from './propagation';
 export { World } from './world';
 export { createMemoryStore, type MemoryStore } from './memoryStore';
 export { checkInvariants } from './invariants';
+export { matrixOperations, matrixRequest, MANAGEMENT_OPERATIONS } from './accessMatrix';
+export type { AccessMatrix, AccessMatrixOptions, DecideOutcome, MatrixCell, MatrixChange, MatrixCause } from './accessMatrix';
 
 /**
  * What only the page hosting the simulator can give it: real time. src/kms never reads the wall
@@ -93,6 +96,24 @@ export interface SimulatorWithEngine extends Simulator {
    * operation.
    */
   peek(request: Request): Promise<Response>;
+  /**
+   * Decides a request without running it: what fetch would answer up to the operation itself
+   * (the wire's parsing and SigV4 checks, the model's validation, authorization by key policy,
+   * IAM policy and the grants this host has seen, the key-state rules), and why. Like peek it
+   * leaves no trace: no log entry, no event, no randomness or routing drawn, nothing changed; any
+   * operation may be decided. Status 200 means every check passed: the operation would run (and
+   * could still fail on what only running it checks, a ciphertext or a signature). Served by
+   * `opts.host`, else the host in `x-playground-host`, else host 0. `opts.at`, at or after now,
+   * decides as of that later virtual time: grant changes due by then have reached their hosts,
+   * keys due for deletion by then are gone; the clock does not move.
+   */
+  decide(request: Request, opts?: { host?: number; at?: number }): Promise<DecideOutcome>;
+  /**
+   * The access matrix of a key: each principal (default: the root, then every configured one) ×
+   * each operation valid for the key × each host, decided as decide() does, with the first later
+   * time each answer changes (a grant change still propagating, the key's deletion). No trace.
+   */
+  accessMatrix(keyId: string, opts?: AccessMatrixOptions): Promise<AccessMatrix>;
   /** resolves once the store (if any) has been loaded */
   readonly ready: Promise<void>;
   /** resolves once every change so far is committed to the store */
@@ -634,6 +655,54 @@ export function createSimulator(options: SimulatorOptions & SimulatorHostOptions
         try {
           const handled = handle(engine, req, await read);
           return (handled instanceof Promise ? await handled : handled).response;
+        } finally {
+          engine.restoreCounters(saved);
+        }
+      });
+    },
+    decide(request: Request, opts: { host?: number; at?: number } = {}): Promise<DecideOutcome> {
+      let read: Promise<string | KmsError>;
+      try {
+        read = startRead(request, sharedHeaders(request.headers));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return enqueue(async () => {
+        const body = await read;
+        const saved = engine.saveCounters();
+        const pinned = opts.host ?? request.headers.get('x-playground-host') ?? 0;
+        const req = new Request(request.url, { method: request.method, headers: withHeader(request.headers, 'x-playground-host', String(pinned)) });
+        const now = engine.clock.now();
+        const at = Math.max(now, opts.at ?? now);
+        try {
+          const handled = engine.deciding(() => handle(engine, req, body), { at, view: worldAt(engine.world, now, at) });
+          const out = handled instanceof Promise ? await handled : handled;
+          const text = await out.response.text();
+          const outcome: DecideOutcome = { operation: out.operation, caller: out.caller, host: out.host, status: out.status };
+          if (out.errorType) {
+            outcome.errorType = out.errorType;
+            try {
+              const m = (JSON.parse(text) as { message?: unknown }).message;
+              if (typeof m === 'string') outcome.message = m;
+            } catch {
+              /* no message */
+            }
+          }
+          if (out.decision) {
+            outcome.decision = out.decision;
+            outcome.allowed = out.decision.allowed;
+          }
+          return outcome;
+        } finally {
+          engine.restoreCounters(saved);
+        }
+      });
+    },
+    accessMatrix(keyId: string, opts: AccessMatrixOptions = {}): Promise<AccessMatrix> {
+      return enqueue(async () => {
+        const saved = engine.saveCounters();
+        try {
+          return await computeAccessMatrix(engine, keyId, opts);
         } finally {
           engine.restoreCounters(saved);
         }
