@@ -107,6 +107,8 @@ export interface SendGuard {
 
 const MUTATING = /^(Create|Delete|Update|Put|Enable|Disable|Schedule|Cancel|Retire|Revoke|Tag|Untag|Import|Replicate|Rotate|Connect|Disconnect)/;
 
+/** more grant changes on one key than this since the last read: its whole grant list is read again */
+const STALE_GRANTS_READ_ONE_BY_ONE = 50;
 /** how often (real ms) a playing clock commits its time to the simulator when nothing is due */
 const COMMIT_EVERY_MS = 1000;
 /** the live region speaks at most this often (real ms) */
@@ -161,6 +163,13 @@ export class Session {
   #busy = 0;
   #syncScheduled = false;
   #refreshQueued = false;
+  /** the queued re-read of the world reads every key's grants (not only the changed ones) */
+  #refreshAll = true;
+  /**
+   * grant changes (events) since the world was last read, per key ARN: the grant ids, or
+   * undefined for too many of them (that key's whole list is read again)
+   */
+  #staleGrants = new Map<string, Set<string> | undefined>();
   #lastCommit = 0;
   #pendingAnnouncements: string[] = [];
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -517,7 +526,7 @@ export class Session {
       this.#selected = numbered.n;
       this.#learn(numbered);
       this.#sync();
-      if (numbered.response && numbered.response.status < 400 && MUTATING.test(numbered.operation)) await this.refreshWorld();
+      if (numbered.response && numbered.response.status < 400 && MUTATING.test(numbered.operation)) await this.#refresh(false);
       return numbered;
     } finally {
       this.#sending = false;
@@ -867,6 +876,8 @@ export class Session {
   #reindex(): void {
     this.index = EventIndex.rebuild(this.config.hosts, this.sim.events, this.index.hiddenRequests);
     this.#version++;
+    // another past: the next read of the world reads all of it
+    this.#refreshAll = true;
   }
 
   #commitClock(): void {
@@ -911,8 +922,19 @@ export class Session {
     if (this.index.cursor === this.sim.events.length) return;
     const added = this.index.sync(this.sim.events);
     this.#version++;
+    for (const item of added) if (item.lane === 0 && item.kind !== 'key') this.#grantChanged(this.sim.events[item.ev]);
     if (added.length) this.#queueAnnouncements(added);
-    if (!this.#internal && this.#busy === 0 && added.some((i) => i.kind === 'key')) void this.refreshWorld();
+    if (!this.#internal && this.#busy === 0 && added.some((i) => i.kind === 'key')) void this.#refresh(false);
+  }
+
+  /** a grant change: its key's listing changed (listings are immediate), for the next read of the world */
+  #grantChanged(e: SimEvent | undefined): void {
+    if (e?.type !== '@kms.grant.changed') return;
+    if (!this.#staleGrants.has(e.keyArn)) this.#staleGrants.set(e.keyArn, new Set());
+    const ids = this.#staleGrants.get(e.keyArn);
+    if (!ids) return;
+    ids.add(e.grantId);
+    if (ids.size > STALE_GRANTS_READ_ONE_BY_ONE) this.#staleGrants.set(e.keyArn, undefined);
   }
 
   #queueAnnouncements(items: readonly TimelineItem[]): void {
@@ -940,12 +962,27 @@ export class Session {
 
   /** re-reads keys (with their policies), aliases and grants through the KMS API as the account root, with peek: no trace */
   refreshWorld(): Promise<void> {
+    return this.#refresh(true);
+  }
+
+  /**
+   * Re-reads the world. `all`: every key's grants too; else (after a Send, a key event) the grants
+   * of a key are read only when they changed since the last read (grant events say which), and
+   * one by one when only a few did: a key with 50,000 grants is not listed again for one CreateGrant.
+   */
+  #refresh(all: boolean): Promise<void> {
+    if (all) this.#refreshAll = true;
     if (this.#refreshQueued) return this.#queue.then(() => undefined);
     this.#refreshQueued = true;
     return this.#exclusive(async () => {
       this.#refreshQueued = false;
       // another time travel is on its way (a drag): it re-reads when it gets there
       if (this.#travelTarget !== undefined) return;
+      const everything = this.#refreshAll || !this.#world.loaded || this.#world.error !== undefined;
+      const stale = this.#staleGrants;
+      this.#refreshAll = false;
+      this.#staleGrants = new Map();
+      const before = new Map(this.#world.keys.map((k) => [k.arn, k]));
       this.#internal = true;
       try {
         const aliases: AliasView[] = (await this.#readAll('ListAliases', 'Aliases')).map(aliasFromEntry);
@@ -955,7 +992,15 @@ export class Session {
           const keyId = typeof entry.KeyId === 'string' ? entry.KeyId : '';
           const described = await this.#read('DescribeKey', { KeyId: keyId });
           const meta = (described.KeyMetadata ?? {}) as Record<string, unknown>;
-          const grants: GrantView[] = (await this.#readAll('ListGrants', 'Grants', { KeyId: keyId })).map(grantFromEntry);
+          const arn = typeof meta.Arn === 'string' ? meta.Arn : '';
+          const known = everything ? undefined : before.get(arn);
+          const changed = stale.get(arn);
+          const grants: GrantView[] =
+            known && !stale.has(arn)
+              ? known.grants
+              : known && changed
+                ? await this.#readGrants(keyId, known.grants, changed)
+                : (await this.#readAll('ListGrants', 'Grants', { KeyId: keyId })).map(grantFromEntry);
           let policy: string | undefined;
           try {
             const p = (await this.#read('GetKeyPolicy', { KeyId: keyId, PolicyName: 'default' })).Policy;
@@ -968,11 +1013,33 @@ export class Session {
         this.#world = { loaded: true, keys, aliases };
       } catch (err) {
         this.#world = { ...this.#world, loaded: true, error: err instanceof Error ? err.message : String(err) };
+        this.#refreshAll = true;
       } finally {
         this.#internal = false;
         this.#sync();
       }
     });
+  }
+
+  /**
+   * A key's grants with those named in `ids` read again (ListGrants with GrantId): gone ones
+   * dropped, new ones put in their place (ListGrants lists in ascending GrantId).
+   */
+  async #readGrants(keyId: string, grants: readonly GrantView[], ids: ReadonlySet<string>): Promise<GrantView[]> {
+    const fresh: GrantView[] = [];
+    for (const grantId of ids) fresh.push(...(await this.#readAll('ListGrants', 'Grants', { KeyId: keyId, GrantId: grantId })).map(grantFromEntry));
+    const out = grants.filter((g) => !ids.has(g.grantId));
+    for (const g of fresh) {
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (out[mid].grantId < g.grantId) lo = mid + 1;
+        else hi = mid;
+      }
+      out.splice(lo, 0, g);
+    }
+    return out;
   }
 
   async #read(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {

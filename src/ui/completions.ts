@@ -43,15 +43,59 @@ export function buildCompletions(world: WorldView, callers: readonly Caller[], t
 }
 
 /**
- * The `max` latest grants of all keys (by creation date; a key lists its grants oldest first), in
- * key order and each key's order. Looks at no more than `max` grants per key.
+ * The `max` latest grants of all keys (by creation date; ListGrants lists by grant id), in key
+ * order and each key's order. One pass over the grants with a heap of `max`; a key's own newest
+ * are remembered while its grant list is the same array.
  */
 function latestGrants(keys: readonly KeyView[], max: number): { k: KeyView; g: GrantView }[] {
   const all: { k: KeyView; g: GrantView; order: number }[] = [];
-  for (const k of keys) for (let j = Math.max(0, k.grants.length - max); j < k.grants.length; j++) all.push({ k, g: k.grants[j], order: all.length });
+  keys.forEach((k, i) => {
+    for (const j of newestOf(k.grants, max)) all.push({ k, g: k.grants[j], order: i * 2 ** 32 + j });
+  });
   if (all.length <= max) return all;
   const newest = [...all].sort((a, b) => (b.g.creationDate ?? 0) - (a.g.creationDate ?? 0) || b.order - a.order).slice(0, max);
   return newest.sort((a, b) => a.order - b.order);
+}
+
+const newestCache = new WeakMap<readonly GrantView[], number[]>();
+
+/** the positions of the `max` newest of `grants` (ties: the later in the list), ascending */
+function newestOf(grants: readonly GrantView[], max: number): number[] {
+  if (grants.length <= max) return grants.map((_, i) => i);
+  const cached = newestCache.get(grants);
+  if (cached) return cached;
+  // a min-heap of (date, position): its top is the oldest of the newest seen so far
+  const heap: number[] = [];
+  const date = (i: number) => grants[i].creationDate ?? 0;
+  const less = (a: number, b: number) => date(a) < date(b) || (date(a) === date(b) && a < b);
+  for (let i = 0; i < grants.length; i++) {
+    if (heap.length === max) {
+      if (!less(heap[0], i)) continue;
+      heap[0] = i;
+    } else {
+      heap.push(i);
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!less(heap[c], heap[p])) break;
+        [heap[c], heap[p]] = [heap[p], heap[c]];
+        c = p;
+      }
+      continue;
+    }
+    for (let p = 0; ; ) {
+      const l = 2 * p + 1;
+      const r = l + 1;
+      let m = p;
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
+      if (m === p) break;
+      [heap[m], heap[p]] = [heap[p], heap[m]];
+      p = m;
+    }
+  }
+  const out = heap.sort((a, b) => a - b);
+  newestCache.set(grants, out);
+  return out;
 }
 
 const sameList = (a: readonly Suggestion[], b: readonly Suggestion[]) =>

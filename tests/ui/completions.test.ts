@@ -56,6 +56,18 @@ describe('completions', () => {
     expect(e.ciphertexts[0].value).toBe('AQID');
   });
 
+  it('offer the newest grants by creation date, whatever the order they are listed in', () => {
+    // ListGrants lists by grant id: the newest are anywhere in the list
+    const k = key('k1', 1_000);
+    k.grants.reverse();
+    const v = buildCompletions(world(k), CALLERS, []);
+    const ids = new Set(v.grantIds.map((g) => g.value));
+    expect(ids.size).toBe(COMPLETION_GRANTS);
+    for (let i = 1_000 - COMPLETION_GRANTS; i < 1_000; i++) expect(ids.has(`k1-grant-${i}`)).toBe(true);
+    // in the order the key lists them
+    expect(v.grantIds[0].value).toBe('k1-grant-999');
+  });
+
   it('offer the latest grant ids and tokens only', () => {
     const many = world(key('k1', 50_000), key('k2', 10, 100_000));
     const tokens = Array.from({ length: 1_000 }, (_, i) => `token-${i}`);
