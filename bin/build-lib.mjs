@@ -28,7 +28,7 @@ const withTypes = !args.includes('--no-types');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** the engine entry (lib/index.js and the chunks it imports), minified and gzipped, must stay under this */
-export const ENGINE_BUDGET_GZIP = 80 * 1024;
+export const ENGINE_BUDGET_GZIP = 90 * 1024;
 
 /** entry -> [source module (.ts unless it names its extension), names it re-exports ('*' for all)] */
 const ENTRIES = {
