@@ -107,6 +107,9 @@ export interface SendGuard {
 
 const MUTATING = /^(Create|Delete|Update|Put|Enable|Disable|Schedule|Cancel|Retire|Revoke|Tag|Untag|Import|Replicate|Rotate|Connect|Disconnect)/;
 
+/** the state browser reads a list in pages of PAGE, at most READ_PAGES of them (10,000 entries) */
+const PAGE = 100;
+const READ_PAGES = 100;
 /** more grant changes on one key than this since the last read: its whole grant list is read again */
 const STALE_GRANTS_READ_ONE_BY_ONE = 50;
 /** how often (real ms) a playing clock commits its time to the simulator when nothing is due */
@@ -1029,6 +1032,8 @@ export class Session {
     const fresh: GrantView[] = [];
     for (const grantId of ids) fresh.push(...(await this.#readAll('ListGrants', 'Grants', { KeyId: keyId, GrantId: grantId })).map(grantFromEntry));
     const out = grants.filter((g) => !ids.has(g.grantId));
+    // a list read in full stops at READ_PAGES pages: a grant after its last one is not in it either
+    const capped = grants.length >= READ_PAGES * PAGE;
     for (const g of fresh) {
       let lo = 0;
       let hi = out.length;
@@ -1037,8 +1042,9 @@ export class Session {
         if (out[mid].grantId < g.grantId) lo = mid + 1;
         else hi = mid;
       }
-      out.splice(lo, 0, g);
+      if (!(capped && lo === out.length)) out.splice(lo, 0, g);
     }
+    if (capped && out.length > READ_PAGES * PAGE) out.length = READ_PAGES * PAGE;
     return out;
   }
 
@@ -1058,8 +1064,8 @@ export class Session {
   async #readAll(operation: string, member: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     let marker: string | undefined;
-    for (let page = 0; page < 100; page++) {
-      const res = await this.#read(operation, { ...body, Limit: 100, ...(marker ? { Marker: marker } : {}) });
+    for (let page = 0; page < READ_PAGES; page++) {
+      const res = await this.#read(operation, { ...body, Limit: PAGE, ...(marker ? { Marker: marker } : {}) });
       const list = res[member];
       if (Array.isArray(list)) out.push(...(list as Record<string, unknown>[]));
       marker = res.Truncated === true && typeof res.NextMarker === 'string' ? res.NextMarker : undefined;
