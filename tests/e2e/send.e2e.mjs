@@ -1,0 +1,93 @@
+/**
+ * A Send with a long history: the History list is a window (only the rows in view and a margin
+ * are in the page) that still acts as the whole list: each entry says where it stands
+ * (aria-setsize, aria-posinset), the newest is scrolled into view after a Send, scrolling brings
+ * the oldest, the arrow keys walk the entries, and choosing one loads it.
+ */
+import { assert, assertEqual, openApp, waitForHistory } from './helpers.mjs';
+
+/** sends one DescribeKey of a new key through the page, then puts the history at `n` entries as a reload does */
+async function longHistory(page, n) {
+  await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+  await page.evaluate(async (n) => {
+    const { session } = globalThis.__kmsPlayground;
+    session.setTarget('CreateKey');
+    session.body = '{}';
+    const key = await session.send();
+    const keyId = JSON.parse(key.response.body).KeyMetadata.KeyId;
+    session.setTarget('DescribeKey');
+    session.body = JSON.stringify({ KeyId: keyId });
+    const sent = await session.send();
+    const { n: _n, ...entry } = sent;
+    const more = n - session.historyTotal;
+    session.restoreHistory(Array.from({ length: more }, (_, i) => ({ ...entry, sentAt: entry.sentAt - (more - i) })));
+  }, n);
+  await waitForHistory(page, n);
+}
+
+const rows = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('section.history li[aria-posinset]')].map((li) => ({
+      pos: Number(li.getAttribute('aria-posinset')),
+      size: Number(li.getAttribute('aria-setsize')),
+      text: li.querySelector('.n')?.textContent,
+    })),
+  );
+
+/** is the row whose number is `label` (e.g. "#2001") whole inside the list's box? */
+const inView = (page, label) =>
+  page.evaluate((label) => {
+    const list = document.querySelector('section.history .list');
+    const li = [...list.querySelectorAll('li')].find((l) => l.querySelector('.n')?.textContent === label);
+    if (!li) return false;
+    const [o, r] = [list.getBoundingClientRect(), li.getBoundingClientRect()];
+    return r.top >= o.top - 0.5 && r.bottom <= o.bottom + 0.5;
+  }, label);
+
+export default {
+  'a History of 2,000 entries is a window that acts as the whole list': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1');
+    await longHistory(page, 2000);
+    const header = await page.locator('#history-h + span').textContent();
+    assert(header?.startsWith('2000 requests'), `the header counts every request: ${header}`);
+
+    // a Send: the newest entry is in the list and in view, and the page holds a window of rows
+    const y = await page.evaluate(() => window.scrollY);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await waitForHistory(page, 2001);
+    await page.waitForFunction(() => document.querySelector('section.history .list li:last-child .n')?.textContent === '#2001');
+    assert(await inView(page, '#2001'), 'the newest entry is scrolled into view');
+    assertEqual(await page.evaluate(() => window.scrollY), y, 'the page itself did not move');
+    let shown = await rows(page);
+    assert(shown.length > 5 && shown.length < 60, `a window of rows, not 2,000: ${shown.length}`);
+    // the history keeps the latest 2,000: #2 to #2001
+    const last = shown[shown.length - 1];
+    assertEqual(last.text, '#2001', 'the last row is the newest');
+    assertEqual(last.size, 2000, 'aria-setsize is the whole list');
+    assertEqual(last.pos, 2000, 'aria-posinset of the newest');
+    assertEqual(await page.getByRole('button', { name: 'Re-run #2001 DescribeKey' }).isEnabled(), true, 'Re-run is enabled once the answer is in');
+
+    // scrolled to the top: the oldest kept entry, first in the list
+    await page.locator('section.history .list').evaluate((el) => (el.scrollTop = 0));
+    await page.waitForFunction(() => document.querySelector('section.history li[aria-posinset="1"]') !== null);
+    shown = await rows(page);
+    assertEqual(shown[0].text, '#2', 'the oldest kept entry');
+    assert(await inView(page, '#2'), 'the oldest kept entry is in view');
+
+    // the keyboard: down from the first entry, End to the newest, Up from there; Enter loads it
+    await page.locator('section.history li[aria-posinset="1"] button.entry').focus();
+    await page.keyboard.press('ArrowDown');
+    assertEqual(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset')), '2', 'ArrowDown: the next entry');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '2000');
+    assert(await inView(page, '#2001'), 'End brings the newest into view');
+    await page.keyboard.press('ArrowUp');
+    assertEqual(await page.evaluate(() => document.activeElement?.closest('li')?.querySelector('.n')?.textContent), '#2000', 'ArrowUp: the entry before');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1');
+    assert(await inView(page, '#2'), 'Home brings the oldest into view');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('section.history li.selected .n')?.textContent === '#2');
+    assertEqual(await page.locator('section.history button.entry[aria-current="true"]').count(), 1, 'one entry is the current one');
+  },
+};
