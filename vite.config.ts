@@ -25,6 +25,9 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    // generous: seeded RSA-4096 key generation is pure JavaScript and takes over 30 s on a loaded
+    // 2-core machine; a hung test still fails, after two minutes
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

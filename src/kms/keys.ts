@@ -1,5 +1,5 @@
 /**
- * Turning a KeyId member into a key (SPEC.md §4): key id, key ARN, alias name or alias ARN,
+ * Turning a KeyId member into a key (docs/sources.md, Key identifiers): key id, key ARN, alias name or alias ARN,
  * each where the operation allows it, with the NotFoundException texts recorded from real KMS:
  *   malformed id            -> "Invalid keyId '<value>'"
  *   well-formed, no key     -> "Key '<key ARN>' does not exist" (ARN built from caller account + region)
@@ -31,7 +31,7 @@ export const isWellFormedKeyId = (id: string): boolean => {
 };
 
 /**
- * The operations whose reference page says "Cross-account use: Yes" (SPEC.md §4, from the
+ * The operations whose reference page says "Cross-account use: Yes" (docs/sources.md, Key identifiers, from the
  * model's operation docs); every other operation on a key says "Cross-account use: No. You
  * cannot perform this operation on a KMS key in a different AWS account." Which error real KMS
  * answers then is not recorded: the playground answers as for a key the caller's account does

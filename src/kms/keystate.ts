@@ -1,8 +1,8 @@
 /**
- * Which key states each operation accepts, as a table (STYLE.md example 10), with the error
+ * Which key states each operation accepts, as a table (docs/architecture.md, The engine), with the error
  * KMS answers otherwise. Source: AWS KMS Developer Guide, "Key states of AWS KMS keys"
  * (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) and its footnotes;
- * validated behaviour from SPEC.md §5 (GenerateDataKey on a pending-deletion key answers
+ * validated behaviour from docs/sources.md, Key states (GenerateDataKey on a pending-deletion key answers
  * KMSInvalidStateException, on a disabled key DisabledException).
  */
 import { KmsError } from './errors';

@@ -1,7 +1,7 @@
 /**
  * The seeded generator behind every id, token, IV, key and propagation delay.
  * Counter-based: its whole state is `{ seed, counter }`, plain data that a checkpoint or a
- * store captures, so seek and reload stay exact (STYLE.md example 3).
+ * store captures, so seek and reload stay exact (docs/architecture.md, The engine).
  */
 export interface RngState {
   seed: number;

@@ -1,7 +1,7 @@
 /**
  * The IndexedDB PlaygroundStore.
  *
- * Transaction rule (idb's README, PLAYGROUNDS.md §3.4): a transaction closes as soon as control
+ * Transaction rule (idb's README; docs/architecture.md, Persistence): a transaction closes as soon as control
  * returns to the event loop with no request pending, so nothing but the transaction's own
  * requests is awaited inside one. A commit computes everything first, issues every request of
  * the change synchronously (the conflict check included), then awaits

@@ -1,5 +1,5 @@
 /**
- * The playground's IndexedDB schema, typed once (STYLE.md example 12), and the one place it
+ * The playground's IndexedDB schema, typed once (docs/architecture.md, Persistence), and the one place it
  * migrates.
  *
  * Rows are keyed by [workspaceId, id], so one database holds many workspaces and a workspace's

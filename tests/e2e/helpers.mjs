@@ -47,7 +47,7 @@ export async function chooseCaller(page, label) {
 
 /**
  * Replaces the body. In Monaco: select all and paste from the clipboard (exact for multi-line
- * JSON, PLAYGROUNDS.md §3.5); in the plain editor: fill the textarea.
+ * JSON, docs/architecture.md, Tests); in the plain editor: fill the textarea.
  */
 export async function setBody(page, text) {
   const monaco = page.locator('[data-editor="monaco"] .monaco-editor');

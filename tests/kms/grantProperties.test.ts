@@ -4,7 +4,7 @@
  *   or after the grant has reached the serving host;
  * - a child grant (made by a grantee holding CreateGrant) never allows more than its parent: no
  *   operation the parent lacks, no encryption context the parent's constraint refuses.
- * The expected answers are computed here from SPEC.md §6.4 (Equals: the same pairs; Subset: the
+ * The expected answers are computed here from docs/sources.md, Grants (Equals: the same pairs; Subset: the
  * constraint's pairs present, maybe more; key names compared case-insensitively, values exactly),
  * independently of the engine's own matching code.
  */
@@ -36,7 +36,7 @@ function lowerKeys(c: Context): Map<string, string> {
   return new Map(Object.entries(c).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-/** SPEC.md §6.4, written out again here on purpose */
+/** docs/sources.md, Grants, written out again here on purpose */
 function satisfies(constraint: Constraint, context: Context): boolean {
   if (!constraint) return true;
   const req = lowerKeys(context);

@@ -1,5 +1,5 @@
 /**
- * Quotas at their edges (issue #8 §5, SPEC.md §13, docs/fidelity.md "Grants per key" and
+ * Quotas at their edges (issue #8 §5, docs/sources.md, Quotas, docs/fidelity.md "Grants per key" and
  * "Oversized body"): a key at 50,000 grants refuses one more with LimitExceededException while
  * other keys carry on; ListGrants pages stay whole to the very end of a full key; and a request
  * body over the front end's limit is refused before anything reads it as JSON.

@@ -1,5 +1,5 @@
 /**
- * The engine is headless and pure (DEVELOPERS.md, STYLE.md "Layers"): nothing in src/kms/
+ * The engine is headless and pure (docs/architecture.md, Layers): nothing in src/kms/
  * imports from outside src/kms/, touches the DOM or IndexedDB, reads the wall clock, draws
  * unseeded randomness or schedules timers. A seed and a list of requests determine everything.
  */

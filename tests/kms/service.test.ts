@@ -167,7 +167,7 @@ describe('a grant to a service principal', () => {
   });
 
   it('does not evaluate SourceArn when an IAM principal uses a grant it is the grantee of', async () => {
-    // "only evaluated when the request is made by an AWS service" (SPEC.md §6.4)
+    // "only evaluated when the request is made by an AWS service" (docs/sources.md, Grants)
     const { call, key } = setup();
     const k = await key();
     await call('CreateGrant', { KeyId: k, GranteePrincipal: APP, Operations: ['Encrypt'], Constraints: { SourceArn: GROUP } });

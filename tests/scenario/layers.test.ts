@@ -1,5 +1,5 @@
 /**
- * The layer rule for src/scenario/ (STYLE.md "Layers"): it imports only from src/kms/, fflate and
+ * The layer rule for src/scenario/ (docs/architecture.md, Layers): it imports only from src/kms/, fflate and
  * itself, touches no DOM, and reads neither the wall clock nor Math.random, so that a scenario
  * replays the same way everywhere.
  */

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { checkInvariants, createSimulator, SUPPORTED_OPERATIONS } from '../../../src/kms/index';
 import { OPERATION_NAMES } from '../../../src/kms/model/shapes.generated';
 
-/** errors KMS sends with no message member (InvalidCiphertextException ...; SerializationException for a scalar body, as in SPEC.md's raw body `{"__type":"SerializationException"}`) */
+/** errors KMS sends with no message member (InvalidCiphertextException ...; SerializationException for a scalar body, as in the raw body `{"__type":"SerializationException"}` recorded from AWS (docs/sources.md, Wire protocol)) */
 const MESSAGELESS: ReadonlySet<string> = new Set(['InvalidCiphertextException', 'KMSInvalidSignatureException', 'KMSInvalidMacException', 'SerializationException']);
 
 export const PRINCIPALS = [

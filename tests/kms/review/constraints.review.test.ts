@@ -1,11 +1,12 @@
 /**
- * Independent review, SPEC.md §1.2 (several Coral failures), §6.4 (constraint semantics at use
- * time) and §11 (the grant condition keys at CreateGrant), with SigV4-signed requests.
+ * Independent review (docs/sources.md, Validation messages, Grants and Authorization): several
+ * Coral failures in one message, constraint semantics at use time, and the grant condition keys at
+ * CreateGrant, with SigV4-signed requests.
  */
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, APP, AUDITOR, OTHER, REGION, ROOT, b64, err, review } from './harness';
 
-describe('§1.2 several model failures are counted in one message', () => {
+describe('several model failures are counted in one message', () => {
   it('ListGrants with Limit 0 and a 129-character GrantId: "2 validation errors detected: <a>; <b>" in model member order', async () => {
     const r = review();
     const k = await r.key();
@@ -18,7 +19,7 @@ describe('§1.2 several model failures are counted in one message', () => {
   });
 });
 
-describe('§6.4 encryption-context constraints at use time', () => {
+describe('encryption-context constraints at use time', () => {
   const slow = { propagation: { minMs: 0, maxMs: 0 } };
 
   it('EncryptionContextEquals: the exact pairs in any order are allowed; an extra or a missing pair is denied', async () => {
@@ -61,7 +62,7 @@ describe('§6.4 encryption-context constraints at use time', () => {
   });
 });
 
-describe('§11 grant condition keys at CreateGrant (key policy conditions)', () => {
+describe('grant condition keys at CreateGrant (key policy conditions)', () => {
   const policyWith = (condition: Record<string, unknown>) =>
     JSON.stringify({
       Version: '2012-10-17',

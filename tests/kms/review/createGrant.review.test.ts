@@ -1,7 +1,7 @@
 /**
- * Independent review, SPEC.md §6 (CreateGrant): validation rules and their order (§6.1),
- * semantics (§6.2: Name idempotency, DryRun, IssuingAccount, child grants), operations per key
- * type (§6.3) and constraints (§6.4), with SigV4-signed requests through sim.fetch.
+ * Independent review of CreateGrant (docs/sources.md, Grants): validation rules and their order,
+ * semantics (Name idempotency, DryRun, IssuingAccount, child grants), operations per key type
+ * and constraints, with SigV4-signed requests through sim.fetch.
  */
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, ADMIN, APP, AUDITOR, DRY_RUN, OTHER, OTHER_ROOT, PARTNER, REGION, ROOT, b64, err, review } from './harness';
@@ -10,7 +10,7 @@ const grant = (KeyId: string, extra: Record<string, unknown> = {}) => ({ KeyId, 
 const SERVICE = 'dynamodb.amazonaws.com';
 const SOURCE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/Orders`;
 
-describe('§6 CreateGrant response', () => {
+describe('CreateGrant response', () => {
   it('answers a 64-hex GrantId and a URL-safe base64 GrantToken, and only CreateGrant returns the token (ListGrants does not)', async () => {
     const r = review();
     const k = await r.key();
@@ -24,7 +24,7 @@ describe('§6 CreateGrant response', () => {
   });
 });
 
-describe('§6.1 CreateGrant validation rules', () => {
+describe('CreateGrant validation rules', () => {
   it('rule 1: neither grantee, or both grantees, is a ValidationException', async () => {
     const r = review();
     const k = await r.key();
@@ -177,7 +177,7 @@ const KEY_TYPES: Record<string, Record<string, unknown>> = {
 const ENCRYPTING = ['SYMMETRIC_DEFAULT', 'RSA ENCRYPT_DECRYPT', 'SM2 ENCRYPT_DECRYPT'];
 const SIGNING = ['RSA SIGN_VERIFY', 'ECC SIGN_VERIFY', 'SM2 SIGN_VERIFY', 'ML-DSA SIGN_VERIFY', 'Ed25519 SIGN_VERIFY'];
 const AGREEING = ['ECC KEY_AGREEMENT', 'SM2 KEY_AGREEMENT'];
-/** SPEC.md §6.3, the table, row by row */
+/** docs/sources.md, Grants, the table, row by row */
 const TABLE: Record<string, string[]> = {
   Encrypt: ENCRYPTING,
   Decrypt: ENCRYPTING,
@@ -197,7 +197,7 @@ const TABLE: Record<string, string[]> = {
   RetireGrant: Object.keys(KEY_TYPES),
 };
 
-describe('§6.3 grant operations by key type', () => {
+describe('grant operations by key type', () => {
   for (const [type, spec] of Object.entries(KEY_TYPES)) {
     it(`${type}: exactly the operations of the table are accepted, each alone and with CreateGrant`, async () => {
       const r = review();
@@ -224,7 +224,7 @@ describe('§6.3 grant operations by key type', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('§6.2 Name idempotency', () => {
+describe('Name idempotency', () => {
   it('identical parameters and Name return the original GrantId with a new token; both tokens work interchangeably', async () => {
     const r = review({ propagation: { minMs: 60_000, maxMs: 60_000 } });
     const k = await r.key();
@@ -273,7 +273,7 @@ describe('§6.2 Name idempotency', () => {
   });
 });
 
-describe('§6.2 DryRun', () => {
+describe('DryRun', () => {
   it('answers the normal error when the call would fail: validation, key state, authorization', async () => {
     const r = review();
     const k = await r.key();
@@ -290,7 +290,7 @@ describe('§6.2 DryRun', () => {
   });
 });
 
-describe('§6.2 IssuingAccount and cross-account grants', () => {
+describe('IssuingAccount and cross-account grants', () => {
   it('a grant created by another account on the key ARN lists that account as IssuingAccount (API-LRG example)', async () => {
     const r = review();
     const k = await r.key({}, undefined);
@@ -318,7 +318,7 @@ describe('§6.2 IssuingAccount and cross-account grants', () => {
   });
 });
 
-describe('§6.2 CreateGrant permission from a parent grant', () => {
+describe('CreateGrant permission from a parent grant', () => {
   it('a child may carry a subset of the parent operations, with the parent constraint or a stricter one', async () => {
     const r = review();
     const k = await r.key();

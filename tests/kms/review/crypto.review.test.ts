@@ -1,5 +1,5 @@
 /**
- * Independent review, SPEC.md §2 and §14: edge errors of the cryptographic operations
+ * Independent review, docs/sources.md, Errors and Key operations: edge errors of the cryptographic operations
  * (InvalidKeyUsageException, IncorrectKeyException, InvalidCiphertextException,
  * KMSInvalidSignatureException, KMSInvalidMacException), sensitive-value Coral messages and
  * DryRun on every DryRun-capable cryptographic operation, with SigV4-signed requests.
@@ -30,7 +30,7 @@ const WRONG_USAGE: [string, keyof typeof SPECS, (keyId: string, pub: string) => 
   ['DeriveSharedSecret', 'SYM', (KeyId, PublicKey) => ({ KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey })],
 ];
 
-describe('§2 InvalidKeyUsageException: "<key ARN> key usage is <KEY_USAGE> which is not valid for <Operation>."', () => {
+describe('InvalidKeyUsageException: "<key ARN> key usage is <KEY_USAGE> which is not valid for <Operation>."', () => {
   for (const [op, kind, body] of WRONG_USAGE) {
     it(`${op} with a ${USAGE[kind]} key`, async () => {
       const r = review();
@@ -59,7 +59,7 @@ describe('§2 InvalidKeyUsageException: "<key ARN> key usage is <KEY_USAGE> whic
   });
 });
 
-describe('§2 empty-message errors (recorded with "")', () => {
+describe('empty-message errors (recorded with "")', () => {
   it('Verify with bytes that are not a signature is KMSInvalidSignatureException without a message', async () => {
     const r = review();
     const k = await r.key(SIGN);
@@ -122,7 +122,7 @@ describe('§2 empty-message errors (recorded with "")', () => {
   });
 });
 
-describe('§1.2 sensitive members are not echoed in Coral messages', () => {
+describe('sensitive members are not echoed in Coral messages', () => {
   for (const [op, spec, body] of [
     ['Sign', SIGN, (KeyId: string) => ({ KeyId, Message: b64('m'.repeat(4097)), SigningAlgorithm: 'ECDSA_SHA_256' })],
     ['GenerateMac', HMAC, (KeyId: string) => ({ KeyId, Message: b64('m'.repeat(4097)), MacAlgorithm: 'HMAC_SHA_256' })],
@@ -141,7 +141,7 @@ describe('§1.2 sensitive members are not echoed in Coral messages', () => {
   }
 });
 
-describe('§14 DryRun on every DryRun-capable cryptographic operation', () => {
+describe('DryRun on every DryRun-capable cryptographic operation', () => {
   it('answers DryRunOperationException with the recorded text when the call would succeed, and AccessDeniedException when it would not', async () => {
     const r = review();
     const sym = await r.key();

@@ -1,7 +1,7 @@
 /**
- * Independent review, SPEC.md §1 (wire shapes of the grant operations), §7 ListGrants, §8
- * ListRetirableGrants, §9 RetireGrant, §10 RevokeGrant and §12 grant tokens and eventual
- * consistency, with SigV4-signed requests through sim.fetch.
+ * Independent review (docs/sources.md, Wire protocol and Grants): wire shapes of the grant
+ * operations, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and grant tokens and
+ * eventual consistency, with SigV4-signed requests through sim.fetch.
  */
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, ADMIN, APP, AUDITOR, DRY_RUN, NO_RETIRE, OTHER, PARTNER, REGION, ROOT, b64, err, review } from './harness';
@@ -10,7 +10,7 @@ const grant = (KeyId: string, extra: Record<string, unknown> = {}) => ({ KeyId, 
 const SERVICE = 'dynamodb.amazonaws.com';
 const SOURCE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/Orders`;
 
-describe('§1 wire shapes of the grant operations', () => {
+describe('wire shapes of the grant operations', () => {
   it('RetireGrant and RevokeGrant answer 200 with an empty body, Content-Length 0, the JSON content type and a request id', async () => {
     const r = review();
     const k = await r.key();
@@ -32,7 +32,7 @@ describe('§1 wire shapes of the grant operations', () => {
   });
 });
 
-describe('§7 ListGrants', () => {
+describe('ListGrants', () => {
   it('lists each entry with the documented members: key ARN, GrantId, Name "", CreationDate in epoch seconds, IssuingAccount, Operations', async () => {
     const r = review();
     const k = await r.key();
@@ -153,7 +153,7 @@ describe('§7 ListGrants', () => {
   });
 });
 
-describe('§8 ListRetirableGrants', () => {
+describe('ListRetirableGrants', () => {
   it('lists grants whose retiring principal is given, across keys, including grants another account issued on its own key', async () => {
     const r = review();
     const mine = await r.key();
@@ -206,7 +206,7 @@ describe('§8 ListRetirableGrants', () => {
   });
 });
 
-describe('§9 RetireGrant', () => {
+describe('RetireGrant', () => {
   it('the retiring principal retires by token, even before the grant has reached any host', async () => {
     const r = review({ propagation: { minMs: 300_000, maxMs: 300_000 } });
     const k = await r.key();
@@ -313,7 +313,7 @@ describe('§9 RetireGrant', () => {
   });
 });
 
-describe('§10 RevokeGrant', () => {
+describe('RevokeGrant', () => {
   it('a principal with kms:RevokeGrant revokes; the grantee and the retiring principal without it cannot', async () => {
     const r = review();
     const k = await r.key();
@@ -376,7 +376,7 @@ describe('§10 RevokeGrant', () => {
   });
 });
 
-describe('§12 grant tokens and eventual consistency', () => {
+describe('grant tokens and eventual consistency', () => {
   const slow = { propagation: { minMs: 60_000, maxMs: 60_000 } };
 
   it('a token another simulator issued, or one with a character changed, is InvalidGrantTokenException wherever tokens are taken', async () => {

@@ -1,5 +1,6 @@
 /**
- * Independent review, SPEC.md §4 (key resolution) and §5 (key states vs operations), through
+ * Independent review (docs/sources.md, Key identifiers and Key states): key resolution, and key
+ * states against operations, through
  * the public contract with SigV4-signed requests.
  */
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { ACCOUNT, ADMIN, APP, OTHER, PARTNER, REGION, b64, err, review } from '.
 const MISSING = '0d6a8b4e-1c2f-4e5a-9b7c-3d2e1f0a9b8c';
 const missingArn = (account = ACCOUNT) => `arn:aws:kms:${REGION}:${account}:key/${MISSING}`;
 
-describe('§4 key resolution for the grant operations', () => {
+describe('key resolution for the grant operations', () => {
   const GRANT_OPS: [string, (keyId: string) => Record<string, unknown>][] = [
     ['CreateGrant', (KeyId) => ({ KeyId, GranteePrincipal: APP, Operations: ['Decrypt'] })],
     ['ListGrants', (KeyId) => ({ KeyId })],
@@ -100,7 +101,7 @@ describe('§4 key resolution for the grant operations', () => {
     expect((await call('CreateGrant', { KeyId: k.Arn, GranteePrincipal: PARTNER, Operations: ['Decrypt'] }, { as: PARTNER })).status).toBe(200);
   });
 
-  it('a malformed id fails before existence, and both before the key state (§4)', async () => {
+  it('a malformed id fails before existence, and both before the key state', async () => {
     const { call, ok, key } = review();
     const k = await key();
     await ok('DisableKey', { KeyId: k.KeyId });
@@ -159,7 +160,7 @@ const USE_OPS: { op: string; spec: Record<string, unknown>; body: (keyId: string
   { op: 'CreateGrant', spec: SYM, body: (KeyId) => ({ KeyId, GranteePrincipal: APP, Operations: ['Decrypt'] }) },
 ];
 
-describe('§5 key states: operations usable only on an Enabled key', () => {
+describe('key states: operations usable only on an Enabled key', () => {
   for (const { op, spec, body } of USE_OPS) {
     for (const state of ['Disabled', 'PendingDeletion', 'PendingImport'] as const) {
       it(`${op} on a ${state} key answers the key-state error with the documented text`, async () => {
@@ -196,7 +197,7 @@ describe('§5 key states: operations usable only on an Enabled key', () => {
   });
 });
 
-describe('§5 key states: operations that work in every state', () => {
+describe('key states: operations that work in every state', () => {
   for (const state of ['Disabled', 'PendingDeletion', 'PendingImport'] as const) {
     it(`DescribeKey, ListGrants, RetireGrant, RevokeGrant and GetKeyPolicy work on a ${state} key`, async () => {
       const r = review();
@@ -220,7 +221,7 @@ describe('§5 key states: operations that work in every state', () => {
   }
 });
 
-describe('§5 key states: key management', () => {
+describe('key states: key management', () => {
   it('EnableKey and DisableKey on a key pending deletion or pending import answer KMSInvalidStateException', async () => {
     const r = review();
     for (const state of ['PendingDeletion', 'PendingImport'] as const) {
@@ -255,7 +256,7 @@ describe('§5 key states: key management', () => {
     expect([d.Enabled, d.KeyState, d.DeletionDate]).toEqual([false, 'PendingDeletion', s.DeletionDate]);
   });
 
-  it('the key-management operations refuse an alias (key id or key ARN only, §4)', async () => {
+  it('the key-management operations refuse an alias (key id or key ARN only)', async () => {
     const r = review();
     const k = await r.key();
     await r.ok('CreateAlias', { AliasName: 'alias/m', TargetKeyId: k.KeyId });

@@ -260,7 +260,7 @@ describe('@aws-sdk/client-kms over sim.fetch: a grant lifecycle as different pri
   });
 
   it('the retired grant keeps working until the retirement reaches the hosts, then AccessDenied', async () => {
-    // "the grantee principal might still be able to use its permissions for a brief period" (SPEC.md §12)
+    // "the grantee principal might still be able to use its permissions for a brief period" (docs/sources.md, Grants)
     expect((await app.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyId).toBe(keyId);
     sim.clock.settle();
     const e = await failure(app.send(new DescribeKeyCommand({ KeyId: keyId })));
