@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Generates src/kms/model/shapes.generated.ts from the KMS API model.
 //
-//   node scripts/gen-model.mjs [modelDir] [--out <file>] [--botocore <version>] [--model-date <yyyy-mm-dd>]
+//   node scripts/gen-model.mjs <modelDir> [--out <file>] [--botocore <version>] [--model-date <yyyy-mm-dd>]
 //
-// modelDir defaults to ../shared/kms/model relative to the repository root. It must hold
+// modelDir (or KMS_MODEL_DIR) is a folder outside this repository (the model is reference data
+// and is not committed). It must hold
 // kms-2014-11-01.service-2.json (botocore) and may hold enums.aws-sdk-client-kms-<version>.d.ts
 // (newer enum values, merged in) and README.md (where the botocore version and date are read from).
 //
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const opts = { modelDir: resolve(repoRoot, '../shared/kms/model'), out: join(repoRoot, 'src/kms/model/shapes.generated.ts') };
+  const opts = { modelDir: process.env.KMS_MODEL_DIR ? resolve(process.env.KMS_MODEL_DIR) : undefined, out: join(repoRoot, 'src/kms/model/shapes.generated.ts') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -34,7 +35,7 @@ function parseArgs(argv) {
     else if (a === '--botocore') opts.botocore = next();
     else if (a === '--model-date') opts.modelDate = next();
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node scripts/gen-model.mjs [modelDir] [--out file] [--botocore version] [--model-date yyyy-mm-dd]');
+      console.log('usage: node scripts/gen-model.mjs <modelDir> [--out file] [--botocore version] [--model-date yyyy-mm-dd]');
       process.exit(0);
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else opts.modelDir = resolve(a);
@@ -43,6 +44,10 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+if (!opts.modelDir) {
+  console.error('gen-model: name the folder that holds kms-2014-11-01.service-2.json (botocore\'s KMS model): node scripts/gen-model.mjs <modelDir>, or set KMS_MODEL_DIR');
+  process.exit(2);
+}
 const modelPath = join(opts.modelDir, 'kms-2014-11-01.service-2.json');
 const modelText = readFileSync(modelPath, 'utf8');
 const model = JSON.parse(modelText);
@@ -234,7 +239,7 @@ w('// GENERATED FILE: do not edit by hand.');
 w(`// Source: ${MODEL_VERSION}.`);
 w(`//   botocore kms/2014-11-01/service-2.json, sha256 ${modelSha}`);
 w('// Derived data only (types and constraints; no documentation text). Regenerate with:');
-w('//   node scripts/gen-model.mjs [modelDir]     (modelDir defaults to ../shared/kms/model)');
+w('//   node scripts/gen-model.mjs <modelDir>     (a folder with botocore\'s kms-2014-11-01.service-2.json)');
 w('/* eslint-disable */');
 w();
 w(`export const MODEL_VERSION: string = ${str(MODEL_VERSION)};`);

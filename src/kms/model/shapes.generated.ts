@@ -2,7 +2,7 @@
 // Source: botocore 1.43.107 (2026-10-01) + @aws-sdk/client-kms 3.1162.0 enums.
 //   botocore kms/2014-11-01/service-2.json, sha256 e46c319dda3fad44819291b2a46cdfaeee6ece271504ae48b69fc2a7cf9158f1
 // Derived data only (types and constraints; no documentation text). Regenerate with:
-//   node scripts/gen-model.mjs [modelDir]     (modelDir defaults to ../shared/kms/model)
+//   node scripts/gen-model.mjs <modelDir>     (a folder with botocore's kms-2014-11-01.service-2.json)
 /* eslint-disable */
 
 export const MODEL_VERSION: string = 'botocore 1.43.107 (2026-10-01) + @aws-sdk/client-kms 3.1162.0 enums';
