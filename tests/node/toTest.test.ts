@@ -7,15 +7,16 @@
  * - `export-test` prints them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lessonById } from '../../src/scenario/lessons/index';
 import { cliCommandName, scenarioToBash, scenarioToVitest, shellQuote } from '../../src/scenario/toTest';
-import { scenarioToUrlHash } from '../../src/scenario/codec';
+import { scenarioFromHash, scenarioToUrlHash } from '../../src/scenario/codec';
 import type { Scenario } from '../../src/scenario/format';
 import { main } from '../../src/node/cli.mjs';
+import { serve } from '../../src/node/serve.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -130,6 +131,37 @@ describe('scenarioToBash', () => {
       ['http://127.0.0.1:1/_playground/clock/advance', '{"ms":1000}'],
       ['http://127.0.0.1:1/_playground/clock/settle', '{}'],
     ]);
+  });
+});
+
+describe('the exported script with the real AWS CLI', () => {
+  // the AWS CLI starts a Python interpreter per command (seconds each on a busy machine), so this
+  // runs when asked: KGP_AWSCLI=1 npx vitest run tests/node/toTest.test.ts (Debian: apt-get install awscli)
+  const aws = process.env.KGP_AWSCLI === '1' && spawnSync('/usr/bin/aws', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!aws)('runs a lesson against serve started with its settings, every step answering as in the playground (awscli)', { timeout: 180_000 }, async () => {
+    const lesson = lessonById('grant-tokens')!;
+    const script = await scenarioToBash(lesson.scenario);
+    // the server the script's header says to start: the scenario's settings, no steps
+    const link = /serve --scenario '(#s=[^']+)'/.exec(script)![1];
+    const decoded = scenarioFromHash(link);
+    if (!decoded?.ok) throw new Error(`the script's link does not decode: ${decoded?.detail}`);
+    const server = await serve({ port: 0, scenario: decoded.scenario });
+    try {
+      const file = join(dir, 'lesson.sh');
+      writeFileSync(file, script);
+      // asynchronously: the server answers from this process's event loop
+      const child = spawn('bash', [file], { env: { PATH: '/usr/bin:/bin', HOME: dir, KMS_ENDPOINT: server.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const status = await new Promise((r) => child.on('exit', r));
+      expect(out).toContain('every step answered as in the playground');
+      expect(status).toBe(0);
+      // the ids the script was written with are those the server handed out
+      expect(out).toContain((await scenarioToVitest(lesson.scenario)).match(/"GrantId": "([0-9a-f]{64})"/)![1]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
