@@ -465,6 +465,19 @@ describe('hostile workspace options are refused with a reason in words', () => {
       expect((await store.listWorkspaces()).length).toBe(before);
     });
   }
+  it('a file with no saved world whose principal IAM policy the engine cannot read: refused in words, nothing added', async () => {
+    for (const policy of [{ Version: '2012-10-17', Statement: 'x' }, { Version: '2012-10-17', Foo: 1, Statement: [] }, JSON.parse('{"Version":"2012-10-17","__proto__":{},"Statement":[]}')]) {
+      const file = { format: 'kms-playground-workspace', v: 1, workspace: { id: 'w', name: 'bad policy', created: 0, updated: 0, options: { seed: 1, principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLE000000001', policy }] } }, snapshot: null };
+      const r = parseWorkspaceFile(file);
+      expect(r.ok, JSON.stringify(policy)).toBe(false);
+      expect((r as { detail: string }).detail).toMatch(/workspace\.options/);
+      expect((r as { detail: string }).detail).toMatch(/policy .* is not valid/);
+      const store = createMemoryPlaygroundStore({ name: 'attack' });
+      const before = (await store.listWorkspaces()).length;
+      expect((await store.importWorkspace(file)).ok).toBe(false);
+      expect((await store.listWorkspaces()).length).toBe(before);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
