@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/kms/index';
 import { EventIndex } from '../../src/ui/eventIndex';
-import { draw, layoutFor, type Palette } from '../../src/ui/timeline/renderer';
+import { draw, layoutFor, MAX_LINES, type Palette } from '../../src/ui/timeline/renderer';
 
 const START = Date.UTC(2026, 0, 1, 12);
 const APP = 'arn:aws:iam::111122223333:role/App';
@@ -90,5 +90,16 @@ describe('the timeline draws what is in view', () => {
     const b = frame(large, START + 2_000_000);
     expect(a).toBeGreaterThan(10);
     expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.ceil(a * 0.2));
+  });
+
+  it('a burst of 3,000 grants in view strokes no more than MAX_LINES change lines, and draws every arrival', async () => {
+    const index = await grants(3_000, 0);
+    const { ctx, strokes } = countingContext();
+    const l = layoutFor(1200, 4, 14);
+    const hits = draw(ctx, index, { t0: START - 1_000, t1: START + 9_000 }, l, PALETTE, { now: START + 9_000, start: START });
+    // the grid, the clock and the outlines add a few dozen strokes
+    expect(strokes()).toBeLessThanOrEqual(MAX_LINES + 200);
+    // every host lane still shows its arrivals (markers are not thinned)
+    for (let lane = 1; lane <= 3; lane++) expect(hits.some((h) => h.type === 'item' && h.item.lane === lane && h.item.kind === 'arrive-create')).toBe(true);
   });
 });

@@ -2,9 +2,9 @@
  * Draws the timeline on a canvas: one lane for grant/key changes, one per simulated host; change
  * lines to each host's arrival (dashed while still on the way); requests at the host that served
  * them; the virtual clock as a cursor. Only the visible time window is drawn (the changes that
- * reach into it: `EventIndex.changesIn`; a change line with both ends out of view is skipped), and
- * markers that would land on the same pixel column of a lane are drawn once, so 10,000 events stay
- * smooth and 50,000 grants cost what is in view.
+ * reach into it: `EventIndex.changesIn`; a change line with both ends out of view is skipped; past
+ * MAX_LINES lines in view they are thinned out), and markers that would land on the same pixel
+ * column of a lane are drawn once, so 10,000 events stay smooth and 50,000 grants cost what is in view.
  * Shapes differ by kind as well as colour (no colour-only meaning).
  *
  * The virtual clock stands still while requests are sent, so many events share a time: markers
@@ -126,6 +126,9 @@ let refs = new Int32Array(1024);
 let frameNo = 0;
 const byKind = new Map<ItemKind, number[]>();
 const lastX = new Map<ItemKind, number>();
+
+/** the most change lines a frame strokes (beyond it the lines are thinned out: `draw`) */
+export const MAX_LINES = 1500;
 
 /** the change lines drawn in the current frame, by rounded ends, host, colour and dash */
 const drawnLines = new Set<number>();
@@ -332,7 +335,8 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     h: number;
     at: number;
   }
-  const shown: { c: ChangeTrack; pending?: (Pending | undefined)[] }[] = [];
+  /** the changes in view, with their place in index.changes (n) */
+  const shown: { c: ChangeTrack; n: number; pending?: (Pending | undefined)[] }[] = [];
   const pendingIn: Pending[][] = Array.from({ length: l.lanes }, () => []);
   const [cFrom, cTo] = index.changesIn(v.t0, v.t1);
   for (let ci = cFrom; ci < cTo; ci++) {
@@ -345,7 +349,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
     }
     if (last < v.t0 || c.at > v.t1) continue;
     if (!open) {
-      shown.push({ c });
+      shown.push({ c, n: ci });
       continue;
     }
     const pending = c.arrivals.map((a, h) => {
@@ -355,7 +359,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
       pendingIn[h + 1].push(entry);
       return entry;
     });
-    shown.push({ c, pending });
+    shown.push({ c, n: ci, pending });
   }
   for (const list of pendingIn) list.sort((a, b) => a.x - b.x);
 
@@ -417,6 +421,11 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
   // on their way. A stroke per line: a path of several translucent lines costs far more to rasterize.
   // Zoomed out, thousands of lines share their pixels: a line whose ends round to those of one
   // already drawn (same host, colour and dash) is drawn once.
+  // Thousands of changes in view (a burst of grants) would cost a stroke each, and their lines
+  // fill the same band: past MAX_LINES, one change in `every` is drawn (chosen by its place in the
+  // index, so the same ones stay drawn from frame to frame); every marker is still drawn.
+  let every = 1;
+  while ((shown.length * (l.lanes - 1)) / every > MAX_LINES) every *= 2;
   const circles: Pending[] = [];
   ctx.globalAlpha = 0.55;
   ctx.lineWidth = 1.25;
@@ -424,8 +433,9 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
   drawnLines.clear();
   for (const dashed of [false, true]) {
     ctx.setLineDash(dashed ? [4, 4] : []);
-    for (const { c, pending } of shown) {
+    for (const { c, pending, n } of shown) {
       if (dashed && !pending) continue;
+      const thinned = every > 1 && n % every !== 0;
       const x0 = at(c.item, c.at);
       const create = c.change === 'create';
       ctx.strokeStyle = create ? p.create : p.remove;
@@ -433,6 +443,7 @@ export function draw(ctx: CanvasRenderingContext2D, index: EventIndex, v: View, 
         if (c.arrived[h] === dashed) continue;
         const entry = pending?.[h];
         if (entry) circles.push(entry);
+        if (thinned) continue;
         const x1 = entry?.drawn ?? at(c.arrivedItems[h], c.arrivals[h]);
         // both ends left of the lanes, or both right of them: nothing of the line is in view
         if ((x0 < l.gutter && x1 < l.gutter) || (x0 > l.width && x1 > l.width)) continue;
