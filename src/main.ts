@@ -26,6 +26,7 @@ import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import { framedByAnotherOrigin, showFramedNotice } from './framed';
 import { handleChunkErrors } from './chunks';
 import './ui/app.css';
+import { realTimer } from './ui/realTimer';
 
 // a lazy chunk that fails to load (a release deployed while this page was open) reloads the page, once
 handleChunkErrors({ reload: () => location.reload() });
@@ -105,8 +106,9 @@ function start(target: HTMLElement): void {
       : await store.openPlaygroundStorage({ name: DB_NAME, onNotice: (n) => app.connectionNotice(n) });
     return {
       storage,
-      openSimulator: (id) => store.openWorkspaceSimulator(storage, id),
-      scratch: (options) => kms.createSimulator({ ...options }),
+      // the real-time timer: a request body that never finishes arriving is given up, not waited for
+      openSimulator: (id) => store.openWorkspaceSimulator(storage, id, {}, { timer: realTimer }),
+      scratch: (options) => kms.createSimulator({ ...options, timer: realTimer }),
       describeStoreError: store.describeStoreError,
       reapplyInputs: store.reapplyInputs,
       fromHash: codec.scenarioFromHash,

@@ -14,7 +14,7 @@
  * response is returned. The engine's in-memory indexes serve reads; IndexedDB is the durable
  * copy, loaded whole when a workspace opens. The several-tabs rule is in tabs.ts.
  */
-import { createSimulator, type SimulatorWithEngine } from '../kms/index';
+import { createSimulator, type SimulatorHostOptions, type SimulatorWithEngine } from '../kms/index';
 import { checkSimulatorOptions } from '../scenario/validate';
 import { createMemoryPlaygroundStore } from './memory';
 import { openIndexedDbStore, type OpenIndexedDbStoreOptions } from './idb';
@@ -113,14 +113,18 @@ export async function openPlaygroundStorage(options: OpenPlaygroundStorageOption
 }
 
 /** a simulator on one workspace, loaded and resumed (its options come from the workspace) */
-export async function openWorkspaceSimulator(store: PlaygroundStore, id: string, extra: WorkspaceOptions = {}): Promise<SimulatorWithEngine> {
+/**
+ * `host`: what the page gives the simulator that is not part of the workspace (its real-time
+ * timer, so a request body that never finishes arriving is given up).
+ */
+export async function openWorkspaceSimulator(store: PlaygroundStore, id: string, extra: WorkspaceOptions = {}, host: SimulatorHostOptions = {}): Promise<SimulatorWithEngine> {
   const ws = await store.getWorkspace(id);
   if (!ws) throw new WorkspaceNotFoundError(id);
   // stored options pass the same boundary check as an imported file's (a database written by an
   // older version, or by hand, is input too): the simulator runs on the checked copy
   const checked = checkSimulatorOptions({ ...ws.options, ...extra }, 'options');
   if (!checked.ok) throw new TypeError(`The settings saved with workspace “${ws.name}” cannot be used: ${checked.error}.`);
-  const sim = createSimulator({ ...checked.value, store: store.forWorkspace(id) });
+  const sim = createSimulator({ ...checked.value, ...host, store: store.forWorkspace(id) });
   await sim.ready;
   return sim;
 }
