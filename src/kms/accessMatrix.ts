@@ -95,27 +95,33 @@ export class DecideCtx extends Ctx {
  * The same world when nothing changes by then. Nothing of `world` is modified: the view shares
  * its records and indexes and holds copies of only what differs.
  */
-export function worldAt(world: World, now: number, t: number): World {
+export function worldAt(world: World, now: number, t: number, grants?: readonly GrantRecord[]): World {
   if (!(t > now)) return world;
-  const changing = new Set<string>();
-  for (const p of world.agenda.toArray()) if (p.at <= t) changing.add(p.grantId);
+  // the grants with a change still on its way (or only `grants`, when the caller knows which matter)
+  const changing = new Map<string, GrantRecord>();
+  if (grants) {
+    for (const g of grants) changing.set(g.grantId, g);
+  } else {
+    for (const p of world.agenda.toArray()) {
+      const g = p.at <= t ? world.grants.get(p.grantId) : undefined;
+      if (g) changing.set(g.grantId, g);
+    }
+  }
   const gone: string[] = [];
   for (const k of world.keys.values()) if (k.state === 'PendingDeletion' && k.deletionDate !== undefined && k.deletionDate <= t) gone.push(k.keyId);
   if (changing.size === 0 && gone.length === 0) return world;
   const props: PropertyDescriptorMap = {};
   if (changing.size) {
     const hostViews = world.hostViews.map((view, h) => {
-      let copy: Set<string> | undefined;
-      for (const id of changing) {
-        const g = world.grants.get(id);
-        if (!g) continue;
+      let added: Set<string> | undefined;
+      let removed: Set<string> | undefined;
+      for (const [id, g] of changing) {
         const visible = World.visibleAt(g, h, t);
         if (visible === view.has(id)) continue;
-        copy ??= new Set(view);
-        if (visible) copy.add(id);
-        else copy.delete(id);
+        if (visible) (added ??= new Set()).add(id);
+        else (removed ??= new Set()).add(id);
       }
-      return copy ?? view;
+      return added || removed ? new OverlaySet(view, added ?? new Set(), removed ?? new Set()) : view;
     });
     props.hostViews = { value: hostViews };
   }
@@ -125,6 +131,52 @@ export function worldAt(world: World, now: number, t: number): World {
     props.aliases = { value: new Map([...world.aliases].filter(([, a]) => !ids.has(a.targetKeyId))) };
   }
   return Object.create(world, props) as World;
+}
+
+/**
+ * A host's view at a later time without copying it (a host of a large world sees tens of
+ * thousands of grants): the view as it is, plus the grants that will have arrived, minus those
+ * whose removal will have. Read only.
+ */
+class OverlaySet extends Set<string> {
+  constructor(
+    readonly base: ReadonlySet<string>,
+    readonly added: ReadonlySet<string>,
+    readonly removed: ReadonlySet<string>,
+  ) {
+    super();
+  }
+  override has(id: string): boolean {
+    return this.added.has(id) || (this.base.has(id) && !this.removed.has(id));
+  }
+  override get size(): number {
+    return this.base.size + this.added.size - this.removed.size;
+  }
+  override *values(): SetIterator<string> {
+    for (const id of this.base) if (!this.removed.has(id)) yield id;
+    yield* this.added;
+  }
+  override keys(): SetIterator<string> {
+    return this.values();
+  }
+  override *entries(): SetIterator<[string, string]> {
+    for (const id of this.values()) yield [id, id];
+  }
+  override [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+  override forEach(fn: (value: string, key: string, set: Set<string>) => void, thisArg?: unknown): void {
+    for (const id of this.values()) fn.call(thisArg, id, id, this);
+  }
+  override add(): this {
+    throw new TypeError('a view of a later time is read only');
+  }
+  override delete(): boolean {
+    throw new TypeError('a view of a later time is read only');
+  }
+  override clear(): void {
+    throw new TypeError('a view of a later time is read only');
+  }
 }
 
 /** what a request would be answered, up to the operation itself */
@@ -243,6 +295,12 @@ export interface AccessMatrix {
   bodies: string[][];
   /** [principal][operation][host] */
   cells: MatrixCell[][][];
+  /**
+   * the earliest later time any cell's answer may change (a cell's `next`, the key's deletion, or
+   * the last time looked ahead to when there were more): until then, with no new input, every
+   * answer stays as it is, so a view following a playing clock need not ask again before it
+   */
+  stableUntil?: number;
   /** when the key is pending deletion: when it is deleted */
   deletionDate?: number;
 }
@@ -370,7 +428,9 @@ export async function computeAccessMatrix(engine: Engine, keyId: string, opts: A
   const operations = [...(opts.operations ?? matrixOperations(key))];
   const hosts = engine.hosts;
 
-  // later times this key's answers may change at, per host: its grants' pending arrivals, its deletion
+  // later times a cell's answer may change at: the arrivals still to come, at its host, of the
+  // changes to this principal's grants on the key that carry its operation (only those can
+  // allow it: authorization looks at no other grant), and the key's deletion
   const lookahead = Math.max(0, opts.lookahead ?? 64);
   const pending: GrantRecord[] = [];
   const seen = new Set<string>();
@@ -381,27 +441,32 @@ export async function computeAccessMatrix(engine: Engine, keyId: string, opts: A
     if (g && g.keyId === key.keyId) pending.push(g);
   }
   const deletion = key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate > at ? key.deletionDate : undefined;
-  const times: number[][] = [];
-  for (let h = 0; h < hosts; h++) {
+  let stableUntil = deletion ?? Infinity;
+  const timesFor = (grantee: string, op: string, h: number): number[] => {
+    const grantOps = op === 'ReEncrypt' ? ['ReEncryptFrom', 'ReEncryptTo'] : [op];
     const ts = new Set<number>();
     for (const g of pending) {
+      if (World.granteeOf(g) !== grantee || !grantOps.some((o) => g.operations.includes(o))) continue;
       if (g.arrivals[h] > at) ts.add(g.arrivals[h]);
       if (g.removed && g.removed.arrivals[h] > at) ts.add(g.removed.arrivals[h]);
     }
-    const list = [...ts].filter((t) => deletion === undefined || t < deletion).sort((a, b) => a - b).slice(0, lookahead);
+    const all = [...ts].filter((t) => deletion === undefined || t < deletion).sort((a, b) => a - b);
+    const list = all.slice(0, lookahead);
+    // beyond the last time looked at, nothing is known
+    if (all.length > lookahead) stableUntil = Math.min(stableUntil, list.length ? list[list.length - 1] : at);
     if (deletion !== undefined) list.push(deletion);
-    times.push(list);
-  }
+    return list;
+  };
   const views = new Map<number, World>();
   const viewAt = (t: number) => {
     let v = views.get(t);
-    if (!v) views.set(t, (v = worldAt(world, now, t)));
+    if (!v) views.set(t, (v = worldAt(world, now, t, pending)));
     return v;
   };
-  const causeAt = (h: number, t: number, decision: Decision | undefined): MatrixCause => {
+  const causeAt = (grantee: string, h: number, t: number, decision: Decision | undefined): MatrixCause => {
     if (t === deletion) return { kind: 'key-deletion' };
     const via = decision?.via as { grantId?: string } | undefined;
-    const arriving = pending.filter((g) => g.arrivals[h] === t || g.removed?.arrivals[h] === t);
+    const arriving = pending.filter((g) => World.granteeOf(g) === grantee && (g.arrivals[h] === t || g.removed?.arrivals[h] === t));
     const g = arriving.find((x) => x.grantId === via?.grantId) ?? arriving[0];
     if (!g) return { kind: 'key-deletion' };
     return { kind: 'grant', grantId: g.grantId, change: g.removed?.arrivals[h] === t ? g.removed.change : 'create' };
@@ -427,13 +492,14 @@ export async function computeAccessMatrix(engine: Engine, keyId: string, opts: A
       for (let h = 0; h < hosts; h++) {
         const cell: MatrixCell = await decideAt(h, at, base);
         const answer = answerOf(cell);
-        for (const t of times[h]) {
+        for (const t of timesFor(caller.principalArn, op, h)) {
           const later = await decideAt(h, t, viewAt(t));
           if (answerOf(later) === answer) continue;
-          const next: MatrixChange = { at: t, status: later.status, summary: later.decision?.summary ?? later.message ?? later.errorType ?? '', cause: causeAt(h, t, later.decision) };
+          const next: MatrixChange = { at: t, status: later.status, summary: later.decision?.summary ?? later.message ?? later.errorType ?? '', cause: causeAt(caller.principalArn, h, t, later.decision) };
           if (later.errorType) next.errorType = later.errorType;
           if (later.allowed !== undefined) next.allowed = later.allowed;
           cell.next = next;
+          stableUntil = Math.min(stableUntil, t);
           break;
         }
         perHost.push(cell);
@@ -444,6 +510,7 @@ export async function computeAccessMatrix(engine: Engine, keyId: string, opts: A
     cells.push(row);
   }
   const out: AccessMatrix = { keyId: key.keyId, keyArn: key.arn, keyState: key.state, at, hosts, principals, operations, bodies, cells };
+  if (stableUntil !== Infinity) out.stableUntil = stableUntil;
   if (key.state === 'PendingDeletion' && key.deletionDate !== undefined) out.deletionDate = key.deletionDate;
   return out;
 }

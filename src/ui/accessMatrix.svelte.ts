@@ -84,7 +84,9 @@ export class MatrixController {
   #source: MatrixSource | undefined;
   #busy = false;
   #dirty = false;
+  /** when the last computation ended, and how long it took (real ms) */
   #last = -Infinity;
+  #took = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
@@ -130,14 +132,39 @@ export class MatrixController {
     return this.session.callers.find((c) => c.arn === arn)?.label ?? shortPrincipal(arn);
   }
 
-  /** asks for a fresh matrix: now, or once MATRIX_EVERY_MS has passed since the last one */
+  /** what the last matrix was computed from, but the time */
+  #basis: { version: number; world: unknown; keyId: string; ec: string } | undefined;
+
+  /**
+   * whether the matrix shown still holds at the shown time: computed from the same events, world
+   * and choices, and the clock is between its time and the first time an answer may change
+   */
+  get current(): boolean {
+    const m = this.#matrix;
+    const b = this.#basis;
+    const s = this.session;
+    if (!m || !b || s.travelling) return false;
+    if (b.version !== s.version || b.world !== s.world || b.keyId !== this.effectiveKeyId || b.ec !== this.ecText) return false;
+    return s.now >= m.at && s.now < (m.stableUntil ?? Infinity);
+  }
+
+  /** the time the answers shown hold at: the clock's, while the matrix still holds */
+  get shownAt(): number | undefined {
+    return this.current ? this.session.now : this.#matrix?.at;
+  }
+
+  /**
+   * asks for a fresh matrix, unless the one shown still holds: now, or once MATRIX_EVERY_MS (or
+   * twice as long as the last computation took) has passed since the last one ended
+   */
   request(): void {
     if (this.#disposed) return;
     if (this.#busy) {
       this.#dirty = true;
       return;
     }
-    const wait = this.#last + MATRIX_EVERY_MS - Date.now();
+    if (this.current) return;
+    const wait = this.#last + Math.max(MATRIX_EVERY_MS, 2 * this.#took) - Date.now();
     if (wait > 0) {
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
@@ -150,11 +177,13 @@ export class MatrixController {
 
   async #run(): Promise<void> {
     this.#busy = true;
-    this.#last = Date.now();
+    const started = Date.now();
     this.#computing = true;
     try {
       await this.#compute();
     } finally {
+      this.#last = Date.now();
+      this.#took = this.#last - started;
       this.#busy = false;
       this.#computing = false;
       if (this.#dirty) {
@@ -180,12 +209,15 @@ export class MatrixController {
       return;
     }
     const ec = this.encryptionContext;
+    const basis = { version: s.version, world: s.world, keyId, ec: this.ecText };
     try {
       this.#matrix = await this.#source.accessMatrix(keyId, { at: s.now, encryptionContext: ec.value });
+      this.#basis = basis;
       this.#error = '';
     } catch (e) {
       // the key is gone at the shown time (time travel to before it, a deletion): say so
       this.#matrix = undefined;
+      this.#basis = undefined;
       this.#error = e instanceof Error ? e.message.replace(/^accessMatrix: /, '') : String(e);
     }
   }

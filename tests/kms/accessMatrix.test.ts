@@ -155,6 +155,14 @@ describe('the access matrix', () => {
       const matrices: AccessMatrix[] = [];
       for (const keyId of keys) matrices.push(await sim.accessMatrix(keyId, { encryptionContext: ec }));
       expect(fingerprint(sim)).toBe(before);
+      // until stableUntil every answer holds: the matrix just before it says the same as now
+      for (const m of matrices) {
+        if (m.stableUntil === undefined || m.stableUntil - 1 <= m.at) continue;
+        const later = await sim.accessMatrix(m.keyId, { encryptionContext: ec, at: m.stableUntil - 1 });
+        const answers = (x: AccessMatrix) => JSON.stringify(x.cells.map((r) => r.map((hs) => hs.map((c) => [c.status, c.errorType, c.allowed]))));
+        expect(answers(later)).toBe(answers(m));
+        expect(m.cells.flat(2).some((c) => c.next?.at === m.stableUntil) || m.stableUntil === m.deletionDate).toBe(true);
+      }
 
       const fork = await forkOf(sim, seed);
       // the fork is the same world
