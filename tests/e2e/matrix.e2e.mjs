@@ -2,7 +2,7 @@
  * The access matrix ("Who can do what") in the built app: after a grant to role/App for Encrypt,
  * the role/App × Encrypt marks say what Send answers at each host (denied where the grant has not
  * arrived, with the time it arrives; allowed everywhere after Settle), a mark loads its request,
- * caller and host into the editor, and the matrix follows the clock back in time.
+ * caller and host into the editor, and the matrix follows the clock as it plays and travels back.
  */
 import { assert, assertEqual, chooseTarget, openApp, readResponse, send, setBody } from './helpers.mjs';
 
@@ -115,6 +115,46 @@ export default {
     await page.keyboard.press('End');
     await waitForMarks(page, '✓✓✓');
     assertEqual(await page.getByTestId('matrix-time').textContent(), settledAt, 'the matrix is at the present again');
+  },
+
+  'the matrix follows a playing clock: the mark of each host turns allowed once the time shown passes its arrival': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'editor=plain');
+    await keyAndGrant(page);
+    await openMatrix(page);
+    await waitForMarks(page, '···');
+    // the arrival of the grant at each host, as the marks' labels say it (m:ss.mmm on the clock)
+    const arrivals = [];
+    for (let h = 0; h < HOSTS; h++) {
+      const label = (await page.locator(`button[data-cell="${APP}|Encrypt|${h}"]`).getAttribute('aria-label')) ?? '';
+      const m = /arrives at (\d+):(\d\d)\.(\d{3}) on the clock/.exec(label);
+      assert(m, `host ${h} says when the grant arrives: ${label}`);
+      arrivals.push(Number(m[1]) * 60_000 + Number(m[2]) * 1000 + Number(m[3]));
+    }
+    assert(Math.max(...arrivals) < 60_000, `the grant arrives within a minute here: ${arrivals}`);
+    await page.getByLabel('Speed').selectOption('10');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    // every look: the marks are those of the time shown beside them
+    const seen = new Set();
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const { time, marks: got } = await page.evaluate((app) => {
+        const t = document.querySelector('[data-testid=matrix-time]')?.textContent ?? '';
+        let m = '';
+        for (let h = 0; h < 3; h++) m += document.querySelector(`button[data-cell="${app}|Encrypt|${h}"]`)?.getAttribute('data-mark') ?? '?';
+        return { time: t, marks: m };
+      }, APP);
+      const parts = /at (\d+):(\d\d)\.(\d{3})/.exec(time);
+      assert(parts, `the time shown: ${time}`);
+      const shown = Number(parts[1]) * 60_000 + Number(parts[2]) * 1000 + Number(parts[3]);
+      const want = arrivals.map((a) => (shown >= a ? '✓' : '·')).join('');
+      assertEqual(got, want, `the marks at ${time} (arrivals ${arrivals})`);
+      seen.add(got);
+      if (got === '✓✓✓') break;
+      assert(Date.now() < until, `the marks reached ${got} only`);
+      await page.waitForTimeout(50);
+    }
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    assert(seen.size >= 2, `the marks changed while playing: ${[...seen]}`);
   },
 
   'a grant with an encryption context constraint: denied without the context, allowed with it': async ({ page, baseUrl }) => {
