@@ -77,6 +77,8 @@ export interface PrincipalConfig {
   secretAccessKey?: string;
   /** its IAM identity policy (JSON text or object); not for a service principal */
   policy?: string | object;
+  /** its IAM tags: aws:PrincipalTag/<key> in policies (and `${aws:PrincipalTag/<key>}` in policy variables) */
+  tags?: Record<string, string>;
 }
 
 export interface PropagationOptions {
@@ -108,6 +110,11 @@ export interface SimulatorOptions {
   unknownAccessKeys?: 'root' | 'reject';
   /** persistence: the world is loaded from it at start and every change is committed to it */
   store?: SimulatorStore;
+  /**
+   * the AWS Organizations organization of each account, by account id, e.g.
+   * { '111122223333': 'o-a1b2c3d4e5' }: aws:PrincipalOrgID of its principals (absent when not listed)
+   */
+  organizations?: Record<string, string>;
 }
 
 export interface VirtualClock {

@@ -14,7 +14,7 @@ import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
 import { describeValue, requestConditionKeys, type DerivedKeys } from './conditionKeys';
-import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
+import { buildConditionIndex, evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 
 export interface AuthRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
@@ -48,7 +48,12 @@ export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } |
 export type ConditionRequest = Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'> & Partial<Pick<AuthRequest, 'action' | 'op' | 'input' | 'key' | 'now' | 'region' | 'world'>>;
 
 export function conditionContext(req: ConditionRequest): Record<string, ContextValue> {
-  return conditionContextWithSources(req).values;
+  // an ordinary object for callers outside: own keys only, each defined as a pair, so a key such
+  // as `__proto__` stays a key (assignment would set the prototype instead)
+  const values = conditionContextWithSources(req).values;
+  const c: Record<string, ContextValue> = {};
+  for (const k of Object.keys(values)) Object.defineProperty(c, k, { value: values[k], enumerable: true, writable: true, configurable: true });
+  return c;
 }
 
 /**
@@ -60,40 +65,42 @@ export function conditionContext(req: ConditionRequest): Record<string, ContextV
  */
 export function conditionContextWithSources(req: ConditionRequest): DerivedKeys {
   const derived = requestConditionKeys({ op: req.op, action: req.action, input: req.input, key: req.key, caller: req.caller, now: req.now, region: req.region, world: req.world });
-  // own keys only, each defined as a pair: a key such as `__proto__` stays a key (assignment and
-  // Object.assign would set the prototype instead), and `in` never finds Object.prototype
-  const c: Record<string, ContextValue> = {};
-  for (const k of Object.keys(derived.values)) put(c, k, derived.values[k]);
+  // On a null prototype, so every key, `__proto__` or `constructor` included, is an own key set
+  // by plain assignment, and `in` never finds Object.prototype.
+  const c = derived.values;
   const sources = derived.sources;
   const src = req.caller.source;
   if (req.conditions) {
     for (const k of Object.keys(req.conditions)) {
-      put(c, k, req.conditions[k]);
-      if (req.conditions[k] !== undefined && !sources.has(k.toLowerCase())) sources.set(k.toLowerCase(), 'from the request');
+      const v = req.conditions[k];
+      if (v === undefined) {
+        delete c[k];
+        continue;
+      }
+      c[k] = v;
+      if (!(k in sources)) sources[k] = 'from the request';
     }
   }
   if (src?.viaService !== undefined) {
     c['kms:ViaService'] = src.viaService;
-    sources.set('kms:viaservice', 'the x-playground-via-service header');
+    sources['kms:ViaService'] = 'the x-playground-via-service header';
     // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
-    if (Object.hasOwn(c, 'kms:GrantIsForAWSResource')) c['kms:GrantIsForAWSResource'] = true;
+    if ('kms:GrantIsForAWSResource' in c) c['kms:GrantIsForAWSResource'] = true;
   }
   if (req.encryptionContext) {
     const ec = req.encryptionContext;
     const keys = Object.keys(ec);
     c['kms:EncryptionContextKeys'] = keys;
-    sources.set('kms:encryptioncontextkeys', keys.length ? "the request's encryption context" : 'the request has no encryption context');
+    sources['kms:EncryptionContextKeys'] = "the request's encryption context";
     for (const k of keys) {
-      put(c, `kms:EncryptionContext:${k}`, Object.hasOwn(ec, k) ? ec[k] : undefined);
-      sources.set(`kms:encryptioncontext:${k.toLowerCase()}`, "the request's encryption context");
+      const name = `kms:EncryptionContext:${k}`;
+      c[name] = ec[k];
+      sources[name] = "the request's encryption context";
     }
   }
-  return { values: c, sources };
+  return derived;
 }
 
-function put(o: Record<string, ContextValue>, k: string, v: ContextValue): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-}
 
 /** a request's context whose condition keys are built only if a statement has conditions (the default policy has none) */
 class LazyRequestContext implements RequestContext {
@@ -113,12 +120,20 @@ class LazyRequestContext implements RequestContext {
   get conditions(): Record<string, ContextValue> {
     return (this.#derived ??= conditionContextWithSources({ ...this.req, world: this.req.world ?? this.world })).values;
   }
+  #index: Map<string, ContextValue> | undefined;
+  conditionIndex(): Map<string, ContextValue> {
+    return (this.#index ??= buildConditionIndex(this.conditions));
+  }
+  #names: Map<string, string> | undefined;
   /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
   describe(key: string): string | undefined {
     const values = this.conditions;
-    const lc = key.toLowerCase();
-    for (const k of Object.keys(values)) if (k.toLowerCase() === lc) return describeValue(k, values[k], this.#derived!.sources.get(lc));
-    return undefined;
+    if (this.#names === undefined) {
+      this.#names = new Map();
+      for (const k of Object.keys(values)) this.#names.set(k.toLowerCase(), k);
+    }
+    const k = this.#names.get(key.toLowerCase());
+    return k === undefined ? undefined : describeValue(k, values[k], this.#derived!.sources[k]);
   }
 }
 

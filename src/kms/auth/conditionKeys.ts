@@ -176,10 +176,13 @@ export interface KeyRequest {
   world?: World;
 }
 
-/** condition keys with the sentence saying where each value came from (by lower-cased key) */
+/**
+ * condition keys (on a null prototype: a key named `__proto__` is an ordinary key) with the
+ * sentence saying where each value came from, by the key as set
+ */
 export interface DerivedKeys {
   values: Record<string, ContextValue>;
-  sources: Map<string, string>;
+  sources: Record<string, string>;
 }
 
 const FROM_REQUEST = 'from the request';
@@ -231,11 +234,11 @@ const CALLED_VIA = new Set(['athena', 'cloudformation', 'dynamodb', 'kms']);
  */
 export function requestConditionKeys(r: KeyRequest): DerivedKeys {
   const values: Record<string, ContextValue> = Object.create(null) as Record<string, ContextValue>;
-  const sources = new Map<string, string>();
+  const sources: Record<string, string> = Object.create(null) as Record<string, string>;
   const set = (k: string, v: ContextValue, source: string) => {
     if (v === undefined) return;
     values[k] = v;
-    sources.set(k.toLowerCase(), source);
+    sources[k] = source;
   };
   const { caller } = r;
   const op = r.op;

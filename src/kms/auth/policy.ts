@@ -143,6 +143,11 @@ export interface RequestContext {
    * ("kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..."), for the decision
    */
   describe?(key: string): string | undefined;
+  /**
+   * optional: the condition keys by lower-cased name (buildConditionIndex), kept by the context
+   * itself so that the key policy and the IAM policy of one request share it
+   */
+  conditionIndex?(): Map<string, ContextValue>;
 }
 
 export interface StatementMatch {
@@ -703,6 +708,8 @@ interface CompiledCondition {
   negated: boolean;
   /** does this request value match any policy value (the positive form of the operator)? */
   any: ValueTest;
+  /** the policy values as reasons show them, once one has */
+  shown?: string;
 }
 
 /** negated operator → its positive form (a Map: an operator name never reaches Object.prototype) */
@@ -810,16 +817,75 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
     case 'ArnLike': {
       // each of the six colon-separated parts is matched on its own; a value that is not an
       // ARN only matches a pattern that is not one either ("*")
-      const ps = values.map((p): { parts: Pattern[] } | { whole: Pattern } => {
-        const parts = arnParts(p);
-        return parts ? { parts: parts.map(compilePattern) } : { whole: compilePattern(p) };
-      });
+      // Most ARN patterns name their first five parts without wildcards (arn:aws:iam::<account>)
+      // and start their resource part with some literal text (role/App-*). Such patterns are
+      // grouped by those five parts, and within a group bucketed by the first `minHead`
+      // characters of their resource part (the shortest literal head in the group): a value is
+      // then compared only with the patterns of its own group and bucket, found by two Map
+      // lookups, so a long list of role ARNs costs about one comparison, not one per pattern.
+      // The rest are tried one by one, part by part.
+      const groups = new Map<string, { minHead: number; buckets: Map<string, { head: string; last: Pattern | string }[]> }>();
+      const others: ({ whole: Pattern } | { parts: (Pattern | string)[] })[] = [];
+      const wild = (x: string) => x.includes('*') || x.includes('?');
+      const grouped: { prefix: string; head: string; last: Pattern | string }[] = [];
+      for (const p of values) {
+        const ps = arnParts(p);
+        if (!ps) {
+          others.push({ whole: compilePattern(p) });
+          continue;
+        }
+        if (ps.slice(0, 5).some(wild)) {
+          others.push({ parts: ps.map((x) => (wild(x) ? compilePattern(x) : x)) });
+          continue;
+        }
+        const r = ps[5];
+        let h = 0;
+        while (h < r.length && r.charCodeAt(h) !== 42 && r.charCodeAt(h) !== 63) h++;
+        grouped.push({ prefix: ps.slice(0, 5).join(':') + ':', head: r.slice(0, h), last: wild(r) ? compilePattern(r) : r });
+      }
+      for (const g of grouped) {
+        let e = groups.get(g.prefix);
+        if (!e) groups.set(g.prefix, (e = { minHead: Infinity, buckets: new Map() }));
+        e.minHead = Math.min(e.minHead, g.head.length, 64);
+      }
+      for (const g of grouped) {
+        const e = groups.get(g.prefix)!;
+        const k = g.head.slice(0, e.minHead);
+        let b = e.buckets.get(k);
+        if (!b) e.buckets.set(k, (b = []));
+        b.push({ head: g.head, last: g.last });
+      }
       return (v) => {
+        if (groups.size) {
+          // the value's first five parts and the start of its sixth
+          let at = -1;
+          for (let i = 0; i < 5 && (at = v.indexOf(':', at + 1)) >= 0; i++);
+          const e = at >= 0 ? groups.get(v.slice(0, at + 1)) : undefined;
+          if (e) {
+            const r = v.slice(at + 1);
+            const b = r.length >= e.minHead ? e.buckets.get(r.slice(0, e.minHead)) : undefined;
+            if (b) {
+              for (const c of b) {
+                if (!r.startsWith(c.head)) continue;
+                if (typeof c.last === 'string' ? c.last === r : testPattern(c.last, r)) return true;
+              }
+            }
+          }
+        }
+        if (!others.length) return false;
         const vp = arnParts(v);
-        for (const p of ps) {
+        for (const p of others) {
           if ('whole' in p) {
             if (testPattern(p.whole, v)) return true;
-          } else if (vp && p.parts.every((pp, i) => testPattern(pp, vp[i]))) return true;
+            continue;
+          }
+          if (!vp) continue;
+          let all = true;
+          for (let j = 0; j < 6 && all; j++) {
+            const pp = p.parts[j];
+            all = typeof pp === 'string' ? pp === vp[j] : testPattern(pp, vp[j]);
+          }
+          if (all) return true;
         }
         return false;
       };
@@ -924,6 +990,16 @@ function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<s
 }
 const indexes = new WeakMap<object, Map<string, ContextValue>>();
 
+function indexOf(ctx: RequestContext): Map<string, ContextValue> {
+  if (ctx.conditionIndex) return ctx.conditionIndex();
+  return ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
+}
+
+/** the request's condition keys by lower-cased name (undefined values left out) */
+export function buildConditionIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
+  return buildIndex(conditions);
+}
+
 function buildIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
   const m = new Map<string, ContextValue>();
   for (const k of Object.keys(conditions)) {
@@ -974,13 +1050,13 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
     if (!present) return null;
     const bad = values!.filter((v) => !ok(v));
     if (!bad.length) return null;
-    return c.negated ? `${label}: value ${q(bad[0])} is in ${qs(src.values)}` : `${label}: value ${q(bad[0])} not in ${qs(src.values)}`;
+    return c.negated ? `${label}: value ${q(bad[0])} is in ${shown(c)}` : `${label}: value ${q(bad[0])} not in ${shown(c)}`;
   }
   if (src.set === 'ForAnyValue') {
     // IfExists does not rescue a missing key here: the set operator already decides
     if (!present) return `${label}: the key is not present in the request`;
     if (values!.some(ok)) return null;
-    return c.negated ? `${label}: every value of ${qs(values!)} is in ${qs(src.values)}` : `${label}: no value of ${qs(values!)} in ${qs(src.values)}`;
+    return c.negated ? `${label}: every value of ${qs(values!)} is in ${shown(c)}` : `${label}: no value of ${qs(values!)} in ${shown(c)}`;
   }
 
   // single-valued operator
@@ -993,10 +1069,15 @@ function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): s
   }
   const v = values![0];
   if (ok(v)) return null;
-  return c.negated ? `${label}: value ${q(v)} matches ${qs(src.values)}` : `${label}: value ${q(v)} not in ${qs(src.values)}`;
+  return c.negated ? `${label}: value ${q(v)} matches ${shown(c)}` : `${label}: value ${q(v)} not in ${shown(c)}`;
 }
 
 const EMPTY_INDEX = new Map<string, ContextValue>();
+
+/** the policy values of a condition as a reason shows them (written once: they never change) */
+function shown(c: CompiledCondition): string {
+  return (c.shown ??= qs(c.src.values));
+}
 
 // ---- policy variables ------------------------------------------------------------------------
 
@@ -1217,7 +1298,7 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
     if (!reason && s.variables && !skipConditions && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
       // the answer now depends on the request's values: not one to remember
       conditionsRead = true;
-      idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
+      idx ??= indexOf(ctx);
       used = [];
       const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx);
       if (typeof ps === 'string') reason = ps;
@@ -1243,7 +1324,7 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
     } else if (!reason && c.conditions.length) {
       // the answer now depends on the request's condition keys: not one to remember
       conditionsRead = true;
-      idx ??= ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
+      idx ??= indexOf(ctx);
       for (const cc0 of c.conditions) {
         let cc = cc0;
         if (s.variables && VARIABLE_OPERATORS.has(cc.src.base) && cc.src.values.some((v) => v.includes('${'))) {
