@@ -13,7 +13,9 @@
  * - two tabs racing reloads: each Sends while the other's change makes it reload; every
  *   response either tab showed is in the History of a page opened afterwards;
  * - a browser killed mid-burst (SIGKILL of the Chromium we launched on a persistent profile):
- *   every request answered before the kill is in the History after reopening the profile.
+ *   every request answered before the kill is in the History after reopening the profile, and
+ *   a grant constraint with a __proto__ key saved before it still binds;
+ * - the account root listed as a configured principal in a link, and the History cap (2,000).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -552,6 +554,10 @@ export default {
       await chooseTarget(page, 'CreateKey');
       await setBody(page, JSON.stringify({ Description: 'burst' }));
       await send(page);
+      // a grant whose constraint has a __proto__ key, saved before the burst: it must still bind after the kill
+      const keyId = JSON.parse((await fetchIn(page, 'CreateKey', JSON.stringify({ Description: 'constrained' }))).body).KeyMetadata.KeyId;
+      const grant = await fetchIn(page, 'CreateGrant', `{"KeyId":"${keyId}","GranteePrincipal":"${APP}","Operations":["Encrypt"],"Constraints":{"EncryptionContextSubset":{"__proto__":"p","constructor":"c"}}}`);
+      assertEqual(grant.status, 200, `CreateGrant: ${grant.body}`);
       // a burst: 60 Sends queued at once
       await page.evaluate(() => {
         const { session } = globalThis.__kmsPlayground;
@@ -593,6 +599,14 @@ export default {
       const missing = answered.filter((k) => !reopened.includes(k));
       console.log(`    after reopening: ${reopened.length} requests in History`);
       assertEqual(JSON.stringify(missing), '[]', 'every answered request is in the History after reopening');
+      // and the constraint still binds, its __proto__ pair included
+      await page.evaluate(() => globalThis.__kmsPlayground.app.simulator.clock.settle());
+      const listed = JSON.parse((await fetchIn(page, 'ListGrants', JSON.stringify({ KeyId: keyId }))).body);
+      assertEqual(JSON.stringify(Object.keys(listed.Grants[0].Constraints.EncryptionContextSubset).sort()), '["__proto__","constructor"]', 'the constraint keys after reopening');
+      const without = await fetchIn(page, 'Encrypt', JSON.stringify({ KeyId: keyId, Plaintext: 'aGk=', EncryptionContext: { constructor: 'c' } }), { as: APP_KEY });
+      assertEqual(without.status, 400, `after reopening, Encrypt without the __proto__ pair is denied: ${without.body.slice(0, 200)}`);
+      const whole = await fetchIn(page, 'Encrypt', `{"KeyId":"${keyId}","Plaintext":"aGk=","EncryptionContext":{"__proto__":"p","constructor":"c"}}`, { as: APP_KEY });
+      assertEqual(whole.status, 200, `after reopening, Encrypt with the whole context is allowed: ${whole.body.slice(0, 200)}`);
       await context.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
