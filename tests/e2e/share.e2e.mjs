@@ -93,4 +93,23 @@ export default {
     assert(download.suggestedFilename().endsWith('.kms-workspace.json'), `file: ${download.suggestedFilename()}`);
     await dialog.getByText(/Exported to/).waitFor();
   },
+
+  'the session downloads as a vitest test and an AWS CLI script, named safely from a hostile title': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1&editor=plain');
+    // a workspace named like a path and a command: its name becomes the scenario's title
+    await page.evaluate(() => globalThis.__kmsPlayground.app.rename(globalThis.__kmsPlayground.app.current.id, '../../$(touch x) .bashrc'));
+    await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
+    await send(page);
+    const dialog = await share(page);
+    const [test] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download as a vitest test' }).click()]);
+    assertEqual(test.suggestedFilename(), 'touch-x-.bashrc.test.ts', 'the test file name');
+    const testText = await (await test.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+    assert(testText.includes("from 'vitest'") || testText.includes('from "vitest"'), 'a vitest file');
+    assert(testText.includes('CreateKey'), 'it replays the CreateKey');
+    await dialog.getByText(/^Saved touch-x-\.bashrc\.test\.ts\./).waitFor();
+    const [script] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download as an AWS CLI script' }).click()]);
+    assertEqual(script.suggestedFilename(), 'touch-x-.bashrc.sh', 'the script file name');
+    const scriptText = await (await script.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+    assert(/create-key/.test(scriptText), 'the script runs aws kms create-key');
+  },
 };

@@ -33,6 +33,7 @@ import { plural } from '../format';
 import { HISTORY_LIMIT, rebuildHistory } from './history';
 import { describeFailure } from './errors';
 import { sharedWorkspaceName } from '../share/names';
+import { safeFileName } from './download';
 
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
 /** the setting that remembers the workspace a new tab opens */
@@ -638,7 +639,7 @@ export class WorkspaceApp {
     return this.#enqueue(async () => {
       if (id === this.#current?.id) await this.#sim?.flush();
       const file = await this.#backend!.storage.exportWorkspace(id, { exportedAt: Date.now() });
-      const safe = file.workspace.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'workspace';
+      const safe = safeFileName(file.workspace.name, 'workspace');
       return { fileName: `${safe}.kms-workspace.json`, text: JSON.stringify(file, null, 1) };
     });
   }
