@@ -127,8 +127,8 @@ let frameNo = 0;
 const byKind = new Map<ItemKind, number[]>();
 const lastX = new Map<ItemKind, number>();
 
-/** the most change lines a frame strokes (beyond it the lines are thinned out: `draw`) */
-export const MAX_LINES = 1500;
+/** the most change lines a frame strokes (beyond it the lines are thinned out: `draw`); a software-rasterized line costs about 20 µs */
+export const MAX_LINES = 400;
 
 /** the change lines drawn in the current frame, by rounded ends, host, colour and dash */
 const drawnLines = new Set<number>();
