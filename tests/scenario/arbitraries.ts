@@ -6,13 +6,26 @@ const ACCOUNTS = ['111122223333', '444455556666'];
 
 const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
 
+/** IAM identity policies the engine reads (a link with any other is refused when decoded) */
+const policyObject = fc.record({
+  Version: fc.constant('2012-10-17'),
+  Statement: fc.array(
+    fc.record({
+      Effect: fc.constantFrom('Allow', 'Deny'),
+      Action: fc.oneof(fc.constantFrom('kms:*', 'kms:Decrypt', 'kms:CreateGrant'), fc.constant(['kms:Encrypt', 'kms:Decrypt'])),
+      Resource: fc.constantFrom('*', 'arn:aws:kms:*:111122223333:key/*'),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+});
+
 function principal(accountId: string, i: number) {
   return fc.record(
     {
       arn: fc.constantFrom(`arn:aws:iam::${accountId}:role/R${i}`, `arn:aws:sts::${accountId}:assumed-role/R${i}/session-${i}`),
       accessKeyId: fc.constant(`AKIA${String(i).padStart(16, '0')}`),
       secretAccessKey: fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcXYZ019+/=!~') }),
-      policy: fc.oneof(jsonObject.map((o) => JSON.stringify(o)), jsonObject),
+      policy: fc.oneof(policyObject.map((o) => JSON.stringify(o)), policyObject),
     },
     { requiredKeys: ['arn', 'accessKeyId'] },
   );

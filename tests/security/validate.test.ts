@@ -89,6 +89,16 @@ describe('hostile inputs are refused with a reason in words', () => {
     refusedFor(link ?? { ok: true }, field.replace(/^options/, 'settings'), reason);
   });
 
+  it('a share link is refused for a principal policy the engine cannot read, in its words', () => {
+    const policy = { Version: '2012-10-17', Statement: 'everything' };
+    const r = scenarioFromHash(hashOf({ v: 2, seed: 1, settings: { principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy }] }, steps: [] }));
+    refusedFor(r ?? { ok: true }, 'settings.principals[0].policy', /is not an IAM policy the simulator can use: /);
+    // and the simulator would indeed refuse it
+    expect(() => createSimulator({ principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy }] })).toThrow(/is not valid/);
+    const good = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+    expect(scenarioFromHash(hashOf({ v: 2, seed: 1, settings: { principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy: good }] }, steps: [] }))?.ok).toBe(true);
+  });
+
   it('a share link is refused for a fractional or negative seed', () => {
     refusedFor(scenarioFromHash(hashOf({ v: 2, seed: -1.5, steps: [] })) ?? { ok: true }, 'seed', /-1\.5 is not a whole number from 0 to 4,294,967,295/);
   });
