@@ -7,7 +7,9 @@
  */
 import { assert, assertEqual, waitForHistory, waitForMonaco, readResponse } from './helpers.mjs';
 
-const MONACO_CHUNK = /\/assets\/monaco-[^/]*\.js$/;
+/** Monaco's two chunks: its core (editor-*), then its features with our JSON mode (monaco-*, the last) */
+const MONACO_CHUNK = /\/assets\/(editor|monaco)-[^/]*\.js$/;
+const MONACO_LAST = /\/assets\/monaco-[^/]*\.js$/;
 const ENGINE_CHUNK = /\/assets\/kms-[^/]*\.js$/;
 
 /** in the page before any script: when the first response showed, when Monaco took over, the last keystroke before that */
@@ -65,7 +67,7 @@ export default {
     await waitForMonaco(page);
     const times = await page.evaluate(() => ({
       answer: globalThis.__first.answer,
-      requested: performance.getEntriesByType('resource').find((e) => /\/assets\/monaco-[^/]*\.js$/.test(new URL(e.name).pathname))?.startTime,
+      requested: performance.getEntriesByType('resource').find((e) => /\/assets\/(editor|monaco)-[^/]*\.js$/.test(new URL(e.name).pathname))?.startTime,
     }));
     assert(times.requested !== undefined && times.requested > times.answer, `Monaco requested (${times.requested}) after the first answer (${times.answer})`);
     const text = (await page.locator('[data-editor="monaco"] .view-lines').innerText()).replace(/\u00a0/g, ' ');
@@ -79,7 +81,7 @@ export default {
     const textarea = page.getByRole('textbox', { name: 'Request body (JSON)' });
     await textarea.fill('{\n  "Description": "in flight"\n}');
     // focus asks for Monaco at once; a Send then waits for the engine
-    const loaded = page.waitForResponse((r) => MONACO_CHUNK.test(new URL(r.url()).pathname));
+    const loaded = page.waitForResponse((r) => MONACO_LAST.test(new URL(r.url()).pathname));
     await textarea.focus();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await loaded;

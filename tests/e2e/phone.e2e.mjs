@@ -10,7 +10,8 @@ import { assert, assertEqual, openApp, readResponse, waitForHistory, waitForMona
 // requests watched are the page's own
 export const contextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, serviceWorkers: 'block' };
 
-const MONACO_CHUNK = /\/assets\/monaco-[^/]*\.js$/;
+/** Monaco's two chunks: its core (editor-*), then its features with our JSON mode (monaco-*) */
+const MONACO_CHUNK = /\/assets\/(editor|monaco)-[^/]*\.js$/;
 
 /** records the page's requests for Monaco's chunk */
 function watchMonaco(page) {
