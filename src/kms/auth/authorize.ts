@@ -102,6 +102,23 @@ export function conditionContextWithSources(req: ConditionRequest): DerivedKeys 
 }
 
 
+const aliasMentions = new WeakMap<ParsedPolicy, boolean>();
+
+/** does the policy name kms:ResourceAliases (in a condition, or a variable in a Resource)? */
+function mentionsAliases(p: ParsedPolicy | undefined): boolean {
+  if (p === undefined) return false;
+  let m = aliasMentions.get(p);
+  if (m === undefined) {
+    m = p.statements.some(
+      (s) =>
+        s.conditions.some((c) => c.key.toLowerCase() === 'kms:resourcealiases' || c.values.some((v) => v.toLowerCase().includes('kms:resourcealiases'))) ||
+        [...(s.resource ?? []), ...(s.notResource ?? [])].some((r) => r.toLowerCase().includes('kms:resourcealiases')),
+    );
+    aliasMentions.set(p, m);
+  }
+  return m;
+}
+
 /** a request's context whose condition keys are built only if a statement has conditions (the default policy has none) */
 class LazyRequestContext implements RequestContext {
   readonly action: string;
@@ -118,7 +135,14 @@ class LazyRequestContext implements RequestContext {
     this.principal = c.service !== undefined ? { arn: c.service, account: '', service: c.service } : { arn: c.principalArn, account: c.account };
   }
   get conditions(): Record<string, ContextValue> {
-    return (this.#derived ??= conditionContextWithSources({ ...this.req, world: this.req.world ?? this.world })).values;
+    if (this.#derived === undefined) {
+      // kms:ResourceAliases reads every alias of the world: only when a policy of this request names it
+      const req = this.req as Partial<AuthRequest>;
+      const world = this.req.world ?? this.world;
+      const aliases = world !== undefined && (mentionsAliases(req.keyPolicy) || mentionsAliases(req.caller?.identityPolicy) || this.req.world !== undefined);
+      this.#derived = conditionContextWithSources(aliases ? { ...this.req, world } : this.req.world === undefined ? this.req : { ...this.req, world: undefined });
+    }
+    return this.#derived.values;
   }
   #index: Map<string, ContextValue> | undefined;
   conditionIndex(): Map<string, ContextValue> {

@@ -244,40 +244,11 @@ export function requestConditionKeys(r: KeyRequest): DerivedKeys {
   const op = r.op;
   const input = (typeof r.input === 'object' && r.input !== null ? r.input : {}) as Record<string, unknown>;
 
-  // ---- the caller -----------------------------------------------------------------------------
+  // ---- the caller (the same for each of its requests: kept per caller) ------------------------
+  for (const [k, v, source] of callerEntries(caller)) set(k, v, source);
   if (caller.service !== undefined) {
-    set('aws:PrincipalServiceName', caller.service, 'the calling service');
-    set('aws:PrincipalIsAWSService', true, 'the caller is an AWS service');
     set('aws:SourceArn', caller.source?.sourceArn, 'the x-playground-source-arn header');
     set('aws:SourceAccount', caller.source?.sourceAccount, 'the x-playground-source-account header (or the source ARN)');
-  } else {
-    const who = 'the caller';
-    set('aws:PrincipalArn', caller.principalArn, who);
-    set('aws:PrincipalAccount', caller.account, who);
-    set('kms:CallerAccount', caller.account, who);
-    set('aws:PrincipalIsAWSService', false, 'the caller is not an AWS service');
-    const arn = caller.arn;
-    let m: RegExpExecArray | null;
-    if (caller.isRoot) {
-      set('aws:PrincipalType', 'Account', who);
-      set('aws:userid', caller.account, "the caller (the root's id is its account)");
-    } else if ((m = ASSUMED_ROLE.exec(arn))) {
-      set('aws:PrincipalType', 'AssumedRole', who);
-      set('aws:userid', `${uniqueIdFor('AROA', caller.principalArn)}:${m[3]}`, 'the caller (role id made up by the playground, then the session name)');
-    } else if ((m = IAM_ROLE.exec(arn))) {
-      set('aws:PrincipalType', 'AssumedRole', who);
-      set('aws:userid', `${uniqueIdFor('AROA', arn)}:${m[1]}`, 'the caller (role id made up by the playground; the session is named after the role)');
-    } else if ((m = IAM_USER.exec(arn))) {
-      set('aws:PrincipalType', 'User', who);
-      set('aws:username', m[1], "the caller's user name");
-      set('aws:userid', uniqueIdFor('AIDA', arn), 'the caller (user id made up by the playground)');
-    } else if ((m = FEDERATED.exec(arn))) {
-      set('aws:PrincipalType', 'FederatedUser', who);
-      set('aws:userid', `${caller.account}:${m[1]}`, who);
-    }
-    const tags = caller.tags;
-    if (tags) for (const k of Object.keys(tags)) set(`aws:PrincipalTag/${k}`, tags[k], "the principal's tags");
-    set('aws:PrincipalOrgID', caller.orgId, "the caller's organization");
   }
 
   // ---- the request's context ------------------------------------------------------------------
@@ -296,23 +267,16 @@ export function requestConditionKeys(r: KeyRequest): DerivedKeys {
   }
   set('aws:SourceVpc', caller.source?.sourceVpc, "the request's source VPC");
   if (r.now !== undefined) {
-    set('aws:CurrentTime', new Date(r.now).toISOString().replace(/\.\d{3}Z$/, 'Z'), 'the virtual clock');
+    set('aws:CurrentTime', isoSeconds(r.now), 'the virtual clock');
     set('aws:EpochTime', Math.floor(r.now / 1000), 'the virtual clock');
   }
   set('aws:SecureTransport', true, 'KMS accepts only TLS');
   set('aws:RequestedRegion', r.region, 'the Region the request was sent to');
 
-  // ---- the key --------------------------------------------------------------------------------
+  // ---- the key (a key record is replaced, never changed: kept per record) --------------------------
   const key = r.key;
   if (key) {
-    set('kms:KeySpec', key.keySpec, FROM_KEY);
-    set('kms:CustomerMasterKeySpec', key.keySpec, FROM_KEY);
-    set('kms:KeyUsage', key.keyUsage, FROM_KEY);
-    set('kms:CustomerMasterKeyUsage', key.keyUsage, FROM_KEY);
-    set('kms:KeyOrigin', key.origin, FROM_KEY);
-    set('kms:MultiRegion', key.multiRegion, FROM_KEY);
-    if (key.multiRegion) set('kms:MultiRegionKeyType', 'PRIMARY', FROM_KEY);
-    for (const t of key.tags) set(`aws:ResourceTag/${t.TagKey}`, t.TagValue, "the key's tags");
+    for (const [k, v, source] of keyEntries(key)) set(k, v, source);
     if (r.world) {
       const names: string[] = [];
       for (const a of r.world.aliases.values()) if (a.targetKeyId === key.keyId && a.account === key.account && a.region === key.region) names.push(a.aliasName);
@@ -391,6 +355,82 @@ export function requestConditionKeys(r: KeyRequest): DerivedKeys {
 }
 
 const REQUEST_ALIAS_OPS = new Set([...CRYPTO_OPS, 'DescribeKey']);
+
+type Entry = readonly [string, ContextValue, string];
+
+/** the last time written, to the second (requests come in bursts at one virtual time) */
+let lastIso: { second: number; text: string } = { second: NaN, text: '' };
+function isoSeconds(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastIso.second) lastIso = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return lastIso.text;
+}
+
+const callerCache = new WeakMap<Caller, readonly Entry[]>();
+
+/** the keys that describe the caller itself: principal, type, ids, tags, organization */
+function callerEntries(caller: Caller): readonly Entry[] {
+  let out = callerCache.get(caller);
+  if (out !== undefined) return out;
+  const e: Entry[] = [];
+  const put = (k: string, v: ContextValue, source: string) => {
+    if (v !== undefined) e.push([k, v, source]);
+  };
+  if (caller.service !== undefined) {
+    put('aws:PrincipalServiceName', caller.service, 'the calling service');
+    put('aws:PrincipalIsAWSService', true, 'the caller is an AWS service');
+  } else {
+    const who = 'the caller';
+    put('aws:PrincipalArn', caller.principalArn, who);
+    put('aws:PrincipalAccount', caller.account, who);
+    put('kms:CallerAccount', caller.account, who);
+    put('aws:PrincipalIsAWSService', false, 'the caller is not an AWS service');
+    const arn = caller.arn;
+    let m: RegExpExecArray | null;
+    if (caller.isRoot) {
+      put('aws:PrincipalType', 'Account', who);
+      put('aws:userid', caller.account, "the caller (the root's id is its account)");
+    } else if ((m = ASSUMED_ROLE.exec(arn))) {
+      put('aws:PrincipalType', 'AssumedRole', who);
+      put('aws:userid', `${uniqueIdFor('AROA', caller.principalArn)}:${m[3]}`, 'the caller (role id made up by the playground, then the session name)');
+    } else if ((m = IAM_ROLE.exec(arn))) {
+      put('aws:PrincipalType', 'AssumedRole', who);
+      put('aws:userid', `${uniqueIdFor('AROA', arn)}:${m[1]}`, 'the caller (role id made up by the playground; the session is named after the role)');
+    } else if ((m = IAM_USER.exec(arn))) {
+      put('aws:PrincipalType', 'User', who);
+      put('aws:username', m[1], "the caller's user name");
+      put('aws:userid', uniqueIdFor('AIDA', arn), 'the caller (user id made up by the playground)');
+    } else if ((m = FEDERATED.exec(arn))) {
+      put('aws:PrincipalType', 'FederatedUser', who);
+      put('aws:userid', `${caller.account}:${m[1]}`, who);
+    }
+    const tags = caller.tags;
+    if (tags) for (const k of Object.keys(tags)) put(`aws:PrincipalTag/${k}`, tags[k], "the principal's tags");
+    put('aws:PrincipalOrgID', caller.orgId, "the caller's organization");
+  }
+  callerCache.set(caller, (out = e));
+  return out;
+}
+
+const keyCache = new WeakMap<KeyRecord, readonly Entry[]>();
+
+/** the keys that describe a KMS key: its spec, usage, origin, Region type, tags */
+function keyEntries(key: KeyRecord): readonly Entry[] {
+  let out = keyCache.get(key);
+  if (out !== undefined) return out;
+  const e: Entry[] = [
+    ['kms:KeySpec', key.keySpec, FROM_KEY],
+    ['kms:CustomerMasterKeySpec', key.keySpec, FROM_KEY],
+    ['kms:KeyUsage', key.keyUsage, FROM_KEY],
+    ['kms:CustomerMasterKeyUsage', key.keyUsage, FROM_KEY],
+    ['kms:KeyOrigin', key.origin, FROM_KEY],
+    ['kms:MultiRegion', key.multiRegion, FROM_KEY],
+  ];
+  if (key.multiRegion) e.push(['kms:MultiRegionKeyType', 'PRIMARY', FROM_KEY]);
+  for (const t of key.tags) e.push([`aws:ResourceTag/${t.TagKey}`, t.TagValue, "the key's tags"]);
+  keyCache.set(key, (out = e));
+  return out;
+}
 
 function requestTags(tags: unknown, set: (k: string, v: ContextValue, source: string) => void): void {
   if (!Array.isArray(tags)) return;
