@@ -9,7 +9,8 @@
  *   BENCH_SIZES=20,2000,5000               history sizes (requests sent before the measured ones)
  *   BENCH_GRANTS=50000                     grants on one key for the CreateGrant / ListGrants cases (0: skip)
  *
- * Each case is a fresh page (?e2e=1, the rich editor). The history is filled with real requests:
+ * Each case is a fresh page (?e2e=1, the rich editor); the history sizes are measured side by side
+ * (a Send on each page in turn), and so are the operations on the key with many grants. The history is filled with real requests:
  * one DescribeKey sent through the Session, then the session's history is put back as if the
  * workspace had been reopened with that many entries (restoreHistory, as a reload does). The
  * grants are created through the simulator's own fetch (as tests/e2e/helpers.mjs makes 10,000
@@ -133,8 +134,10 @@ async function fillGrants(page, keyId, count) {
   );
 }
 
-/** puts `operation` with `body` in the editor, then measures `sends` clicks of Send (after WARMUP unmeasured) */
-async function measureSends(page, operation, body, sends) {
+const sendEnabled = (page) => page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Send' && !b.disabled), null, { timeout: 300_000 });
+
+/** puts `operation` with `body` in the editor (and waits until Send can be clicked) */
+async function prepare(page, operation, body) {
   await page.evaluate(
     ({ operation, body }) => {
       const { session } = globalThis.__kmsPlayground;
@@ -143,52 +146,56 @@ async function measureSends(page, operation, body, sends) {
     },
     { operation, body },
   );
-  await page.waitForTimeout(300);
-  // the world's first read (or any work queued behind it) is over: Send is enabled
-  await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Send' && !b.disabled), null, { timeout: 300_000 });
+  await page.waitForTimeout(150);
+  // the world's first read (or any work queued behind it) is over
+  await sendEnabled(page);
+}
+
+/** clicks Send once: ms until the answer is painted, and until Send is enabled again */
+async function sendOnce(page) {
+  const t = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const head = document.querySelector('#history-h + span');
+        const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+        const before = count();
+        const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+        if (!send || send.disabled) return reject(new Error(`Send is ${send ? 'not enabled' : 'not there'}`));
+        let done = false;
+        const check = () => {
+          if (done) return;
+          // the new response: the header counts one more request (the Response pane updates in the same flush)
+          if (count() > before && document.querySelector('[data-testid="response-body"]')) {
+            done = true;
+            observer.disconnect();
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => {
+                const painted = performance.now() - t0;
+                // and until Send can be clicked again (the state browser's read after a change is done)
+                const ready = () => (send.disabled ? setTimeout(ready, 2) : resolve({ painted, ready: performance.now() - t0 }));
+                ready();
+              }),
+            );
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        const t0 = performance.now();
+        send.click();
+        check();
+        setTimeout(() => !done && reject(new Error('no answer within 30 s')), 30_000);
+      }),
+  );
+  await sendEnabled(page);
+  // a user does not click again within the same frame: let any trailing work settle
+  await page.waitForTimeout(60);
+  return t;
+}
+
+/** per case: the painted times, with the ready times as `.ready` */
+function series() {
   const times = [];
-  const readyTimes = [];
-  for (let i = 0; i < WARMUP + sends; i++) {
-    const t = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const head = document.querySelector('#history-h + span');
-          const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
-          const before = count();
-          const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
-          if (!send || send.disabled) return reject(new Error(`Send is ${send ? 'not enabled' : 'not there'}`));
-          let done = false;
-          const check = () => {
-            if (done) return;
-            // the new response: the header counts one more request (the Response pane updates in the same flush)
-            if (count() > before && document.querySelector('[data-testid="response-body"]')) {
-              done = true;
-              observer.disconnect();
-              requestAnimationFrame(() =>
-                requestAnimationFrame(() => {
-                  const painted = performance.now() - t0;
-                  // and until Send can be clicked again (the state browser's read after a change is done)
-                  const ready = () => (send.disabled ? setTimeout(ready, 2) : resolve({ painted, ready: performance.now() - t0 }));
-                  ready();
-                }),
-              );
-            }
-          };
-          const observer = new MutationObserver(check);
-          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-          const t0 = performance.now();
-          send.click();
-          check();
-          setTimeout(() => !done && reject(new Error('no answer within 30 s')), 30_000);
-        }),
-    );
-    if (i >= WARMUP) times.push(t.painted);
-    if (i >= WARMUP) readyTimes.push(t.ready);
-    await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Send' && !b.disabled), null, { timeout: 300_000 });
-    // a user does not click again within the same frame: let any trailing work settle
-    await page.waitForTimeout(60);
-  }
-  times.ready = readyTimes;
+  times.ready = [];
   return times;
 }
 
@@ -204,19 +211,29 @@ const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 console.log(`Send-to-painted, ${SENDS} Sends per case (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}), ${dist}`);
 try {
-  const p50s = [];
+  // the sizes side by side: one Send on each page in turn, so a burst of load on the machine
+  // falls on all of them alike (the ratio is what is checked)
+  const cases = [];
   for (const size of SIZES) {
     const { context, page, keyId } = await openPage(browser);
     const total = await fillHistory(page, keyId, size);
     const shown = await page.evaluate(() => globalThis.__kmsPlayground.session.history.length);
-    const times = await measureSends(page, 'DescribeKey', JSON.stringify({ KeyId: keyId }), SENDS);
-    p50s.push({ size, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
-    console.log(line(`DescribeKey, ${total} in history (${shown} kept)`, times));
-    await context.close();
+    await prepare(page, 'DescribeKey', JSON.stringify({ KeyId: keyId }));
+    cases.push({ size, context, page, label: `DescribeKey, ${total} in history (${shown} kept)`, times: series() });
   }
-  if (p50s.length > 1) {
-    const base = p50s[0];
-    for (const s of p50s.slice(1)) console.log(`  ratio ${s.size} / ${base.size} entries: p50 ${(s.p50 / base.p50).toFixed(2)}, p95 ${(s.p95 / base.p95).toFixed(2)}`);
+  for (let round = 0; round < WARMUP + SENDS; round++) {
+    for (const c of cases) {
+      const t = await sendOnce(c.page);
+      if (round >= WARMUP) c.times.push(t.painted), c.times.ready.push(t.ready);
+    }
+  }
+  for (const c of cases) {
+    console.log(line(c.label, c.times));
+    await c.context.close();
+  }
+  if (cases.length > 1) {
+    const [base, ...rest] = cases;
+    for (const c of rest) console.log(`  ratio ${c.size} / ${base.size} entries: p50 ${(quantile(c.times, 0.5) / quantile(base.times, 0.5)).toFixed(2)}, p95 ${(quantile(c.times, 0.95) / quantile(base.times, 0.95)).toFixed(2)}`);
   }
   if (GRANTS > 0) {
     const { context, page, keyId } = await openPage(browser);
@@ -224,10 +241,20 @@ try {
     // room for the measured CreateGrants under the quota of grants per key
     const n = await fillGrants(page, keyId, Math.max(0, GRANTS - WARMUP - SENDS));
     console.log(`  (${n} grants made and read in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    const grantBody = JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Decrypt'] });
-    console.log(line(`CreateGrant, ${GRANTS} grants`, await measureSends(page, 'CreateGrant', grantBody, SENDS)));
-    console.log(line(`ListGrants, ${GRANTS} grants`, await measureSends(page, 'ListGrants', JSON.stringify({ KeyId: keyId }), SENDS)));
-    console.log(line(`DescribeKey, ${GRANTS} grants`, await measureSends(page, 'DescribeKey', JSON.stringify({ KeyId: keyId }), SENDS)));
+    const ops = [
+      ['CreateGrant', JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Decrypt'] })],
+      ['ListGrants', JSON.stringify({ KeyId: keyId })],
+      ['DescribeKey', JSON.stringify({ KeyId: keyId })],
+    ].map(([op, body]) => ({ op, body, times: series() }));
+    // the operations in turn, as the sizes above
+    for (let round = 0; round < WARMUP + SENDS; round++) {
+      for (const o of ops) {
+        await prepare(page, o.op, o.body);
+        const t = await sendOnce(page);
+        if (round >= WARMUP) o.times.push(t.painted), o.times.ready.push(t.ready);
+      }
+    }
+    for (const o of ops) console.log(line(`${o.op}, ${GRANTS} grants on the key`, o.times));
     await context.close();
   }
 } finally {
