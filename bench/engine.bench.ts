@@ -21,6 +21,7 @@ import { sha256 } from '../src/kms/util/sha256';
 import { GrantTokens } from '../src/kms/tokens';
 import { Rng } from '../src/kms/rng';
 import { printWorstCase } from './policyWorstCase';
+import { printPolicyConditions } from './policyConditions';
 
 /**
  * Engine CreateGrant runs per size, the median reported: at least five, and enough for 50,000
@@ -386,6 +387,8 @@ function perCallNs(fn: () => unknown, n = 200_000): number {
 }
 // issue 14: the most expensive key policy we can build (bench/policyWorstCase.ts), one evaluation
 await printWorstCase();
+// issue 17: a 32 KB key policy of 20 statements with conditions, one authorization (bench/policyConditions.ts)
+printPolicyConditions();
 /** each size's figure for each goal of issue 2, summed up after the tables */
 interface GoalFigure {
   goal: string;
