@@ -141,11 +141,17 @@ export class MatrixController {
    */
   get current(): boolean {
     const m = this.#matrix;
+    const s = this.session;
+    if (!m || this.outdated || s.travelling) return false;
+    return s.now >= m.at && s.now < (m.stableUntil ?? Infinity);
+  }
+
+  /** the matrix shown was computed from other events, world or choices (a new one is on its way) */
+  get outdated(): boolean {
     const b = this.#basis;
     const s = this.session;
-    if (!m || !b || s.travelling) return false;
-    if (b.version !== s.version || b.world !== s.world || b.keyId !== this.effectiveKeyId || b.ec !== this.ecText) return false;
-    return s.now >= m.at && s.now < (m.stableUntil ?? Infinity);
+    if (!this.#matrix || !b) return false;
+    return b.version !== s.version || b.world !== s.world || b.keyId !== this.effectiveKeyId || b.ec !== this.ecText;
   }
 
   /** the time the answers shown hold at: the clock's, while the matrix still holds */
@@ -155,7 +161,7 @@ export class MatrixController {
 
   /**
    * asks for a fresh matrix, unless the one shown still holds: now, or once MATRIX_EVERY_MS (or
-   * twice as long as the last computation took) has passed since the last one ended
+   * twice as long as the last computation took, up to a second) has passed since the last one ended
    */
   request(): void {
     if (this.#disposed) return;
@@ -164,7 +170,7 @@ export class MatrixController {
       return;
     }
     if (this.current) return;
-    const wait = this.#last + Math.max(MATRIX_EVERY_MS, 2 * this.#took) - Date.now();
+    const wait = this.#last + Math.max(MATRIX_EVERY_MS, Math.min(2 * this.#took, 1000)) - Date.now();
     if (wait > 0) {
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
