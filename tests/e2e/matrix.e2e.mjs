@@ -157,6 +157,26 @@ export default {
     assert(seen.size >= 2, `the marks changed while playing: ${[...seen]}`);
   },
 
+  'from the keyboard: one Tab stop, arrow keys move between the marks, Enter loads the request': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'editor=plain');
+    const { keyId } = await keyAndGrant(page);
+    await openMatrix(page);
+    await waitForMarks(page, '···');
+    const stops = page.locator('[data-testid=access-matrix] button[tabindex="0"]');
+    assertEqual(await stops.count(), 1, 'tab stops among the marks');
+    await stops.focus();
+    // root × Encrypt host 0 → down to role/App, right to host 2
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assertEqual(await page.evaluate(() => document.activeElement?.getAttribute('data-cell')), `${APP}|Encrypt|2`, 'the mark focused');
+    assert(((await page.getByTestId('matrix-detail').textContent()) ?? '').startsWith('role/App · Encrypt · host 2: denied.'), 'the detail line follows the focus');
+    await page.keyboard.press('Enter');
+    assertEqual(await page.getByRole('combobox', { name: 'Caller' }).inputValue(), APP, 'the caller loaded');
+    assertEqual(await page.getByLabel('Served by').inputValue(), '2', 'pinned to host 2');
+    assertEqual(JSON.parse(await page.getByRole('textbox', { name: 'Request body (JSON)' }).inputValue()).KeyId, keyId, 'the key in the body');
+  },
+
   'a grant with an encryption context constraint: denied without the context, allowed with it': async ({ page, baseUrl }) => {
     await openApp(page, baseUrl, 'editor=plain');
     await page.getByRole('button', { name: 'Load the CreateKey template' }).click();
