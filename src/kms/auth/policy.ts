@@ -1161,6 +1161,7 @@ function expand(text: string, idx: Map<string, ContextValue>, wildcard: boolean,
 const expandedGlobs = new Map<string, Glob>();
 const expandedConditions = new Map<string, CompiledCondition>();
 const EXPANDED_KEPT = 256;
+const EXPANDED_KEPT_CHARS = 4096;
 
 function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
   let v = m.get(k);
@@ -1168,8 +1169,12 @@ function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
     // compiling reads the pattern once: charged like the matching it prepares
     chargeSteps((k.length >> 2) + 1);
     v = make();
-    m.set(k, v);
-    if (m.size > EXPANDED_KEPT) m.delete(m.keys().next().value!);
+    // a pattern made long by a request value (a variable can stand for a 1 MiB encryption
+    // context value) is compiled for this request only, never kept
+    if (k.length <= EXPANDED_KEPT_CHARS) {
+      m.set(k, v);
+      if (m.size > EXPANDED_KEPT) m.delete(m.keys().next().value!);
+    }
   }
   return v;
 }

@@ -472,3 +472,22 @@ describe('key policy validation', () => {
     expect(parsePolicy(JSON.stringify(policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'kms:EncryptionContext:a': 'x' } } })), 'identity').ok).toBe(true);
   });
 });
+
+describe('policy variables within the step budget', () => {
+  it('a variable that stands for a 1 MiB request value in a StringLike pattern is matched in bounded time (or fails closed)', () => {
+    const p = parsePolicy(
+      JSON.stringify(policy(
+        { Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*', Condition: { StringLike: { 'kms:EncryptionContext:a': '*${kms:EncryptionContext:b}*x' } } },
+        { Effect: 'Deny', Action: 'kms:Encrypt', Resource: '*', Condition: { StringLike: { 'kms:EncryptionContext:a': '*${kms:EncryptionContext:b}?*' } } },
+      )),
+      'identity',
+    ) as { ok: true; policy: ParsedPolicy };
+    const big = 'a?'.repeat(250_000);
+    const t0 = performance.now();
+    const ev = evaluatePolicy(p.policy, { action: 'kms:Encrypt', resource: 'r', principal: { arn: ROLE, account: ACCOUNT }, conditions: { 'kms:EncryptionContext:a': big + big, 'kms:EncryptionContext:b': big } });
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    // the Allow's pattern cannot match (the value does not end in x); the Deny either matched or the budget made it apply
+    expect(ev.allows).toEqual([]);
+    expect(ev.denies.length).toBe(1);
+  });
+});
