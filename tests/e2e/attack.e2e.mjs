@@ -500,7 +500,7 @@ export default {
       await chooseTarget(p, 'CreateKey');
       await setBody(p, JSON.stringify({ Description: `from ${who}` }));
     }
-    const ROUNDS = 4;
+    const ROUNDS = 3;
     for (let i = 0; i < ROUNDS; i++) {
       // A's Send lands; B's Send goes at once, while B hears of A's change and reloads
       await Promise.all([page, other].map((p) => p.getByRole('button', { name: 'Send', exact: true }).and(p.locator(':enabled')).waitFor({ timeout: 30_000 })));
