@@ -65,11 +65,61 @@ async function showsRequest(audience, sent, what) {
   const body = await audience.getByTestId('request-body').textContent();
   assertEqual(JSON.stringify(JSON.parse(body)), JSON.stringify(JSON.parse(sent.body)), `${what}: the request's body`);
   assertEqual(body, JSON.stringify(JSON.parse(sent.body), null, 2), `${what}: the body is pretty-printed`);
-  // beside its response, at the presenter's size
+  // above its response (or left of it), at the presenter's size
   const [req, res] = await Promise.all([audience.locator('section.audience-request').boundingBox(), audience.locator('section.response').boundingBox()]);
-  assert(req.x + req.width <= res.x + 1 && req.y < res.y + res.height && res.y < req.y + req.height, `${what}: the request is left of its response: ${JSON.stringify({ req, res })}`);
+  assert(req.y + req.height <= res.y + 1 || req.x + req.width <= res.x + 1, `${what}: the request is above or left of its response: ${JSON.stringify({ req, res })}`);
   const size = await audience.getByTestId('request-body').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert(size >= 18, `${what}: the request body is presenter-sized (${size} px)`);
+}
+
+/**
+ * A projector's screen (issue 15 §6): at 1024×768, 1280×720 and 1920×1080 the page does not
+ * scroll, and the request, its response's status line, the start of its Why line and the timeline's
+ * canvas are each wholly in view: inside the viewport and inside every box around them that clips
+ * (a long body scrolls in its own box, never the page). Ends at 1280×720.
+ */
+async function fitsProjector(audience, what) {
+  for (const [width, height] of [[1024, 768], [1920, 1080], [1280, 720]]) {
+    await audience.setViewportSize({ width, height });
+    // two frames: the layout, then the canvas drawn at its box's height
+    await audience.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const seen = await audience.evaluate(() => {
+      const doc = document.documentElement;
+      /** the part of el's box that is shown: cut by the viewport and by each ancestor that clips */
+      const shown = (el) => {
+        const b = el.getBoundingClientRect();
+        let r = { top: b.top, left: b.left, bottom: b.bottom, right: b.right };
+        for (let a = el.parentElement; a; a = a.parentElement) {
+          if (getComputedStyle(a).overflow === 'visible') continue;
+          const c = a.getBoundingClientRect();
+          r = { top: Math.max(r.top, c.top), left: Math.max(r.left, c.left), bottom: Math.min(r.bottom, c.bottom), right: Math.min(r.right, c.right) };
+        }
+        r = { top: Math.max(r.top, 0), left: Math.max(r.left, 0), bottom: Math.min(r.bottom, innerHeight), right: Math.min(r.right, innerWidth) };
+        return { box: [b.left, b.top, b.right, b.bottom].map(Math.round), whole: r.top <= b.top + 0.5 && r.left <= b.left + 0.5 && r.bottom >= b.bottom - 0.5 && r.right >= b.right - 0.5 };
+      };
+      const of = (sel) => {
+        const el = document.querySelector(sel);
+        return el ? shown(el) : undefined;
+      };
+      const why = document.querySelector('[data-testid="decision"] h3');
+      return {
+        page: { scrollHeight: doc.scrollHeight, scrollWidth: doc.scrollWidth, scrollY, innerHeight, innerWidth },
+        request: of('section.audience-request'),
+        target: of('[data-testid="request-target"]'),
+        status: of('[data-testid="status-line"]'),
+        why: why ? shown(why) : undefined,
+        canvas: of('.canvas-wrap canvas'),
+      };
+    });
+    const at = `${what} at ${width}×${height}`;
+    assert(seen.page.scrollHeight <= seen.page.innerHeight && seen.page.scrollWidth <= seen.page.innerWidth && seen.page.scrollY === 0, `${at}: the page does not scroll: ${JSON.stringify(seen.page)}`);
+    for (const part of ['target', 'status', 'why', 'canvas', ...(height === 720 ? ['request'] : [])]) {
+      assert(seen[part]?.whole, `${at}: the ${part} is wholly in view: ${JSON.stringify(seen[part])} in ${width}×${height}`);
+    }
+    // the canvas is drawn at its box's size, not stretched
+    const canvas = await audience.locator('.canvas-wrap canvas').evaluate((el) => ({ drawn: el.height / devicePixelRatio, shown: el.getBoundingClientRect().height }));
+    assert(Math.abs(canvas.drawn - canvas.shown) <= 2, `${at}: the canvas is drawn at the height it is shown: ${JSON.stringify(canvas)}`);
+  }
 }
 
 /**
@@ -107,15 +157,13 @@ async function assertNoDeadControls(audience, what) {
   assertEqual(dead.join(' | '), '', `${what}: controls in the audience that cannot work there`);
 }
 
-/** sweeps the canvas's lanes (the renderer's layout: axis 1.9em, lanes 2.6em high) until a tooltip shows */
+/** sweeps the canvas below its time axis (the renderer's layout: 1.9em; the lanes share the rest) until a tooltip shows */
 async function hoverSomeEvent(page) {
   const canvas = page.locator('.canvas-wrap canvas');
   const box = await canvas.boundingBox();
   const font = await canvas.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   const axis = Math.round(font * 1.9);
-  const lane = Math.round(font * 2.6);
-  for (let h = 0; h <= 3; h++) {
-    const y = box.y + axis + h * lane + lane / 2;
+  for (let y = box.y + axis + font * 0.5; y < box.y + box.height - 4; y += font * 0.6) {
     for (let x = box.x + box.width - 10; x > box.x + font * 5.5; x -= 5) {
       await page.mouse.move(x, y);
       if (await page.locator('.tooltip').count()) return page.locator('.tooltip').innerText();
@@ -140,6 +188,7 @@ export default {
     const second = await runNextRequest(page);
     await sameAs(page, audience, 'after the second request');
     await showsRequest(audience, second, 'after the second request');
+    await fitsProjector(audience, 'lesson audience');
     await assertNoDeadControls(audience, 'lesson audience');
     // the timeline's markers and lane names are drawn at the canvas's font size: the large type too
     const [canvasFont, bodyFont] = await Promise.all([
@@ -233,6 +282,7 @@ export default {
     await send(page);
     await same('after a ListGrants');
     await showsRequest(audience, listGrants, 'after a ListGrants');
+    await fitsProjector(audience, 'playground audience');
     await assertNoDeadControls(audience, 'playground audience');
     await audience.screenshot({ path: shot('22-playground-audience'), fullPage: false });
     const v = await axe(audience);
