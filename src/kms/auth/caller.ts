@@ -70,12 +70,15 @@ export function makeServiceCaller(service: string, account: string, accessKeyId?
  * account in the source ARN. Anyone may say the call came through a service (kms:ViaService).
  * Returns the caller itself when the request carries no context.
  */
-export function withSource(caller: Caller, h: { sourceArn?: string | null; sourceAccount?: string | null; viaService?: string | null }): Caller {
+export function withSource(caller: Caller, h: { sourceArn?: string | null; sourceAccount?: string | null; viaService?: string | null; sourceIp?: string | null; sourceVpc?: string | null }): Caller {
   const sourceArn = h.sourceArn || undefined;
   const sourceAccountHeader = h.sourceAccount || undefined;
   const viaService = h.viaService || undefined;
-  if (sourceArn === undefined && sourceAccountHeader === undefined && viaService === undefined) return caller;
+  if (sourceArn === undefined && sourceAccountHeader === undefined && viaService === undefined && !h.sourceIp && !h.sourceVpc) return caller;
   const source: RequestSource = {};
+  // aws:SourceIp / aws:SourceVpc (x-playground-source-ip / -vpc headers, once the wire layer reads them)
+  if (h.sourceIp) source.sourceIp = h.sourceIp.slice(0, 100);
+  if (h.sourceVpc) source.sourceVpc = h.sourceVpc.slice(0, 100);
   const ignored: string[] = [];
   if (caller.service !== undefined) {
     if (sourceArn !== undefined) source.sourceArn = sourceArn;

@@ -491,3 +491,14 @@ describe('policy variables within the step budget', () => {
     expect(ev.denies.length).toBe(1);
   });
 });
+
+describe('aws:SourceIp and aws:SourceVpc from the request source', () => {
+  it('are set from the source the wire layer gives withSource, and aws:SourceIp is absent through a service', async () => {
+    const { withSource } = await import('../../../src/kms/auth/caller');
+    const p = (parsePolicy(JSON.stringify(policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, StringEquals: { 'aws:SourceVpc': 'vpc-1a2b3c4d' } } })), 'identity') as { ok: true; policy: ParsedPolicy }).policy;
+    const ev = (caller: ReturnType<typeof makeCaller>) => evaluatePolicy(p, { action: 'kms:Decrypt', resource: 'r', principal: { arn: ROLE, account: ACCOUNT }, conditions: requestConditionKeys({ caller }).values }).allows.length;
+    expect(ev(withSource(makeCaller(ROLE), { sourceIp: '203.0.113.7', sourceVpc: 'vpc-1a2b3c4d' }))).toBe(1);
+    expect(ev(withSource(makeCaller(ROLE), { sourceIp: '198.51.100.7', sourceVpc: 'vpc-1a2b3c4d' }))).toBe(0);
+    expect(ev(withSource(makeCaller(ROLE), { sourceIp: '203.0.113.7', sourceVpc: 'vpc-1a2b3c4d', viaService: 'ec2.us-east-1.amazonaws.com' }))).toBe(0);
+  });
+});
