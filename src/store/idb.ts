@@ -550,6 +550,12 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       let stopped = false;
       /** the stored state this watcher last called back for (the same again is not news) */
       let told: string | null | undefined;
+      /** a callback that threw is reported once; the watch goes on with the next change */
+      let reported = false;
+      const report = (e: unknown) => {
+        if (!reported) console.error('A workspace change listener failed; later changes are still delivered.', e);
+        reported = true;
+      };
       const off = channel.listen((m) => {
         if (m.type !== 'changed' || m.workspace !== workspace) return;
         latest = m;
@@ -561,7 +567,13 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
             const token = await confirmed(m2).catch(() => false as const);
             if (stopped || token === false || (token === told && m2.cause !== 'deleted')) return;
             told = token;
-            onChange(m2);
+            try {
+              // an async listener is not awaited (a slow reload must not hold back the next check)
+              const r: unknown = onChange(m2);
+              if (r instanceof Promise) r.catch(report);
+            } catch (e) {
+              report(e);
+            }
           });
         }, WATCH_INTERVAL_MS);
       });

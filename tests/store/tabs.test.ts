@@ -6,7 +6,7 @@
  * blocking, blocked, terminated.
  */
 import { forceCloseDatabase } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SimulatorWithEngine } from '../../src/kms/index';
 import { ConflictError, createMemoryPlaygroundStore, DB_VERSION, openIndexedDbStore, openPlaygroundDb, openWorkspaceSimulator, reapplyInputs, StoreClosedError, type ConnectionNotice, type PlaygroundStore, type TabMessage } from '../../src/store/index';
 import { APP_ROLE, AUDITOR, PRINCIPALS } from '../kms/helpers';
@@ -214,6 +214,33 @@ describe('watch', () => {
     expect(seen.length).toBeGreaterThanOrEqual(1);
     expect(seen.length).toBeLessThan(20);
     expect(seen[seen.length - 1]).toMatchObject({ type: 'changed', workspace: ws.id, logLength: 21 });
+  });
+
+  it('keeps watching after a listener throws: the next change is still delivered, the failure reported once', async () => {
+    const { tabB, ws, simA, keyId } = await twoTabs();
+    const errors: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args));
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const seen: TabMessage[] = [];
+      tabB.watch(ws.id, (m) => {
+        seen.push(m);
+        throw new Error('listener broke');
+      });
+      await json(simA, 'CreateGrant', { KeyId: keyId, GranteePrincipal: APP_ROLE, Operations: ['Decrypt'] });
+      await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 2_000 });
+      await json(simA, 'CreateGrant', { KeyId: keyId, GranteePrincipal: AUDITOR, Operations: ['Decrypt'] });
+      await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 2_000 });
+      expect(seen[1]).toMatchObject({ type: 'changed', workspace: ws.id, logLength: 3 });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(errors).toHaveLength(1);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      spy.mockRestore();
+    }
   });
 
   it('unsubscribes', async () => {
