@@ -16,7 +16,8 @@
  * Every step is counted (stepsTaken), and a caller can cap them (withStepBudget): the policy
  * evaluator does, so no policy and no request can keep the page busy for long.
  *
- * Pure: no clock, no randomness. The step counter is the module's only state.
+ * Pure: no clock, no randomness. Besides the step counter, the only state is what a compiled
+ * pattern caches for itself on first use (mask tables), which changes no answer.
  */
 
 const QMARK = 63; // '?'
@@ -39,8 +40,16 @@ type Segment =
    * other codes use `masks`.
    */
   | { k: 'and'; len: number; accept: number; masks: Map<number, number>; any: number; ascii: Int32Array }
-  /** longer: the masks are `words` 32-bit words each; ascii holds codes 0-127, 128 masks in a row */
-  | { k: 'wide'; len: number; words: number; accept: number; masks: Map<number, Int32Array>; any: Int32Array; ascii: Int32Array };
+  /**
+   * longer: the masks are `words` 32-bit words each; ascii holds codes 0-127, 128 masks in a row.
+   * Other codes keep only their positions (`at`); their masks are built on first use into `masks`
+   * while the cache holds fewer than MASK_CACHE_WORDS words, and into `scratch` after that, so a
+   * pattern of n distinct characters costs O(n) memory, never O(n²/32).
+   */
+  | { k: 'wide'; len: number; words: number; accept: number; masks: Map<number, Int32Array>; at: Map<number, number[]>; cached: number; scratch: Int32Array; any: Int32Array; ascii: Int32Array };
+
+/** the most mask words a 'wide' segment caches for non-ASCII codes (1 MiB) */
+const MASK_CACHE_WORDS = 1 << 18;
 
 /** scans at least this long build the ASCII mask table of an 'and' segment */
 const TABLE_AFTER = 16;
@@ -153,17 +162,20 @@ function segment(text: string): Segment {
   const words = (len + 31) >>> 5;
   const any = new Int32Array(words);
   for (let i = 0; i < len; i++) if (text.charCodeAt(i) === QMARK) any[i >>> 5] |= 1 << (i & 31);
-  const masks = new Map<number, Int32Array>();
+  const at = new Map<number, number[]>();
+  const ascii = new Int32Array(128 * words);
+  for (let c = 0; c < 128; c++) ascii.set(any, c * words);
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
     if (c === QMARK) continue;
-    let m = masks.get(c);
-    if (!m) masks.set(c, (m = any.slice()));
-    m[i >>> 5] |= 1 << (i & 31);
+    if (c < 128) ascii[c * words + (i >>> 5)] |= 1 << (i & 31);
+    else {
+      const list = at.get(c);
+      if (list) list.push(i);
+      else at.set(c, [i]);
+    }
   }
-  const ascii = new Int32Array(128 * words);
-  for (let c = 0; c < 128; c++) ascii.set(masks.get(c) ?? any, c * words);
-  return { k: 'wide', len, words, accept: 1 << ((len - 1) & 31), masks, any, ascii };
+  return { k: 'wide', len, words, accept: 1 << ((len - 1) & 31), masks: new Map(), at, cached: 0, scratch: new Int32Array(words), any, ascii };
 }
 
 /** compiles a wildcard pattern (cheap: linear in its length) */
@@ -311,7 +323,7 @@ function findWide(seg: Extract<Segment, { k: 'wide' }>, s: string, from: number,
       m = ascii;
       at = c * words;
     } else {
-      const x = masks.get(c);
+      const x = masks.get(c) ?? wideMask(seg, c);
       if (x !== undefined) m = x;
     }
     let carry = 1;
@@ -327,6 +339,25 @@ function findWide(seg: Extract<Segment, { k: 'wide' }>, s: string, from: number,
   }
   chargeSteps((i - charged + 1) * words);
   return found;
+}
+
+/**
+ * The mask of a non-ASCII code in a 'wide' segment (undefined: the code is not in the pattern, so
+ * only `?` positions accept it), built from its positions and charged as the work it is.
+ */
+function wideMask(seg: Extract<Segment, { k: 'wide' }>, c: number): Int32Array | undefined {
+  const positions = seg.at.get(c);
+  if (positions === undefined) return undefined;
+  chargeSteps(seg.words + positions.length);
+  const cache = seg.cached + seg.words <= MASK_CACHE_WORDS;
+  const m = cache ? seg.any.slice() : seg.scratch;
+  if (!cache) m.set(seg.any);
+  for (const i of positions) m[i >>> 5] |= 1 << (i & 31);
+  if (cache) {
+    seg.masks.set(c, m);
+    seg.cached += seg.words;
+  }
+  return m;
 }
 
 /** does the whole of `s` match the pattern? */
