@@ -117,13 +117,15 @@ export default {
     assert(res.status.startsWith('HTTP/1.1 200'), `Encrypt as role/App: ${res.status} ${res.body}`);
     assert(typeof res.json?.CiphertextBlob === 'string', 'a ciphertext');
 
-    // everything opened: the events table, the key policy, the headers, the request as code
+    // everything opened: the events table, the key policy, the headers, the request as code, who can do what
     await page.getByText('Events as a table').tap();
     await page.getByRole('region', { name: 'Timeline events, newest first' }).waitFor();
     await page.getByText('Key policy', { exact: true }).tap();
     await page.getByRole('region', { name: `Key policy of ${keyId}` }).waitFor();
     await page.getByText(/^Headers \(\d+\)$/).tap();
     await page.getByText(/^Copy request #\d+ as code$/).tap();
+    await page.getByTestId('access-matrix-section').locator('summary').tap();
+    await page.getByTestId('access-matrix').waitFor();
     await assertFits(page, 'after Encrypt, everything open');
 
     assertEqual(monaco.length, 0, 'requests for the Monaco chunk');
