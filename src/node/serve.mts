@@ -241,13 +241,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         } catch {
           return json(res, 400, { message: 'The body must be JSON: {"ms": <milliseconds>}.' });
         }
-        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
-          return json(res, 400, { message: `"ms" must be a number of milliseconds from 0 to ${MAX_ADVANCE_MS}, not ${JSON.stringify(ms) ?? 'missing'}.` });
+        if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
+          return json(res, 400, { message: `"ms" must be a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS}, not ${JSON.stringify(ms) ?? 'missing'}.` });
         }
-        const now = await clockMove(() => {
-          sim.clock.advance(ms as number);
-          return sim.clock.now();
-        });
+        let now: number;
+        try {
+          now = await clockMove(() => {
+            sim.clock.advance(ms as number);
+            return sim.clock.now();
+          });
+        } catch (e) {
+          // the clock refuses a move it cannot make (past 9999-12-31T23:59:59.999Z): the request's fault
+          if (e instanceof RangeError) return json(res, 400, { message: `The clock cannot advance ${ms} ms: ${e.message}.` });
+          throw e;
+        }
         log(`clock advanced ${ms} ms to ${new Date(now).toISOString()}`);
         return json(res, 200, clockBody(now));
       }

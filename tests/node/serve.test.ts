@@ -178,6 +178,21 @@ describe('serve', () => {
     expect(server.sim.events.filter((e) => e.type === '@kms.clock')).toHaveLength(0);
   });
 
+  it('answers 400 in words to a clock advance it cannot make: a fraction, a negative, past the year 9999', async () => {
+    const server = await start({ simulator: { startTime: Date.UTC(9999, 11, 31, 23, 0) } });
+    for (const ms of [1.5, -1, 'ten', null]) {
+      const r = await post(server, '/_playground/clock/advance', { ms });
+      expect(r.status).toBe(400);
+      expect(r.json.message).toContain('"ms" must be a whole number of milliseconds');
+    }
+    const past = await post(server, '/_playground/clock/advance', { ms: 2 * 3_600_000 });
+    expect(past.status).toBe(400);
+    expect(past.json.message).toContain('9999-12-31T23:59:59.999Z');
+    // the refused moves left the clock where it was, and a move it can make still works
+    const ok = await post(server, '/_playground/clock/advance', { ms: 1000 });
+    expect(ok).toEqual({ status: 200, json: { now: Date.UTC(9999, 11, 31, 23, 0, 1), iso: '9999-12-31T23:00:01.000Z' } });
+  });
+
   it('says what is wrong: a port in use, a remote host, bad arguments', async () => {
     const server = await start();
     await expect(serve({ port: server.port })).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use`);
