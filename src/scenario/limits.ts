@@ -53,6 +53,11 @@ export const LIMITS = Object.freeze({
   hostLength: 253,
   /** a request body in a stored log */
   logBodyLength: 1_048_576,
+  /**
+   * the largest request body the engine reads (its wire limit, MAX_BODY_BYTES: 1 MiB of UTF-8),
+   * and so the most a step's {{references}} may make its body once resolved
+   */
+  requestBodyBytes: 1_048_576,
   /** headers of one logged request */
   logHeaders: 64,
   /** one logged header's value */

@@ -5,9 +5,16 @@
  */
 import type { PrincipalConfig, Simulator, SimulatorOptions } from '../kms/api';
 import type { Decision, SimEvent } from '../kms/events';
-import { checkExpectation, resolveReferences, type CheckResult } from './expect';
+import { checkExpectation, resolveReferences, show, type CheckResult } from './expect';
 import { resolveSettings, rootArn, simulatorOptions, validateScenario, type Expectation, type RequestStep, type ResolvedSettings, type Scenario } from './format';
+import { LIMITS } from './limits';
 import { amzDate, authorization } from './sigv4';
+
+/**
+ * The most a resolved caller may be (UTF-8 bytes of its JSON text): far more than any principal
+ * ARN (LIMITS.arnLength characters), far less than a body.
+ */
+const CALLER_BYTES = 16 * 1024;
 
 export type CreateSimulator = (options: SimulatorOptions) => Simulator;
 
@@ -36,8 +43,9 @@ export type StepResult =
       /** the step's expectation, checked (only when the step has one, or could not be sent) */
       check?: CheckResult;
       /**
-       * why the request was not sent: a {{reference}} could not be resolved (status is then 0,
-       * headers empty and body ''; check fails with the same message)
+       * why the request was not sent: a {{reference}} could not be resolved, or resolving the
+       * references would make a body over LIMITS.requestBodyBytes (1 MiB, the engine's limit)
+       * (status is then 0, headers empty and body ''; check fails with the same message)
        */
       unresolved?: string;
     }
@@ -159,21 +167,23 @@ function parseBody(text: string): unknown {
 
 /**
  * The step with the references in its body and caller resolved. A caller must still
- * be the root or a configured principal once resolved.
+ * be the root or a configured principal once resolved. Each is bounded as it is resolved (the
+ * body by the engine's 1 MiB limit), so a few references that repeat a large response cannot
+ * build a value of hundreds of megabytes: the step is not sent, and says why.
  */
 function resolveStep(
   step: RequestStep,
   responses: ReadonlyMap<string, unknown>,
   callers: ReadonlySet<string>,
 ): { ok: true; step: RequestStep } | { ok: false; message: string } {
-  const body = resolveReferences(step.body, responses);
+  const body = resolveReferences(step.body, responses, { maxBytes: LIMITS.requestBodyBytes, what: 'a body' });
   if (!body.ok) return body;
   const out: RequestStep = { ...step, body: body.value as Record<string, unknown> };
   if (step.caller !== undefined) {
-    const caller = resolveReferences(step.caller, responses);
+    const caller = resolveReferences(step.caller, responses, { maxBytes: CALLER_BYTES, what: 'a caller' });
     if (!caller.ok) return caller;
     if (typeof caller.value !== 'string' || !callers.has(caller.value)) {
-      return { ok: false, message: `the caller ${JSON.stringify(caller.value)} is neither the account root nor a principal in settings.principals` };
+      return { ok: false, message: `the caller ${show(caller.value)} is neither the account root nor a principal in settings.principals` };
     }
     out.caller = caller.value;
   }
@@ -183,7 +193,7 @@ function resolveStep(
 /** Checks a response against the step's expectation, references in expected values resolved first. */
 function check(expect: Expectation, status: number, body: unknown, responses: ReadonlyMap<string, unknown>): CheckResult {
   if (!expect.match) return checkExpectation(expect, status, body);
-  const match = resolveReferences(expect.match, responses);
+  const match = resolveReferences(expect.match, responses, { maxBytes: LIMITS.requestBodyBytes, what: 'the expected values' });
   if (match.ok) return checkExpectation({ ...expect, match: match.value as Expectation['match'] }, status, body);
   const { failures } = checkExpectation({ ...expect, match: undefined }, status, body);
   return { ok: false, failures: [...failures, `cannot check the response: ${match.message}`] };

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bareErrorType, checkExpectation, jsonEqual, resolveReferences, valueAtPath } from '../../src/scenario/expect';
+import { MAX_BODY_BYTES } from '../../src/kms/wire/http';
+import { bareErrorType, checkExpectation, jsonEqual, jsonStringBytes, resolveReferences, valueAtPath } from '../../src/scenario/expect';
+import { LIMITS } from '../../src/scenario/limits';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const responses = new Map<string, unknown>([
@@ -91,6 +93,62 @@ describe('resolveReferences', () => {
       }),
       { seed: 5, numRuns: 300 },
     );
+  });
+});
+
+describe('resolveReferences: the resolved size is bounded', () => {
+  /** a 30 KB policy text of quotes: 60 KB once written as JSON again */
+  const quotes = '"'.repeat(15_000);
+  const big = new Map<string, unknown>([['k', { Policy: quotes, Doc: { a: [quotes, 1, true, null] } }]]);
+  const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
+
+  it('the default bound is the engine\'s body limit, 1 MiB', () => {
+    expect(LIMITS.requestBodyBytes).toBe(MAX_BODY_BYTES);
+    expect(MAX_BODY_BYTES).toBe(1_048_576);
+  });
+
+  it('9,000 references to a 30 KB string stop at the limit, fast, with a reason in words', () => {
+    for (const item of ['{{k.Policy}}', 'x{{k.Policy}}', '{{k.Doc}}', '{{k.Doc}}{{k.Policy}}']) {
+      const t0 = performance.now();
+      const r = resolveReferences({ x: Array.from({ length: 9_000 }, () => item) }, big, { what: 'a body' });
+      const ms = performance.now() - t0;
+      expect(r, item).toEqual({ ok: false, message: "this step's {{references}} would make a body over 1 MiB" });
+      // about 1 MiB of counting, never the 540 MB the value would grow to (that took 10–28 s)
+      expect(ms, item).toBeLessThan(1_500);
+    }
+    expect(resolveReferences(['{{k.Policy}}', '{{k.Policy}}'], big, { maxBytes: 100 })).toEqual({ ok: false, message: "this step's {{references}} would make a value over 100 bytes" });
+    expect(resolveReferences('{{k.Policy}}', big, { maxBytes: 16 * 1024, what: 'a caller' })).toEqual({ ok: false, message: "this step's {{references}} would make a caller over 16 KiB" });
+  });
+
+  it('a value whose JSON is exactly the limit resolves; one byte less fails (property)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const resp = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(text, fc.jsonValue({ maxDepth: 2 })), { minKeys: 3 });
+    const piece = fc.oneof(text.filter((t) => !t.includes('{{')), fc.constantFrom('{{r.a}}', '{{r.b}}', '{{r.c}}', '{{r}}'));
+    const str = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
+    const template = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, str, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(text, tie('v'), { maxKeys: 3 })),
+    })).v;
+    fc.assert(
+      fc.property(resp, template, (body, v) => {
+        const responses = new Map<string, unknown>([['r', JSON.parse(JSON.stringify(body))]]);
+        const full = resolveReferences(v, responses, { maxBytes: Infinity });
+        fc.pre(full.ok);
+        if (!full.ok) return;
+        const size = bytes(full.value);
+        expect(resolveReferences(v, responses, { maxBytes: size })).toEqual(full);
+        expect(resolveReferences(v, responses, { maxBytes: size - 1 }).ok).toBe(false);
+      }),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+
+  it('jsonStringBytes counts what JSON.stringify writes, in UTF-8', () => {
+    for (const s of ['', 'a', '"\\', '\n\t\u0001\u001f\u007f', 'é€😀', '\ud800x', 'x\udc00', '\u2028']) {
+      expect(jsonStringBytes(s), JSON.stringify(s)).toBe(bytes(s));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(jsonStringBytes(s)).toBe(bytes(s));
+      }), { seed: 3, numRuns: 300 });
   });
 });
 
