@@ -105,7 +105,7 @@ describe('serve', () => {
     expect(moved.json.now).toBe(settled.json.now + 1_500);
     const bad = await post(server, '/_playground/clock/advance', { ms: -1 });
     expect(bad.status).toBe(400);
-    expect(bad.json.message).toContain('"ms" must be a number of milliseconds');
+    expect(bad.json.message).toContain('"ms" must be a whole number of milliseconds');
     const unknown = await post(server, '/_playground/nothing');
     expect(unknown.status).toBe(404);
   });
