@@ -47,8 +47,9 @@ export interface ServeOptions {
   /** start by replaying this scenario */
   scenario?: Scenario;
   /**
-   * a workspace file: loaded at start when it exists, and rewritten after every request and
-   * clock move (the world, the input log and the settings), so a restart resumes
+   * a workspace file: loaded at start when it exists, and rewritten after requests and clock
+   * moves (the world, the input log and the settings), so a restart resumes; a burst of
+   * requests shares one write, and each is answered once a write that holds it has ended
    */
   persist?: string;
   /** one line per request and clock move (default: none) */
@@ -87,12 +88,22 @@ function mergePrincipals(base: PrincipalConfig[] | undefined, extra: PrincipalCo
 }
 
 /**
- * A SimulatorStore in memory that writes the whole workspace file after each commit (to a
+ * A SimulatorStore in memory that writes the whole workspace file after commits (to a
  * temporary file, then renamed over the old one, so a crash never leaves half a file).
+ *
+ * A commit does not wait for the disk: it schedules a write, and commits made while a write is
+ * running join the one write queued after it, so a burst of requests rewrites the file once or
+ * twice, not once per request. `written()` settles once a write that includes every commit so
+ * far has ended; the server answers a request only then. A failed write never rejects: it is
+ * kept as `failure()` (the server says so once), and nothing more is written.
  */
-function fileStore(path: string, options: Omit<SimulatorOptions, 'store'>, initial: StoreChange | null): SimulatorStore & { written: () => Promise<void> } {
+function fileStore(path: string, options: Omit<SimulatorOptions, 'store'>, initial: StoreChange | null): SimulatorStore & { written: () => Promise<void>; failure: () => Error | undefined } {
   const memory = createMemoryStore();
+  /** the last write scheduled; it never rejects */
   let writing: Promise<void> = Promise.resolve();
+  /** the write queued behind the running one, not yet started: later commits join it */
+  let queued: Promise<void> | null = null;
+  let failed: Error | undefined;
   let loaded = false;
   const created = Date.now();
   const write = async () => {
@@ -102,6 +113,20 @@ function fileStore(path: string, options: Omit<SimulatorOptions, 'store'>, initi
     await writeFile(tmp, JSON.stringify(file));
     await rename(tmp, path);
   };
+  const noteOnce = (e: unknown) => {
+    failed ??= e instanceof Error ? e : new Error(String(e));
+  };
+  const schedule = () => {
+    if (failed || queued) return;
+    queued = writing
+      .then(() => {
+        // from here on the write reads the memory store: a later commit needs the next write
+        queued = null;
+        return failed ? undefined : write();
+      })
+      .catch(noteOnce);
+    writing = queued;
+  };
   return {
     async load() {
       if (!loaded && initial) await memory.commit(initial);
@@ -110,10 +135,10 @@ function fileStore(path: string, options: Omit<SimulatorOptions, 'store'>, initi
     },
     async commit(change) {
       await memory.commit(change);
-      writing = writing.then(write);
-      await writing;
+      schedule();
     },
     written: () => writing,
+    failure: () => failed,
   };
 }
 
@@ -205,13 +230,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   }
   await sim.ready;
   await sim.flush();
-  if (sim.storeError) throw new ServeError(`Cannot keep the world in ${options.persist}: ${sim.storeError.message}`);
+  await store?.written();
+  const storeError = () => sim.storeError ?? store?.failure();
+  const startError = storeError();
+  if (startError) throw new ServeError(`Cannot keep the world in ${options.persist}: ${startError.message}`);
   /** a write that failed later (the disk filled up, the file was made read-only): said once */
   let storeErrorSaid = false;
   const checkStore = () => {
-    if (!sim.storeError || storeErrorSaid) return;
+    const error = storeError();
+    if (!error || storeErrorSaid) return;
     storeErrorSaid = true;
-    (options.warn ?? ((line: string) => console.error(line)))(`Writing ${options.persist} failed (${sim.storeError.message}): the simulator goes on in memory, and nothing more is saved.`);
+    (options.warn ?? ((line: string) => console.error(line)))(`Writing ${options.persist} failed (${error.message}): the simulator goes on in memory, and nothing more is saved.`);
+  };
+  /** waits for a write of the persisted file that includes everything done so far */
+  const saved = async () => {
+    await store?.written();
+    checkStore();
   };
 
   sim.subscribe((e) => {
@@ -223,7 +257,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     await sim.flush();
     const now = move();
     await sim.flush();
-    checkStore();
+    await saved();
     return now;
   };
   const clockBody = (now: number) => ({ now, iso: new Date(now).toISOString() });
@@ -292,7 +326,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     const init: RequestInit = { method: req.method, headers };
     if (req.method !== 'GET' && req.method !== 'HEAD') init.body = body as Uint8Array<ArrayBuffer>;
     const response = await sim.fetch(new Request(url, init));
-    checkStore();
+    await saved();
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => {
       out[k] = v;
@@ -347,7 +381,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         server.closeAllConnections();
       });
       await sim.flush();
-      await store?.written();
+      await saved();
     },
   };
 }
