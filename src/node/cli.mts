@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { PrincipalConfig, SimulatorOptions } from '../kms/api';
 import { scenarioFromHash } from '../scenario/codec';
 import { parseScenario, type Scenario } from '../scenario/format';
+import { LIMITS } from '../scenario/limits';
 import { scenarioToBash, scenarioToVitest } from '../scenario/toTest';
 import { checkSimulatorOptions } from '../scenario/validate';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, ServeError, type RunningServer } from './serve.mjs';
@@ -150,10 +151,10 @@ export async function serveOptions(args: string[], log?: (line: string) => void,
   if (positional.length) throw new UsageError(`serve takes no arguments other than options; got ${JSON.stringify(positional[0])}.`);
   const str = (name: string) => flags.get(name) as string | undefined;
   const simulator: Record<string, unknown> = {};
-  if (str('seed') !== undefined) simulator.seed = integer(str('seed')!, 'seed', 0, 0xffffffff);
+  if (str('seed') !== undefined) simulator.seed = integer(str('seed')!, 'seed', 0, LIMITS.seedMax);
   if (str('region') !== undefined) simulator.region = str('region');
   if (str('account-id') !== undefined) simulator.accountId = str('account-id');
-  if (str('hosts') !== undefined) simulator.hosts = integer(str('hosts')!, 'hosts', 1, 64);
+  if (str('hosts') !== undefined) simulator.hosts = integer(str('hosts')!, 'hosts', 1, LIMITS.optionHosts);
   const propagation = str('propagation');
   if (propagation !== undefined) {
     const m = /^(\d+)\s*,\s*(\d+)$/.exec(propagation);

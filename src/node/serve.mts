@@ -22,16 +22,18 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createSimulator, type SimulatorWithEngine } from '../kms/index';
 import type { PrincipalConfig, SimulatorOptions, SimulatorStore, StoreChange } from '../kms/api';
 import { createMemoryStore } from '../kms/memoryStore';
+import { MAX_BODY_BYTES } from '../kms/wire/http';
 import type { Scenario } from '../scenario/format';
+import { LIMITS } from '../scenario/limits';
 import { replayWith } from '../scenario/run';
 import { makeWorkspaceFile, parseWorkspaceFile } from '../store/file';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
-/** the largest request body served (KMS's own limits are far below it) */
-export const MAX_BODY_BYTES = 1_048_576;
-/** the largest clock move one advance may ask for: 10 years */
-const MAX_ADVANCE_MS = 10 * 366 * 24 * 3_600_000;
+/** the largest request body served: the engine's own wire limit (KMS's own limits are far below it) */
+export { MAX_BODY_BYTES };
+/** the largest clock move one advance may ask for: 10 years, as a scenario's clock steps */
+const MAX_ADVANCE_MS = LIMITS.timeMs;
 
 export interface ServeOptions {
   /** TCP port; 0 picks a free one (default DEFAULT_PORT) */

@@ -9,8 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateGrantCommand, CreateKeyCommand, EncryptCommand, KMSClient, KMSServiceException, ListGrantsCommand, ListKeysCommand, RetireGrantCommand } from '@aws-sdk/client-kms';
-import { serve, type RunningServer } from '../../src/node/serve.mjs';
-import { main } from '../../src/node/cli.mjs';
+import { MAX_BODY_BYTES as SERVE_MAX_BODY_BYTES, serve, type RunningServer } from '../../src/node/serve.mjs';
+import { main, serveOptions } from '../../src/node/cli.mjs';
+import { MAX_BODY_BYTES as WIRE_MAX_BODY_BYTES } from '../../src/kms/wire/http';
+import { LIMITS } from '../../src/scenario/limits';
 import { scenarioToUrlHash } from '../../src/scenario/codec';
 
 const ACCOUNT = '111122223333';
@@ -191,6 +193,16 @@ describe('serve', () => {
     // the refused moves left the clock where it was, and a move it can make still works
     const ok = await post(server, '/_playground/clock/advance', { ms: 1000 });
     expect(ok).toEqual({ status: 200, json: { now: Date.UTC(9999, 11, 31, 23, 0, 1), iso: '9999-12-31T23:00:01.000Z' } });
+  });
+
+  it('takes its bounds from the engine and the shared limits: body size, clock advance, seed, hosts', async () => {
+    expect(SERVE_MAX_BODY_BYTES).toBe(WIRE_MAX_BODY_BYTES);
+    const server = await start();
+    expect((await post(server, '/_playground/clock/advance', { ms: LIMITS.timeMs + 1 })).status).toBe(400);
+    expect((await post(server, '/_playground/clock/advance', { ms: LIMITS.timeMs })).status).toBe(200);
+    expect((await serveOptions(['--seed', String(LIMITS.seedMax), '--hosts', String(LIMITS.optionHosts)]))?.simulator).toMatchObject({ seed: LIMITS.seedMax, hosts: LIMITS.optionHosts });
+    await expect(serveOptions(['--seed', String(LIMITS.seedMax + 1)])).rejects.toThrow('--seed');
+    await expect(serveOptions(['--hosts', String(LIMITS.optionHosts + 1)])).rejects.toThrow('--hosts');
   });
 
   it('says what is wrong: a port in use, a remote host, bad arguments', async () => {
