@@ -14,7 +14,7 @@ import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
 import { describeValue, requestConditionKeys, type DerivedKeys } from './conditionKeys';
-import { buildConditionIndex, evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
+import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 
 export interface AuthRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
@@ -145,19 +145,31 @@ class LazyRequestContext implements RequestContext {
     return this.#derived.values;
   }
   #index: Map<string, ContextValue> | undefined;
-  conditionIndex(): Map<string, ContextValue> {
-    return (this.#index ??= buildConditionIndex(this.conditions));
-  }
+  /** lower-cased name → the name as set, built with the index */
   #names: Map<string, string> | undefined;
+  /** the condition keys by lower-cased name (policy.ts), and the names as set (describe), in one pass */
+  conditionIndex(): Map<string, ContextValue> {
+    if (this.#index === undefined) {
+      const values = this.conditions;
+      const index = new Map<string, ContextValue>();
+      const names = new Map<string, string>();
+      for (const k of Object.keys(values)) {
+        const v = values[k];
+        if (v === undefined) continue;
+        const lc = k.toLowerCase();
+        index.set(lc, v);
+        names.set(lc, k);
+      }
+      this.#index = index;
+      this.#names = names;
+    }
+    return this.#index;
+  }
   /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
   describe(key: string): string | undefined {
-    const values = this.conditions;
-    if (this.#names === undefined) {
-      this.#names = new Map();
-      for (const k of Object.keys(values)) this.#names.set(k.toLowerCase(), k);
-    }
-    const k = this.#names.get(key.toLowerCase());
-    return k === undefined ? undefined : describeValue(k, values[k], this.#derived!.sources[k]);
+    this.conditionIndex();
+    const k = this.#names!.get(key.toLowerCase());
+    return k === undefined ? undefined : describeValue(k, this.#derived!.values[k], this.#derived!.sources[k]);
   }
 }
 
