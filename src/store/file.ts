@@ -22,6 +22,7 @@ import { Engine, type EngineMeta } from '../kms/engine';
 import { checkInvariants } from '../kms/invariants';
 import { kind, readClock, readLog, readSimulatorOptions, Refusal } from '../scenario/validate';
 import type { WorkspaceOptions } from './schema';
+import { readName } from './util';
 
 export const WORKSPACE_FORMAT = 'kms-playground-workspace';
 export const WORKSPACE_FILE_VERSION = 1;
@@ -236,14 +237,14 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
   try {
     need(isObj(x.workspace), 'workspace', `must be an object with the workspace's name and options, not ${kind(x.workspace)}`);
     const w = x.workspace;
-    need(str(w.name) && w.name.trim() !== '', 'workspace.name', 'must be a name (text that is not blank)');
+    const name = readName(w.name, 'workspace.name');
     const options = parseOptions(fromJsonSafe(w.options));
     if (x.snapshot === null) {
       // an empty workspace still needs options a simulator accepts (a principal's IAM policy is
       // parsed only by the engine): otherwise it would import and then fail to open
       const problem = optionsProblem(options);
       if (problem) throw new ShapeError(`workspace.options cannot make a simulator: ${problem}`);
-      return { ok: true, name: w.name, options, snapshot: null };
+      return { ok: true, name, options, snapshot: null };
     }
     let decoded: unknown;
     try {
@@ -254,7 +255,7 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
     const snapshot = checkSnapshotShape(decoded);
     const problem = checkSnapshotResumes(snapshot, options);
     if (problem) throw new ShapeError(`snapshot holds a world the simulator cannot resume: ${problem}`);
-    return { ok: true, name: w.name, options, snapshot };
+    return { ok: true, name, options, snapshot };
   } catch (e) {
     if (e instanceof ShapeError || e instanceof Refusal) return { ok: false, error: 'bad-shape', detail: e.message };
     // a file is data: whatever else goes wrong reading it is still an answer, never an exception

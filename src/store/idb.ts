@@ -498,7 +498,7 @@ export async function openIndexedDbStore(options: OpenIndexedDbStoreOptions = {}
       const parsed = parseWorkspaceFile(file);
       if (!parsed.ok) return parsed;
       const now = clock();
-      const record: WorkspaceRecord = { id: newWorkspaceId(), name: opts.name ?? parsed.name, created: now, updated: now, options: parsed.options };
+      const record: WorkspaceRecord = { id: newWorkspaceId(), name: opts.name === undefined ? parsed.name : checkName(opts.name), created: now, updated: now, options: parsed.options };
       await addWorkspace(record, parsed.snapshot);
       post({ type: 'workspaces', workspace: record.id, change: 'imported' });
       return { ok: true, id: record.id };

@@ -1,6 +1,8 @@
 /** Small helpers shared by the IndexedDB store and the in-memory fallback. */
 import type { StoreChange } from '../kms/api';
 import type { GrantRecord } from '../kms/world';
+import { LIMITS } from '../scenario/limits';
+import { readText, Refusal, refuse } from '../scenario/validate';
 import type { GrantPackRow, GrantRow } from './schema';
 
 /** 16 random hex digits from the platform's generator (the store is allowed side effects; src/kms is not) */
@@ -71,7 +73,23 @@ export function lengthsAfter(change: StoreChange, logLength: number, eventCount:
   return { logLength: log, eventCount: events };
 }
 
+/**
+ * A workspace's (or a saved scenario's) name: text that is not blank, at most
+ * LIMITS.titleLength characters (as a shared scenario's title), with no control characters (a
+ * line break, NUL, a bidirectional override's neighbours in C1). Throws a Refusal naming `path`.
+ */
+export function readName(x: unknown, path: string): string {
+  const name = readText(x, path, { max: LIMITS.titleLength, min: 1, noControl: true, what: 'a name' });
+  if (name.trim() === '') refuse(path, 'is blank: a name needs more than spaces');
+  return name;
+}
+
+/** readName for the store's own methods: a TypeError that says what is wrong with the name */
 export function checkName(name: string): string {
   if (typeof name !== 'string' || name.trim() === '') throw new TypeError('A workspace needs a name.');
-  return name;
+  try {
+    return readName(name, 'The name');
+  } catch (e) {
+    throw e instanceof Refusal ? new TypeError(`${e.message}.`) : e;
+  }
 }

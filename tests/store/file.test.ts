@@ -202,6 +202,33 @@ describe('export and import', () => {
       await unchanged();
     });
 
+    it('a workspace name that is too long or holds control characters', async () => {
+      const { store, good, unchanged } = await setup();
+      const named = (name: unknown) => ({ ...good, workspace: { ...good.workspace, name } });
+      const refusals: [unknown, RegExp][] = [
+        ['x'.repeat(201), /^workspace\.name is 201 characters long; at most 200 are allowed$/],
+        ['x'.repeat(1_000_000), /^workspace\.name is 1,000,000 characters long/],
+        ['two\nlines', /^workspace\.name 'two\\nlines' has a control character/],
+        ['bell\u0007', /^workspace\.name .* has a control character/],
+        ['\u2028', /^workspace\.name .* has a control character/],
+        ['   ', /^workspace\.name is blank/],
+        [42, /^workspace\.name must be text \(a name\), not a number$/],
+      ];
+      for (const [name, reason] of refusals) {
+        const r = await store.importWorkspace(named(name));
+        expect(r, JSON.stringify(name).slice(0, 20)).toMatchObject({ ok: false, error: 'bad-shape', detail: expect.stringMatching(reason) });
+      }
+      await unchanged();
+      // the store's own methods refuse the same names, in words
+      await expect(store.createWorkspace('a\u0000b', OPTIONS)).rejects.toThrow(/The name .* has a control character/);
+      await expect(store.renameWorkspace((await store.listWorkspaces())[0].id, 'y'.repeat(201))).rejects.toThrow('at most 200 are allowed');
+      await expect(store.importWorkspace(good, { name: 'tab\there' })).rejects.toThrow('has a control character');
+      await unchanged();
+      // 200 characters are fine
+      const ok = await store.importWorkspace(named('z'.repeat(200)));
+      expect(ok.ok).toBe(true);
+    });
+
     it('the in-memory store refuses the same way', async () => {
       const { good } = await setup();
       const mem = createMemoryPlaygroundStore();
