@@ -7,7 +7,6 @@
  * a result the UI can show inline.
  */
 import { deflateSync, Inflate } from 'fflate';
-import { parsePolicy } from '../kms/auth/policy';
 import { parseScenario, SCENARIO_VERSION, stripDefaults, validateScenario, type Scenario } from './format';
 
 /** Longest text decodeScenario reads (about 48 KB of compressed data). */
@@ -27,8 +26,8 @@ export type DecodeResult = { ok: true; scenario: Scenario } | { ok: false; error
  * Throws a TypeError when the scenario is invalid (a bug of the caller: such a link would not open).
  */
 export function encodeScenario(s: Scenario): string {
-  const validated = validateScenario(s);
-  const checked = validated.ok ? checkPolicies(validated.scenario) : validated;
+  // validateScenario reads each principal's IAM policy with the engine's parser (validate.ts)
+  const checked = validateScenario(s);
   if (!checked.ok) throw new TypeError(`encodeScenario: ${checked.error}: ${checked.detail}`);
   const json = JSON.stringify(stripDefaults(checked.scenario));
   const compressed = deflateSync(new TextEncoder().encode(json), { level: 9 });
@@ -81,25 +80,8 @@ function decode(text: unknown): DecodeResult {
   if (inner !== version) {
     return { ok: false, error: 'bad-shape', detail: `v: the link says v${version} but its content says ${JSON.stringify(inner) ?? 'nothing'}` };
   }
-  const parsed = parseScenario(doc);
-  return parsed.ok ? checkPolicies(parsed.scenario) : parsed;
-}
-
-/**
- * A link's principals' IAM policies, read as the engine reads them: the format checks that each
- * is a JSON object within its size, but only the policy parser knows a Statement from nonsense,
- * and a link the simulator cannot start with would open an empty workspace that fails to load.
- * (Here rather than in format.ts: the parser belongs to the engine's chunk, loaded with this one.)
- */
-function checkPolicies(scenario: Scenario): DecodeResult {
-  const principals = scenario.settings?.principals ?? [];
-  for (let i = 0; i < principals.length; i++) {
-    const policy = principals[i].policy;
-    if (policy === undefined) continue;
-    const r = parsePolicy(typeof policy === 'string' ? policy : JSON.stringify(policy), 'identity');
-    if (!r.ok) return { ok: false, error: 'bad-shape', detail: `settings.principals[${i}].policy is not an IAM policy the simulator can use: ${r.detail || r.message}` };
-  }
-  return { ok: true, scenario };
+  // a principal's IAM policy is read by the engine's parser there (validate.ts readPolicy)
+  return parseScenario(doc);
 }
 
 /** Inflates at most `limit` bytes, feeding small chunks so one push cannot expand far past it. */

@@ -17,6 +17,7 @@
  * callers shows the root once (configuredCallers).
  */
 import type { LogEntry, PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
+import { parsePolicy } from '../kms/auth/policy';
 import { LIMITS, PATTERNS } from './limits';
 
 /** A checked value, or why it was refused (one plain sentence naming the field). */
@@ -241,8 +242,15 @@ export function readPropagation(x: unknown, path: string): PropagationOptions {
   return out;
 }
 
-/** An IAM identity policy: JSON text of an object, or an object, within LIMITS.policyLength. */
+/**
+ * An IAM identity policy: JSON text of an object, or an object, within LIMITS.policyLength, that
+ * the engine's policy parser reads as the engine will when the simulator adds the principal (the
+ * object's JSON text, parsed as an identity policy). Checking only that it is JSON would let in a
+ * policy the simulator then refuses to start with: a workspace that never opens again.
+ */
 export function readPolicy(x: unknown, path: string): string | Record<string, unknown> {
+  let out: string | Record<string, unknown>;
+  let text: string;
   if (typeof x === 'string') {
     readText(x, path, { max: LIMITS.policyLength });
     let doc: unknown;
@@ -253,13 +261,16 @@ export function readPolicy(x: unknown, path: string): string | Record<string, un
     }
     if (!isRecord(doc)) refuse(path, `must be an IAM policy (a JSON object), not ${kind(doc)}`);
     readJsonObject(doc, path);
-    return x;
+    out = text = x;
+  } else {
+    if (!isRecord(x)) refuse(path, `must be an IAM policy (a JSON object or its text), not ${kind(x)}`);
+    out = readJsonObject(x, path);
+    text = JSON.stringify(out);
+    if (text.length > LIMITS.policyLength) refuse(path, `is ${count(text.length)} characters long as JSON; at most ${count(LIMITS.policyLength)} are allowed`);
   }
-  if (!isRecord(x)) refuse(path, `must be an IAM policy (a JSON object or its text), not ${kind(x)}`);
-  const copy = readJsonObject(x, path);
-  const length = JSON.stringify(copy).length;
-  if (length > LIMITS.policyLength) refuse(path, `is ${count(length)} characters long as JSON; at most ${count(LIMITS.policyLength)} are allowed`);
-  return copy;
+  const parsed = parsePolicy(text, 'identity');
+  if (!parsed.ok) refuse(path, `is not an IAM policy the simulator can use: ${parsed.detail || parsed.message}`);
+  return out;
 }
 
 export function readPrincipal(x: unknown, path: string): PrincipalConfig {

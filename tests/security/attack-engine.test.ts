@@ -44,7 +44,7 @@ import { stepsTaken } from '../../src/kms/auth/glob';
 import { MAX_BODY_BYTES } from '../../src/kms/wire/http';
 import { decodeScenario, MAX_ENCODED_LENGTH, MAX_JSON_BYTES, scenarioFromHash } from '../../src/scenario/codec';
 import { replay } from '../../src/scenario/replay';
-import type { Scenario } from '../../src/scenario/format';
+import { simulatorOptions, type Scenario } from '../../src/scenario/format';
 import { makeWorkspaceFile, parseWorkspaceFile } from '../../src/store/file';
 import { createMemoryPlaygroundStore, openWorkspaceSimulator } from '../../src/store/index';
 import { generate, kebab, snake, type CodeFlavour } from '../../src/ui/codegen';
@@ -285,6 +285,80 @@ describe('ReDoS policies from a link', () => {
 
 // ---------------------------------------------------------------------------------------------
 
+describe('a 1 KB link whose {{references}} amplify a response', () => {
+  // the attack: a 30 KB key policy full of quotes (60 KB once written as JSON again), read back
+  // with GetKeyPolicy, then named 9,000 times in one body: 540 MB of JSON from a 1 KB link
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'R', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
+      { Sid: 'Q', Effect: 'Deny', Principal: { AWS: ROOT }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:x': '"'.repeat(15_000) } } },
+    ],
+  });
+  const head = [
+    { kind: 'request', id: 'c', target: 'CreateKey', body: { Policy: policy } },
+    { kind: 'request', id: 'k', target: 'GetKeyPolicy', body: { KeyId: '{{c.KeyMetadata.KeyId}}', PolicyName: 'default' } },
+  ];
+  const NOT_SENT = "this step's {{references}} would make a body over 1 MiB";
+
+  it('the 9,000-fold body is not sent, in words, in about the time of the link itself (was 10–28 s and 600 MB)', async () => {
+    const hash = linkOf({ v: 2, seed: 1, steps: [...head, { kind: 'request', target: 'ListKeys', body: { x: Array.from({ length: 9_000 }, () => '{{k.Policy}}') } }] });
+    expect(hash.length).toBeLessThan(2_000);
+    const t0 = performance.now();
+    const { results } = await replay(opened(hash));
+    const ms = performance.now() - t0;
+    expect((results[1] as { status: number }).status).toBe(200);
+    expect(results[2]).toMatchObject({ status: 0, body: '', unresolved: NOT_SENT, check: { ok: false, failures: [`not sent: ${NOT_SENT}`] } });
+    console.log(`amplifying link: replayed in ${Math.round(ms)} ms`);
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('the caller and the expected values are bounded the same way; 17 copies (under 1 MiB) are still sent', async () => {
+    const many = Array.from({ length: 9_000 }, () => 'x{{k.Policy}}');
+    const { results } = await replay(
+      opened(
+        linkOf({
+          v: 2,
+          seed: 1,
+          steps: [
+            ...head,
+            { kind: 'request', target: 'ListKeys', caller: '{{k.Policy}}{{k.Policy}}{{k.Policy}}', body: {} },
+            { kind: 'request', target: 'ListKeys', body: {}, expect: { status: 200, match: { Keys: many } } },
+            { kind: 'request', target: 'ListKeys', body: { x: Array.from({ length: 17 }, () => '{{k.Policy}}') } },
+          ],
+        }),
+      ),
+    );
+    expect(results[2]).toMatchObject({ status: 0, unresolved: "this step's {{references}} would make a caller over 16 KiB" });
+    expect(results[3]).toMatchObject({ status: 200, check: { ok: false, failures: ["cannot check the response: this step's {{references}} would make the expected values over 1 MiB"] } });
+    // 17 × 60 KB is just under the engine's limit: sent and answered as usual
+    expect((results[4] as { status: number }).status).toBe(200);
+  });
+});
+
+describe('a link whose principal has an IAM policy the engine cannot read', () => {
+  const badPolicies: [string, object, RegExp][] = [
+    ['an unknown top-level element', { Version: '2012-10-17', Foo: 1, Statement: [] }, /Unknown top-level element "Foo"/],
+    ['a Statement that is a string', { Version: '2012-10-17', Statement: 'x' }, /Statement must be an object or an array of objects/],
+    ['an unknown condition operator', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringLikeX: { 'kms:CallerAccount': 'b' } } }] }, /unknown condition operator "StringLikeX"/],
+    ['a __proto__ top-level element', JSON.parse('{"Version":"2012-10-17","__proto__":{},"Statement":[]}'), /Unknown top-level element "__proto__"/],
+    ['Effect "Maybe"', { Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 'kms:*', Resource: '*' }] }, /Effect must be "Allow" or "Deny"/],
+  ];
+  it.each(badPolicies)('%s: refused in words naming the field, not by createSimulator later', (_name, policy, reason) => {
+    const principals = [{ arn: APP, accessKeyId: 'AKIAAPPROLE000000001', policy }];
+    const link = scenarioFromHash(linkOf({ v: 2, seed: 1, settings: { principals }, steps: [] }));
+    if (link?.ok) expect(() => createSimulator(simulatorOptions(link.scenario))).not.toThrow();
+    expect(link?.ok).toBe(false);
+    const detail = (link as { detail: string }).detail;
+    expect(detail).toMatch(/^settings\.principals\[0\]\.policy is not an IAM policy the simulator can use: /);
+    expect(detail).toMatch(reason);
+    // the simulator would indeed refuse it
+    expect(() => createSimulator({ principals })).toThrow(/is not valid/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
 describe('Copy as code of a hostile link: no executable payload in any flavour', () => {
   let work: string;
   let marker: string;
@@ -470,8 +544,7 @@ describe('hostile workspace options are refused with a reason in words', () => {
       const file = { format: 'kms-playground-workspace', v: 1, workspace: { id: 'w', name: 'bad policy', created: 0, updated: 0, options: { seed: 1, principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLE000000001', policy }] } }, snapshot: null };
       const r = parseWorkspaceFile(file);
       expect(r.ok, JSON.stringify(policy)).toBe(false);
-      expect((r as { detail: string }).detail).toMatch(/workspace\.options/);
-      expect((r as { detail: string }).detail).toMatch(/policy .* is not valid/);
+      expect((r as { detail: string }).detail).toMatch(/workspace\.options\.principals\[0\]\.policy is not an IAM policy the simulator can use: \w+/);
       const store = createMemoryPlaygroundStore({ name: 'attack' });
       const before = (await store.listWorkspaces()).length;
       expect((await store.importWorkspace(file)).ok).toBe(false);

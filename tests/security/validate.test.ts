@@ -99,6 +99,44 @@ describe('hostile inputs are refused with a reason in words', () => {
     expect(scenarioFromHash(hashOf({ v: 2, seed: 1, settings: { principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy: good }] }, steps: [] }))?.ok).toBe(true);
   });
 
+  // each read by the engine's policy parser at the boundary, as the simulator will read it
+  const badPolicies: [string, unknown, RegExp][] = [
+    ['an unknown top-level element', { Version: '2012-10-17', Foo: 1, Statement: [] }, /Unknown top-level element "Foo"/],
+    ['a Statement that is a string', { Version: '2012-10-17', Statement: 'x' }, /Statement must be an object or an array of objects/],
+    ['an unknown condition operator', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringLikeX: { 'kms:CallerAccount': 'b' } } }] }, /unknown condition operator "StringLikeX"/],
+    ['a __proto__ top-level element', JSON.parse('{"Version":"2012-10-17","__proto__":{},"Statement":[]}'), /Unknown top-level element "__proto__"/],
+    ['Effect "Maybe"', { Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 'kms:*', Resource: '*' }] }, /Effect must be "Allow" or "Deny", got "Maybe"/],
+    ['the same as JSON text', '{"Version":"2012-10-17","Statement":"x"}', /Statement must be an object or an array of objects/],
+  ];
+  const withPolicy = (policy: unknown) => ({ principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy }] });
+  const PARSER = /is not an IAM policy the simulator can use: /;
+
+  it.each(badPolicies)('checkSettings and checkSimulatorOptions refuse a principal IAM policy with %s, in the parser\'s words', (_name, policy, reason) => {
+    expect(() => createSimulator(withPolicy(policy) as never)).toThrow(/is not valid/);
+    for (const [r, field] of [
+      [checkSettings(withPolicy(policy)), 'settings.principals[0].policy'],
+      [checkSimulatorOptions(withPolicy(policy)), 'options.principals[0].policy'],
+      [checkSimulatorOptions({ seed: 1, ...withPolicy(policy) }, 'snapshot.options'), 'snapshot.options.principals[0].policy'],
+    ] as const) {
+      refusedFor(r, field, PARSER);
+      expect((r as { error: string }).error).toMatch(reason);
+    }
+    refusedFor(scenarioFromHash(hashOf({ v: 2, seed: 1, settings: withPolicy(policy), steps: [] })) ?? { ok: true }, 'settings.principals[0].policy', reason);
+    refusedFor(parseWorkspaceFile(fileWith((f) => Object.assign(f.workspace.options, withPolicy(policy)))), 'workspace.options.principals[0].policy', reason);
+  });
+
+  it('a stored workspace whose principal IAM policy the engine cannot read does not open: refused in words, no simulator made', async () => {
+    const store = createMemoryPlaygroundStore({ name: 'bad-policy' });
+    const ws = await store.createWorkspace('stored by hand', withPolicy({ Version: '2012-10-17', Statement: 'x' }) as never);
+    await expect(openWorkspaceSimulator(store, ws.id)).rejects.toThrow(/options\.principals\[0\]\.policy is not an IAM policy the simulator can use: Statement must be/);
+  });
+
+  it('a policy the engine reads is accepted as it was given (text stays text, objects are copied)', () => {
+    const good = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringLike: { 'kms:CallerAccount': '1111*' } } }] };
+    expect(checkSettings(withPolicy(good))).toEqual({ ok: true, value: withPolicy(good) });
+    expect(checkSimulatorOptions(withPolicy(JSON.stringify(good)))).toEqual({ ok: true, value: withPolicy(JSON.stringify(good)) });
+  });
+
   it('a share link is refused for a fractional or negative seed', () => {
     refusedFor(scenarioFromHash(hashOf({ v: 2, seed: -1.5, steps: [] })) ?? { ok: true }, 'seed', /-1\.5 is not a whole number from 0 to 4,294,967,295/);
   });
@@ -131,7 +169,8 @@ describe('hostile inputs are refused with a reason in words', () => {
     });
     const r = parseWorkspaceFile(file);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.detail).toMatch(/^workspace\.options cannot make a simulator: The IAM policy of arn:aws:iam::111122223333:role\/App is not valid/);
+    // named at its field by the boundary check, in the words of the parser the engine uses
+    if (!r.ok) expect(r.detail).toBe('workspace.options.principals[0].policy is not an IAM policy the simulator can use: Statement must be an object or an array of objects.');
     // the same options with a valid policy import
     const good = fileWith((f) => {
       (f as { snapshot: unknown }).snapshot = null;
@@ -298,14 +337,23 @@ describe('prototype keys are ordinary keys: neither lost nor honoured', () => {
   });
 
   it('keeps "__proto__" and "constructor" keys of a principal policy and of expect.match as own data', () => {
-    const policy = JSON.parse('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"__proto__":"x","constructor":"y"}}}],"__proto__":{"polluted":true}}');
+    // a policy is read by the engine's parser, which allows no such keys: each is an own key,
+    // refused by its name, never read through a prototype
+    for (const [text, key] of [
+      ['{"Version":"2012-10-17","Statement":[],"__proto__":{"polluted":true}}', '__proto__'],
+      ['{"Version":"2012-10-17","Statement":[],"constructor":{"polluted":true}}', 'constructor'],
+    ]) {
+      const policy = JSON.parse(text);
+      expect(checkSettings({ principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy }] })).toEqual({
+        ok: false,
+        error: `settings.principals[0].policy is not an IAM policy the simulator can use: Unknown top-level element "${key}" (allowed: Version, Id, Statement).`,
+      });
+    }
+    // and where a policy may hold any key (a condition's values), prototype names are plain data
+    const policy = JSON.parse('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:EncryptionContext:x":["__proto__","constructor"]}}}]}');
     const r = checkSettings({ principals: [{ arn: APP, accessKeyId: 'AKIAAPP0000000000000', policy }] });
     expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const kept = r.value.principals![0].policy as Record<string, unknown>;
-    expect(Object.keys(kept)).toContain('__proto__');
-    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
-    expect(JSON.stringify(kept)).toBe(JSON.stringify(policy));
+    if (r.ok) expect(JSON.stringify(r.value.principals![0].policy)).toBe(JSON.stringify(policy));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const match = JSON.parse('{"__proto__":1,"constructor":2}');
     const s = validateScenario({ v: 2, seed: 1, steps: [{ kind: 'request', target: 'ListKeys', body: {}, expect: { match } }] });
