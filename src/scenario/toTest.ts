@@ -19,6 +19,7 @@ import { createSimulator } from '../kms/index';
 import { encodeScenario } from './codec';
 import { resolveSettings, validateScenario, type Scenario } from './format';
 import { replayWith, type StepResult } from './run';
+import { jsEscape, safeJson, shellJson, shellQuote, UNSAFE_CHARS } from './literals';
 
 export interface ScenarioToVitestOptions {
   /**
@@ -104,15 +105,24 @@ async function trace(input: Scenario): Promise<Traced> {
   return { scenario, steps, start };
 }
 
-/** text for a comment: one line, no control characters, no comment terminator */
+/**
+ * text for a comment: one line, no character a terminal or an editor would act on (controls, bidi
+ * overrides, zero-width characters: shown as spaces), no comment terminator
+ */
 function commentText(text: string, max = 200): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /').replace(/<\//g, '< /').trim();
+  const line = text.replace(UNSAFE_CHARS, ' ').replace(/ {2,}/g, ' ').replace(/\*\//g, '* /').replace(/<\//g, '< /').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** a JSON literal safe anywhere in a script (</script> and line separators escaped too) */
+/**
+ * a JSON literal safe anywhere in a script: unsafe characters (which JSON.stringify leaves raw inside
+ * strings: C1 controls, bidi overrides, line separators) and `<` (no `</script>`) as \u escapes
+ */
 function literal(value: unknown, indent = 0): string {
-  const text = JSON.stringify(value, null, 2).replace(/[\u2028\u2029<]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // (JSON.stringify escapes newlines inside strings: a raw one is the layout's, and stays)
+  const text = JSON.stringify(value, null, 2)
+    .replace(UNSAFE_CHARS, (c) => (c === '\n' ? c : jsEscape(c)))
+    .replaceAll('<', '\\u003c');
   return indent ? text.replace(/\n/g, '\n' + ' '.repeat(indent)) : text;
 }
 
@@ -218,10 +228,8 @@ export async function scenarioToVitest(scenario: Scenario, opts: ScenarioToVites
   return L.join('\n');
 }
 
-/** a word for bash: single-quoted, a ' inside written as '\'' */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+/** a word for bash: single-quoted, a ' inside written as '\'' (values with unsafe characters go through shellJson) */
+export { shellQuote };
 
 /** CreateGrant -> create-grant, GenerateDataKeyPairWithoutPlaintext -> generate-data-key-pair-without-plaintext */
 export function cliCommandName(target: string): string {
@@ -289,7 +297,7 @@ export async function scenarioToBash(scenario: Scenario, opts: ScenarioToBashOpt
       L.push(`# as ${commentText(sent.caller)}`);
       L.push(
         `AWS_ACCESS_KEY_ID=${shellQuote(keyId)} AWS_SECRET_ACCESS_KEY=${shellQuote(secret)} run ${result.status === 200 ? 'ok' : 'error'} ` +
-          `aws kms ${shellQuote(cliCommandName(sent.target))} --endpoint-url "$ENDPOINT" --cli-input-json ${shellQuote(JSON.stringify(sent.body))}`,
+          `aws kms ${shellQuote(cliCommandName(sent.target))} --endpoint-url "$ENDPOINT" --cli-input-json ${shellJson(safeJson(sent.body))}`,
       );
     } else if (step.kind === 'advance' || step.kind === 'settle') {
       if (step.kind === 'advance') L.push(`clock advance ${shellQuote(JSON.stringify({ ms: step.ms }))}`);

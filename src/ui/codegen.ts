@@ -4,6 +4,9 @@
  */
 
 import type { CodeFlavour } from './codeFlavours';
+import { commentText, hex4, jsString, kebab, numberText, safeJson, shellJson, shellQuote, shellWord, UNSAFE_CHARS } from '../scenario/literals';
+
+export { kebab };
 
 export { FLAVOUR_LABELS, type CodeFlavour } from './codeFlavours';
 
@@ -35,10 +38,6 @@ export function isBlobByName(path: readonly string[]): boolean {
   return path.length > 0 && BLOB_MEMBERS.has(path[path.length - 1]) && !path.includes('EncryptionContext');
 }
 
-/** CreateGrant → create-grant; GenerateDataKeyWithoutPlaintext → generate-data-key-without-plaintext */
-export function kebab(operation: string): string {
-  return operation.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-}
 
 export function snake(operation: string): string {
   return kebab(operation).replaceAll('-', '_');
@@ -61,93 +60,15 @@ function parseBody(body: string): { ok: true; value: Record<string, unknown> } |
  * characters a terminal or an editor would act on.
  */
 
-/**
- * Characters never written raw into generated code: controls (NUL, newlines, ESC, DEL, C1), format
- * characters (bidi overrides, zero-width characters, the BOM), line and paragraph separators, lone
- * surrogates, and private-use or unassigned code points. Strings show them as \u escapes instead.
- */
-const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
-const UNSAFE_CHAR = new RegExp(UNSAFE_CHARS.source, 'u');
-
-function hex4(unit: number): string {
-  return `\\u${unit.toString(16).padStart(4, '0')}`;
-}
-
-/** a code point as a \u escape (JSON and JavaScript: a surrogate pair beyond U+FFFF) */
-function jsEscape(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp <= 0xffff) return hex4(cp);
-  const c = cp - 0x10000;
-  return hex4(0xd800 + (c >> 10)) + hex4(0xdc00 + (c & 0x3ff));
-}
-
 /** a code point as a Python escape (Python reads "\ud83d\ude00" as two lone surrogates, so \U beyond U+FFFF) */
 function pyEscape(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   return cp <= 0xffff ? hex4(cp) : `\\U${cp.toString(16).padStart(8, '0')}`;
 }
 
-/**
- * JSON text (as JSON.stringify writes it) with no unsafe character left raw: JSON.stringify already
- * escapes quotes, backslashes, C0 controls and lone surrogates, and the other unsafe characters can
- * only stand inside strings, where a \u escape means the same.
- */
-function safeJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v).replace(UNSAFE_CHARS, jsEscape);
-  if (typeof v === 'number') return numberText(v);
-  if (typeof v === 'boolean') return String(v);
-  if (v === null || typeof v !== 'object') return 'null';
-  if (Array.isArray(v)) return `[${v.map(safeJson).join(',')}]`;
-  return `{${Object.entries(v as Record<string, unknown>)
-    .map(([k, x]) => `${safeJson(k)}:${safeJson(x)}`)
-    .join(',')}}`;
-}
-
-/** a JavaScript string literal: JSON's escaping, plus "<" as \u003c so no "</script>" or "<!--" appears */
-function jsString(s: string): string {
-  return safeJson(s).replaceAll('<', '\\u003c');
-}
-
 /** a Python string literal (JSON's escapes \" \\ \b \f \n \r \t \uXXXX all mean the same in Python) */
 function pyString(s: string): string {
   return JSON.stringify(s).replace(UNSAFE_CHARS, pyEscape);
-}
-
-/** JSON.parse reads 1e400 as Infinity, which no JSON or literal spells; 1e999 reads back as the same Infinity in all three languages */
-function numberText(n: number): string {
-  return Number.isFinite(n) ? String(n) : n > 0 ? '1e999' : '-1e999';
-}
-
-/**
- * Comment text: unsafe characters (a newline would end the comment) and backslashes are shown as
- * escapes. In Python a comment on line 1 or 2 that matches coding[:=] is an encoding declaration (a
- * "coding=utf-7" caller would turn "+ACI-" inside a later string into a quote), so that ":" or "=" is
- * escaped too; in JavaScript "<" is, as in strings.
- */
-function commentText(s: string, lang: 'sh' | 'py' | 'js'): string {
-  let t = s.replace(/[\\]/g, '\\\\').replace(UNSAFE_CHARS, jsEscape);
-  if (lang === 'py') t = t.replace(/(?<=coding)[:=]/g, (c) => hex4(c.charCodeAt(0)));
-  if (lang === 'js') t = t.replaceAll('<', '\\u003c');
-  return t;
-}
-
-/** a word any POSIX shell (and zsh and fish) reads as itself, left unquoted so ordinary regions and ARNs read as before */
-const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9._:/@+,=-]*$/;
-
-/** the whole JSON body as one single-quoted shell word; safeJson leaves no control character, and its backslashes come in pairs before any quote, so fish reads it the same too */
-function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
-
-/**
- * One shell word that reads as exactly s, or undefined when s holds an unsafe character (a raw
- * control character pasted into a terminal can act on it, so the CLI flavour refuses such a region).
- * A backslash is written outside the quotes as \\ because fish reads \' inside single quotes as a quote.
- */
-function shellWord(s: string): string | undefined {
-  if (PLAIN_WORD.test(s)) return s;
-  if (UNSAFE_CHAR.test(s)) return undefined;
-  return `'${s.replace(/['\\]/g, (c) => (c === "'" ? `'\\''` : `'\\\\'`))}'`;
 }
 
 function callerComment(input: CodeInput, prefix: string, lang: 'sh' | 'py' | 'js'): string {
@@ -190,7 +111,7 @@ export function toCli(input: CodeInput): string {
   const region = shellWord(input.region);
   if (region === undefined) return `${head}# The region holds control or invisible characters, so it cannot be written as a shell word: no code is written.\n`;
   const lines = [`aws kms ${kebab(input.operation)}`, `  --region ${region}`];
-  if (Object.keys(parsed.value).length > 0) lines.push(`  --cli-input-json ${shellQuote(safeJson(parsed.value))}`);
+  if (Object.keys(parsed.value).length > 0) lines.push(`  --cli-input-json ${shellJson(safeJson(parsed.value))}`);
   return head + lines.join(' \\\n') + '\n';
 }
 
