@@ -76,7 +76,8 @@ async function showsRequest(audience, sent, what) {
  * A projector's screen (issue 15 §6): at 1024×768, 1280×720 and 1920×1080 the page does not
  * scroll, and the request, its response's status line, the start of its Why line and the timeline's
  * canvas are each wholly in view: inside the viewport and inside every box around them that clips
- * (a long body scrolls in its own box, never the page). Ends at 1280×720.
+ * (a long body scrolls in its own box, never the page); long ids wrap (no pane scrolls sideways).
+ * Ends at 1280×720.
  */
 async function fitsProjector(audience, what) {
   for (const [width, height] of [[1024, 768], [1920, 1080], [1280, 720]]) {
@@ -109,6 +110,8 @@ async function fitsProjector(audience, what) {
         status: of('[data-testid="status-line"]'),
         why: why ? shown(why) : undefined,
         canvas: of('.canvas-wrap canvas'),
+        // long ids and ARNs wrap: no pane of the stage is wider than its box
+        wide: Array.from(document.querySelectorAll('.stage > div'), (d) => (d.scrollWidth > d.clientWidth + 1 ? `${d.className}: ${d.scrollWidth} > ${d.clientWidth}` : '')).filter(Boolean),
       };
     });
     const at = `${what} at ${width}×${height}`;
@@ -116,6 +119,7 @@ async function fitsProjector(audience, what) {
     for (const part of ['target', 'status', 'why', 'canvas', ...(height === 720 ? ['request'] : [])]) {
       assert(seen[part]?.whole, `${at}: the ${part} is wholly in view: ${JSON.stringify(seen[part])} in ${width}×${height}`);
     }
+    assertEqual(seen.wide.join(' | '), '', `${at}: panes wider than their boxes`);
     // the canvas is drawn at its box's size, not stretched
     const canvas = await audience.locator('.canvas-wrap canvas').evaluate((el) => ({ drawn: el.height / devicePixelRatio, shown: el.getBoundingClientRect().height }));
     assert(Math.abs(canvas.drawn - canvas.shown) <= 2, `${at}: the canvas is drawn at the height it is shown: ${JSON.stringify(canvas)}`);
