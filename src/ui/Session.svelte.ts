@@ -16,7 +16,7 @@
  */
 import type { PrincipalConfig, Simulator } from '../kms/api';
 import type { SimEvent } from '../kms/events';
-import { configuredCallers } from '../scenario/validate';
+import { configuredCallers } from '../scenario/callers';
 import { EventIndex, type TimelineItem } from './eventIndex';
 import type { OperationGroup } from './operations';
 import { summarize } from './describe';
