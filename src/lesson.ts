@@ -18,7 +18,6 @@ import Handout from './ui/lessons/Handout.svelte';
 import Audience from './ui/follow/Audience.svelte';
 import WorkspaceAudience from './ui/follow/WorkspaceAudience.svelte';
 import { isChannelId, keyFromHash, presentationUrl, type Presentation } from './ui/follow/channel';
-import { afterFirstFrame, loadEditor } from './ui/editor/load';
 import { framedByAnotherOrigin, showFramedNotice } from './framed';
 import { handleChunkErrors } from './chunks';
 import './ui/app.css';
@@ -76,8 +75,6 @@ function start(target: HTMLElement): void {
           onpresent: (p: Presentation) => history.replaceState(history.state, '', presentationUrl(location.href, 'present', p)),
         },
       });
-      // the editor's download once the page has drawn (see main.ts)
-      if (rich) void afterFirstFrame().then(() => loadEditor().catch(() => {}));
     }
   }
 }

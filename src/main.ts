@@ -22,7 +22,7 @@ import App from './ui/App.svelte';
 import { Prefs } from './ui/Prefs.svelte';
 import { WorkspaceApp, type Backend } from './ui/workspaces/WorkspaceApp.svelte';
 import { groupsFrom } from './ui/operations';
-import { afterFirstFrame, loadEditor } from './ui/editor/load';
+import { afterFirstFrame } from './ui/editor/load';
 import { framedByAnotherOrigin, showFramedNotice } from './framed';
 import { handleChunkErrors } from './chunks';
 import './ui/app.css';
@@ -84,11 +84,11 @@ function start(target: HTMLElement): void {
   const rich = params.get('editor') !== 'plain';
   mount(App, { target, props: { app, prefs, e2e, rich, audiencePage: new URL('lesson.html', location.href).toString() } });
   /**
-   * The shell paints first; then the editor's download starts, and the engine's and the store's
-   * (far smaller) beside it.
+   * The shell paints first; then the engine's and the store's downloads start. The editor loads
+   * when BodyEditor decides (idle, or the editor is wanted), so its evaluation never holds up the
+   * first Send.
    */
   const backend: Promise<Backend> = afterFirstFrame().then(() => {
-    if (rich) loadEditor().catch(() => {});
     return Promise.all([
       import('./kms/index'),
       import('./kms/model/shapes.generated'),

@@ -25,16 +25,6 @@ export function importEditor(): Promise<EditorModule> {
 }
 
 /**
- * What the entry points call once the shell has drawn. It used to start the editor's download
- * there, and that download's evaluation then blocked the first Send; BodyEditor now decides when
- * (see above), so this does nothing and the entry points can drop the call.
- * @deprecated BodyEditor loads the editor itself
- */
-export function loadEditor(): Promise<void> {
-  return Promise.resolve();
-}
-
-/**
  * Resolves once the page has drawn its first frame (at once in a background tab, which draws
  * none): the moment to start the downloads that would delay that frame if started before.
  */
