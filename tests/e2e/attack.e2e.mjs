@@ -612,4 +612,56 @@ export default {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  'a 1 KB link whose {{references}} repeat a 30 KB policy 9,000 times: refused or not sent, no long freeze': async ({ page, baseUrl }) => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'R', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'Q', Effect: 'Deny', Principal: { AWS: ROOT }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:x': '"'.repeat(15_000) } } },
+      ],
+    });
+    const hash = linkOf({
+      v: 2,
+      seed: 1,
+      title: 'amplified',
+      steps: [
+        { kind: 'request', id: 'c', target: 'CreateKey', body: { Policy: policy } },
+        { kind: 'request', id: 'k', target: 'GetKeyPolicy', body: { KeyId: '{{c.KeyMetadata.KeyId}}', PolicyName: 'default' } },
+        { kind: 'request', target: 'ListKeys', body: { x: Array.from({ length: 9_000 }, () => '{{k.Policy}}') } },
+      ],
+    });
+    assert(hash.length < 2_000, `a short link: ${hash.length}`);
+    await page.addInitScript(watchPage);
+    const baseline = await plainStart(page, baseUrl);
+    const seen = guard(page);
+    await openLink(page, baseUrl, hash);
+    await page.locator('[data-notice="shared"]').waitFor({ timeout: 60_000 });
+    await assertNothingRan(page, seen, 'amplified link');
+    await assertNoFreeze(page, 'amplified link', baseline);
+  },
+
+  'a first visit through a link whose principal has an invalid IAM policy: refused in words, the playground still opens': async ({ page, baseUrl, consoleErrors }) => {
+    const hash = linkOf({ v: 2, seed: 1, title: 'bad policy', settings: { principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLE000000001', policy: { Version: '2012-10-17', Statement: 'x' } }] }, steps: [{ kind: 'request', target: 'CreateKey', body: {} }] });
+    // real storage (no ?e2e=1), and nothing in it yet
+    await page.goto(`${baseUrl}?editor=plain${hash}`);
+    const alert = page.getByRole('alert').filter({ hasText: 'This shared link could not be opened' });
+    await alert.waitFor();
+    assert((await alert.innerText()).includes('settings.principals[0].policy'), `names the field: ${await alert.innerText()}`);
+    // reopened without the link, the playground works
+    await page.goto(`${baseUrl}?editor=plain`);
+    await page.getByText('Create a key to begin.').first().waitFor();
+    await chooseTarget(page, 'CreateKey');
+    await setBody(page, '{}');
+    const r = await send(page);
+    assert(r.status.startsWith('HTTP/1.1 200'), `CreateKey after reopening: ${r.status}`);
+    assertEqual(consoleErrors.join(' | '), '', 'no console errors');
+  },
+
+  'embed.html with a link whose principal has an invalid IAM policy says why, with no uncaught error': async ({ page, baseUrl, consoleErrors }) => {
+    const hash = linkOf({ v: 2, seed: 1, title: 'bad policy', settings: { principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLE000000001', policy: { Version: '2012-10-17', Statement: 'x' } }] }, steps: [{ kind: 'request', target: 'CreateKey', body: {} }] });
+    await page.goto(`${baseUrl}embed.html${hash}`);
+    await page.getByText(/not a valid scenario|could not be opened|policy/).first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    assertEqual(consoleErrors.join(' | '), '', 'no uncaught error');
+  },
 };
