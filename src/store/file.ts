@@ -14,13 +14,18 @@
  *
  * Input from outside goes through `parseWorkspaceFile`: it returns a
  * result, never throws, copies the accepted option fields one by one, checks the snapshot's
- * shape, then restores it into a scratch engine and checks the world's invariants, so what it
- * accepts is a world the simulator can resume.
+ * shape (each member the engine and the views read, in every key, alias and grant record and
+ * every event, with the boundary checks of src/scenario/validate.ts), then restores it into a
+ * scratch engine and checks the world's invariants, so what it accepts is a world the simulator
+ * can resume and the workspace views can show.
  */
 import type { StoredSimulator } from '../kms/api';
 import { Engine, type EngineMeta } from '../kms/engine';
 import { checkInvariants } from '../kms/invariants';
-import { kind, readClock, readLog, readSimulatorOptions, Refusal } from '../scenario/validate';
+import type { GrantChange, SimEvent } from '../kms/events';
+import type { KeyState } from '../kms/world';
+import { LIMITS } from '../scenario/limits';
+import { has, isRecord, kind, readClock, readInt, readLog, readRecord, readSimulatorOptions, readText, Refusal, refuse, show, type TextRule } from '../scenario/validate';
 import type { WorkspaceOptions } from './schema';
 import { readName } from './util';
 
@@ -129,16 +134,6 @@ export function makeWorkspaceFile(
 // Validation
 // ---------------------------------------------------------------------------------------------
 
-class ShapeError extends Error {}
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
-function need(cond: unknown, path: string, what: string): asserts cond {
-  if (!cond) throw new ShapeError(`${path} ${what}`);
-}
-const num = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
-const str = (x: unknown): x is string => typeof x === 'string';
-
 /**
  * Copies the SimulatorOptions a workspace may carry, field by field, through the one boundary
  * check (src/scenario/validate.ts); throws a Refusal that says what is wrong in words.
@@ -147,49 +142,195 @@ export function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceO
   return readSimulatorOptions(x, path);
 }
 
+type Obj = Record<string, unknown>;
+
+/** refuses (a Refusal naming `path`, as every boundary check does) unless cond holds */
+function need(cond: unknown, path: string, what: string): asserts cond {
+  if (!cond) refuse(path, what);
+}
+
+/** the own member o[k] (never one inherited from a prototype) */
+const own = (o: Obj, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
+/** any text a saved world holds (a key policy, a description, an ARN): the stored log's body bound */
+const STORED_TEXT: TextRule = { max: LIMITS.logBodyLength };
+
+const text = (o: Obj, k: string, path: string): string => readText(own(o, k), `${path}.${k}`, STORED_TEXT);
+const optionalText = (o: Obj, k: string, path: string): void => {
+  if (has(o, k)) text(o, k, path);
+};
+const clock = (o: Obj, k: string, path: string): number => readClock(own(o, k), `${path}.${k}`);
+const count = (o: Obj, k: string, path: string): number => readInt(own(o, k), `${path}.${k}`, 0, Number.MAX_SAFE_INTEGER);
+function oneOf<T extends string>(o: Obj, k: string, path: string, values: readonly T[]): T {
+  const x = own(o, k);
+  if (x === undefined) refuse(`${path}.${k}`, 'is missing');
+  if (!values.includes(x as T)) refuse(`${path}.${k}`, `${show(x)} is not one of ${values.map((v) => `'${v}'`).join(', ')}`);
+  return x as T;
+}
+function flag(o: Obj, k: string, path: string): boolean {
+  const x = own(o, k);
+  if (typeof x !== 'boolean') refuse(`${path}.${k}`, x === undefined ? 'is missing' : `must be true or false, not ${kind(x)}`);
+  return x;
+}
+function list(o: Obj, k: string, path: string, what: string, each: (x: unknown, path: string) => unknown): unknown[] {
+  const x = own(o, k);
+  if (x === undefined) refuse(`${path}.${k}`, 'is missing');
+  if (!Array.isArray(x)) refuse(`${path}.${k}`, `must be a list of ${what}, not ${kind(x)}`);
+  x.forEach((v, i) => each(v, `${path}.${k}[${i}]`));
+  return x;
+}
+const eachText = (x: unknown, path: string) => readText(x, path, STORED_TEXT);
+/** one time per host: as many as the workspace runs hosts, each a clock reading */
+function arrivals(o: Obj, k: string, path: string, hosts: number | undefined): void {
+  const times = list(o, k, path, 'times (one per host)', readClock);
+  if (hosts !== undefined && times.length !== hosts) refuse(`${path}.${k}`, `lists ${times.length} arrival times; the workspace runs ${hosts} hosts, and each needs one`);
+}
+const hostIndex = (x: unknown, path: string, hosts: number | undefined) => readInt(x, path, 0, (hosts ?? LIMITS.optionHosts) - 1, 'a host (counting from 0)');
+function bytes(o: Obj, k: string, path: string): void {
+  need(own(o, k) instanceof Uint8Array, `${path}.${k}`, `must be stored bytes ({ "$bytes": "<base64>" }), not ${kind(own(o, k))}`);
+}
+
+const KEY_STATES = ['Creating', 'Enabled', 'Disabled', 'PendingDeletion', 'PendingImport', 'PendingReplicaDeletion', 'Unavailable', 'Updating'] as const satisfies readonly KeyState[];
+const GRANT_CHANGES = ['create', 'retire', 'revoke'] as const satisfies readonly GrantChange[];
+const KEY_CHANGES = ['create', 'enable', 'disable', 'schedule-deletion', 'cancel-deletion', 'delete', 'policy'] as const;
 const META_FIELDS = ['now', 'rng', 'routingRng', 'requestRng', 'seq', 'roundRobin', 'agendaSeq'] as const;
 
-function checkRecords(list: unknown, path: string, id: string, fields: Record<string, (x: unknown) => boolean>): void {
-  need(Array.isArray(list), path, `must be a list of records, not ${kind(list)}`);
-  list.forEach((r, i) => {
-    need(isObj(r), `${path}[${i}]`, `must be a record (an object), not ${kind(r)}`);
-    need(str(r[id]), `${path}[${i}].${id}`, `must be text, not ${kind(r[id])}`);
-    for (const [k, check] of Object.entries(fields)) need(check(r[k]), `${path}[${i}].${k}`, r[k] === undefined ? 'is missing' : `is ${kind(r[k])}, which is not what this member holds`);
+/** a KeyRecord: every member the engine reads (its tags for aws:ResourceTag, its state, its material) */
+function checkKey(x: unknown, path: string): void {
+  const k = readRecord(x, path, 'a key record (an object)');
+  for (const f of ['keyId', 'arn', 'account', 'region', 'description', 'keySpec', 'keyUsage', 'origin', 'policy', 'keyMaterialId']) text(k, f, path);
+  oneOf(k, 'state', path, KEY_STATES);
+  clock(k, 'created', path);
+  if (has(k, 'deletionDate')) clock(k, 'deletionDate', path);
+  if (has(k, 'pendingWindowInDays')) readInt(k.pendingWindowInDays, `${path}.pendingWindowInDays`, 7, 30, 'days');
+  flag(k, 'multiRegion', path);
+  list(k, 'tags', path, 'tags ({ "TagKey": …, "TagValue": … })', (t, p) => {
+    const tag = readRecord(t, p, 'a tag (an object with TagKey and TagValue)');
+    text(tag, 'TagKey', p);
+    text(tag, 'TagValue', p);
   });
+  if (has(k, 'material')) {
+    const p = `${path}.material`;
+    const m = readRecord(k.material, p, 'key material (an object)');
+    const sort = oneOf(m, 'kind', p, ['secret', 'pair', 'unsupported']);
+    if (sort === 'secret') bytes(m, 'bytes', p);
+    else if (sort === 'pair') {
+      bytes(m, 'pkcs8', p);
+      bytes(m, 'spki', p);
+    } else text(m, 'reason', p);
+  }
 }
-const numbers = (x: unknown) => Array.isArray(x) && x.every(num);
 
-/** checks a decoded snapshot's shape; semantic checks follow in parseWorkspaceFile */
-export function checkSnapshotShape(x: unknown, path = 'snapshot'): StoredSimulator {
-  need(isObj(x), path, `must be a saved simulator (an object with state, log and events), not ${kind(x)}`);
-  const s = x.state;
-  need(isObj(s), `${path}.state`, `must be the saved world (an object), not ${kind(s)}`);
-  const m = s.meta;
-  need(isObj(m), `${path}.state.meta`, `must be the world's counters (an object), not ${kind(m)}`);
-  need(m.v === 1, `${path}.state.meta.v`, `is ${kind(m.v) === 'a number' ? m.v : kind(m.v)}; this playground reads saved worlds of version 1`);
+function checkAlias(x: unknown, path: string): void {
+  const a = readRecord(x, path, 'an alias record (an object)');
+  for (const f of ['aliasName', 'aliasArn', 'account', 'region', 'targetKeyId']) text(a, f, path);
+  clock(a, 'created', path);
+  clock(a, 'updated', path);
+}
+
+function checkEncryptionContext(x: unknown, path: string): void {
+  const o = readRecord(x, path, 'an encryption context (an object of text values)');
+  for (const k of Object.keys(o)) readText(o[k], `${path}.${k}`, STORED_TEXT);
+}
+
+function checkGrant(x: unknown, path: string, hosts: number | undefined): void {
+  const g = readRecord(x, path, 'a grant record (an object)');
+  for (const f of ['grantId', 'keyId', 'keyArn', 'region', 'name', 'issuingAccount']) text(g, f, path);
+  clock(g, 'created', path);
+  for (const f of ['granteePrincipal', 'granteeServicePrincipal', 'retiringPrincipal', 'retiringServicePrincipal']) optionalText(g, f, path);
+  need(has(g, 'granteePrincipal') || has(g, 'granteeServicePrincipal'), path, 'has no grantee (granteePrincipal or granteeServicePrincipal)');
+  list(g, 'operations', path, 'operation names', eachText);
+  arrivals(g, 'arrivals', path, hosts);
+  if (has(g, 'aseq')) count(g, 'aseq', path);
+  if (has(g, 'constraints')) {
+    const p = `${path}.constraints`;
+    const c = readRecord(g.constraints, p, 'grant constraints (an object)');
+    if (has(c, 'EncryptionContextSubset')) checkEncryptionContext(c.EncryptionContextSubset, `${p}.EncryptionContextSubset`);
+    if (has(c, 'EncryptionContextEquals')) checkEncryptionContext(c.EncryptionContextEquals, `${p}.EncryptionContextEquals`);
+    optionalText(c, 'SourceArn', p);
+  }
+  if (has(g, 'removed')) {
+    const p = `${path}.removed`;
+    const r = readRecord(g.removed, p, 'a removal (an object with change, at, by and arrivals)');
+    oneOf(r, 'change', p, ['retire', 'revoke']);
+    clock(r, 'at', p);
+    text(r, 'by', p);
+    arrivals(r, 'arrivals', p, hosts);
+    if (has(r, 'aseq')) count(r, 'aseq', p);
+  }
+}
+
+/** a SimEvent: the members of its type, as the timeline and the history read them */
+function checkEvent(x: unknown, path: string, hosts: number | undefined): void {
+  const e = readRecord(x, path, 'a simulator event (an object)');
+  const type = oneOf(e, 'type', path, ['@kms.request', '@kms.grant.changed', '@kms.grant.arrived', '@kms.key.changed', '@kms.clock'] as const satisfies readonly SimEvent['type'][]);
+  clock(e, 'at', path);
+  switch (type) {
+    case '@kms.request': {
+      count(e, 'seq', path);
+      for (const f of ['requestId', 'operation', 'caller']) text(e, f, path);
+      hostIndex(own(e, 'host'), `${path}.host`, hosts);
+      readInt(own(e, 'status'), `${path}.status`, 100, 599, 'an HTTP status');
+      optionalText(e, 'errorType', path);
+      if (has(e, 'decision')) {
+        const p = `${path}.decision`;
+        const d = readRecord(e.decision, p, 'a decision (an object)');
+        flag(d, 'allowed', p);
+        hostIndex(own(d, 'host'), `${p}.host`, hosts);
+        text(d, 'summary', p);
+        text(readRecord(own(d, 'via'), `${p}.via`, 'what decided (an object with a kind)'), 'kind', `${p}.via`);
+        list(d, 'notes', p, 'notes (text)', eachText);
+      }
+      return;
+    }
+    case '@kms.grant.changed':
+      oneOf(e, 'change', path, GRANT_CHANGES);
+      for (const f of ['grantId', 'keyArn', 'grantee', 'by']) text(e, f, path);
+      list(e, 'operations', path, 'operation names', eachText);
+      arrivals(e, 'arrivals', path, hosts);
+      return;
+    case '@kms.grant.arrived':
+      oneOf(e, 'change', path, GRANT_CHANGES);
+      text(e, 'grantId', path);
+      hostIndex(own(e, 'host'), `${path}.host`, hosts);
+      return;
+    case '@kms.key.changed':
+      text(e, 'keyArn', path);
+      text(e, 'keyState', path);
+      oneOf(e, 'change', path, KEY_CHANGES);
+      return;
+    case '@kms.clock':
+      clock(e, 'from', path);
+      return;
+  }
+}
+
+function checkList(x: unknown, path: string, what: string, each: (x: unknown, path: string) => void): void {
+  if (x === undefined) refuse(path, 'is missing');
+  if (!Array.isArray(x)) refuse(path, `must be a list of ${what}, not ${kind(x)}`);
+  for (let i = 0; i < x.length; i++) each(x[i], `${path}[${i}]`);
+}
+
+/**
+ * Checks a decoded snapshot's shape: every member the engine and the views read, in each key,
+ * alias and grant record and each event, refused in words that name the member (a Refusal).
+ * `hosts`, when given, is the number of hosts the workspace runs: arrival times must be one per
+ * host, and a host index below it. Semantic checks follow in parseWorkspaceFile.
+ */
+export function checkSnapshotShape(x: unknown, path = 'snapshot', hosts?: number): StoredSimulator {
+  const snap = readRecord(x, path, 'a saved simulator (an object with state, log and events)');
+  const s = readRecord(own(snap, 'state'), `${path}.state`, 'the saved world (an object)');
+  const m = readRecord(own(s, 'meta'), `${path}.state.meta`, "the world's counters (an object)");
+  need(m.v === 1, `${path}.state.meta.v`, `is ${show(m.v)}; this playground reads saved worlds of version 1`);
   for (const f of META_FIELDS) need(typeof m[f] === 'number' && Number.isFinite(m[f]), `${path}.state.meta.${f}`, `must be a finite number, not ${kind(m[f])}`);
   readClock(m.now, `${path}.state.meta.now`);
-  checkRecords(s.keys, `${path}.state.keys`, 'keyId', { arn: str, account: str, region: str, state: str, keySpec: str, keyUsage: str, policy: str, created: num });
-  checkRecords(s.aliases, `${path}.state.aliases`, 'aliasName', { account: str, region: str, targetKeyId: str, aliasArn: str });
-  checkRecords(s.grants, `${path}.state.grants`, 'grantId', {
-    keyId: str,
-    keyArn: str,
-    region: str,
-    name: str,
-    created: num,
-    issuingAccount: str,
-    operations: (v) => Array.isArray(v) && v.every(str),
-    arrivals: numbers,
-  });
-  (s.grants as Obj[]).forEach((g, i) => {
-    need(str(g.granteePrincipal) || str(g.granteeServicePrincipal), `${path}.state.grants[${i}]`, 'has no grantee');
-    if (g.removed !== undefined) need(isObj(g.removed) && numbers(g.removed.arrivals) && num(g.removed.at), `${path}.state.grants[${i}].removed`, 'is not a removal (an object with the time "at" and the arrival times "arrivals")');
-  });
+  checkList(own(s, 'keys'), `${path}.state.keys`, 'key records', checkKey);
+  checkList(own(s, 'aliases'), `${path}.state.aliases`, 'alias records', checkAlias);
+  checkList(own(s, 'grants'), `${path}.state.grants`, 'grant records', (g, p) => checkGrant(g, p, hosts));
   // the input log goes through the one boundary check: times, operations, addresses, headers
-  const log = readLog(x.log, `${path}.log`);
-  need(Array.isArray(x.events), `${path}.events`, `must be a list of events, not ${kind(x.events)}`);
-  x.events.forEach((e, i) => need(isObj(e) && str(e.type) && e.type.startsWith('@kms.') && Number.isFinite(e.at), `${path}.events[${i}]`, 'is not a simulator event (an object with a type starting @kms. and a time "at")'));
-  return { state: { meta: m as unknown as EngineMeta, keys: s.keys as never, aliases: s.aliases as never, grants: s.grants as never }, log, events: x.events as never };
+  const log = readLog(own(snap, 'log'), `${path}.log`);
+  checkList(own(snap, 'events'), `${path}.events`, 'events', (e, p) => checkEvent(e, p, hosts));
+  return { state: { meta: m as unknown as EngineMeta, keys: s.keys as never, aliases: s.aliases as never, grants: s.grants as never }, log, events: snap.events as never };
 }
 
 /**
@@ -207,13 +348,12 @@ export function checkSnapshotResumes(snapshot: StoredSimulator, options: Workspa
   }
 }
 
-/** why a simulator cannot be made with these options (the engine's own words), or null */
-function optionsProblem(options: WorkspaceOptions): string | null {
+/** how many hosts a simulator made with these options runs; refuses options the engine cannot use */
+function hostsOf(options: WorkspaceOptions): number {
   try {
-    new Engine(options);
-    return null;
+    return new Engine(options).hosts;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return refuse('workspace.options', `cannot make a simulator: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -227,7 +367,7 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
       return { ok: false, error: 'not-a-workspace', detail: 'The file is not JSON.' };
     }
   }
-  if (!isObj(x) || x.format !== WORKSPACE_FORMAT) {
+  if (!isRecord(x) || x.format !== WORKSPACE_FORMAT) {
     return { ok: false, error: 'not-a-workspace', detail: `This is not a KMS Playground workspace file (no "format": "${WORKSPACE_FORMAT}").` };
   }
   if (!Number.isInteger(x.v) || (x.v as number) < 1) return { ok: false, error: 'bad-shape', detail: 'The file has no valid version number "v".' };
@@ -235,29 +375,25 @@ export function parseWorkspaceFile(input: unknown): ParsedWorkspaceFile {
     return { ok: false, error: 'newer-version', detail: `The file is workspace format version ${x.v}; this playground reads up to version ${WORKSPACE_FILE_VERSION}. Open it in a newer playground.` };
   }
   try {
-    need(isObj(x.workspace), 'workspace', `must be an object with the workspace's name and options, not ${kind(x.workspace)}`);
-    const w = x.workspace;
+    const w = readRecord(own(x, 'workspace'), 'workspace', "an object with the workspace's name and options");
     const name = readName(w.name, 'workspace.name');
     const options = parseOptions(fromJsonSafe(w.options));
-    if (x.snapshot === null) {
-      // an empty workspace still needs options a simulator accepts (a principal's IAM policy is
-      // parsed only by the engine): otherwise it would import and then fail to open
-      const problem = optionsProblem(options);
-      if (problem) throw new ShapeError(`workspace.options cannot make a simulator: ${problem}`);
-      return { ok: true, name, options, snapshot: null };
-    }
+    // even an empty workspace needs options a simulator accepts: otherwise it would import and
+    // then fail to open
+    const hosts = hostsOf(options);
+    if (x.snapshot === null) return { ok: true, name, options, snapshot: null };
     let decoded: unknown;
     try {
       decoded = fromJsonSafe(x.snapshot);
     } catch (e) {
-      throw new ShapeError(`snapshot: ${(e as Error).message}`);
+      return refuse('snapshot:', (e as Error).message);
     }
-    const snapshot = checkSnapshotShape(decoded);
+    const snapshot = checkSnapshotShape(decoded, 'snapshot', hosts);
     const problem = checkSnapshotResumes(snapshot, options);
-    if (problem) throw new ShapeError(`snapshot holds a world the simulator cannot resume: ${problem}`);
+    if (problem) refuse('snapshot', `holds a world the simulator cannot resume: ${problem}`);
     return { ok: true, name, options, snapshot };
   } catch (e) {
-    if (e instanceof ShapeError || e instanceof Refusal) return { ok: false, error: 'bad-shape', detail: e.message };
+    if (e instanceof Refusal) return { ok: false, error: 'bad-shape', detail: e.message };
     // a file is data: whatever else goes wrong reading it is still an answer, never an exception
     return { ok: false, error: 'bad-shape', detail: `The file cannot be read (${e instanceof Error ? e.message : String(e)}).` };
   }

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../src/kms/index';
-import { createMemoryPlaygroundStore, fromJsonSafe, openWorkspaceSimulator, toJsonSafe, type PlaygroundStore, type WorkspaceFile } from '../../src/store/index';
+import { readFileSync } from 'node:fs';
+import { createMemoryPlaygroundStore, fromJsonSafe, openWorkspaceSimulator, parseWorkspaceFile, toJsonSafe, type PlaygroundStore, type WorkspaceFile } from '../../src/store/index';
 import { APP_ROLE, AUDITOR, PRINCIPALS } from '../kms/helpers';
 import { openStore } from './helpers';
 
@@ -248,4 +249,59 @@ describe('export and import', () => {
     const big = new Uint8Array(20_000).map((_, i) => i % 251);
     expect(fromJsonSafe(JSON.parse(JSON.stringify(toJsonSafe(big))))).toEqual(big);
   });
+});
+
+describe('stored records and events in an imported file', () => {
+  type Rec = Record<string, unknown>;
+  type Fixture = { snapshot: { state: { keys: Rec[]; aliases: Rec[]; grants: Rec[] }; events: Rec[] } };
+  const FIXTURE = readFileSync(new URL('../fixtures/store/workspace-file-v1.json', import.meta.url), 'utf8');
+  const fixture = () => JSON.parse(FIXTURE) as Fixture;
+  const firstOf = (f: Fixture, type: string) => f.snapshot.events.findIndex((e) => e.type === type);
+
+  it('the 0.1.0 file still imports, and what it imports opens', async () => {
+    const parsed = parseWorkspaceFile(FIXTURE);
+    expect(parsed.ok, parsed.ok ? '' : parsed.detail).toBe(true);
+    const store = createMemoryPlaygroundStore();
+    const r = await store.importWorkspace(FIXTURE);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect((await openWorkspaceSimulator(store, r.id)).events.length).toBe(329);
+  });
+
+  const cases: [string, (f: Fixture) => void, RegExp][] = [
+    ['a grant change without arrivals', (f) => void delete f.snapshot.events[firstOf(f, '@kms.grant.changed')].arrivals, /^snapshot\.events\[\d+\]\.arrivals is missing$/],
+    ['a grant change with arrivals for too few hosts', (f) => void (f.snapshot.events[firstOf(f, '@kms.grant.changed')].arrivals = [0]), /^snapshot\.events\[\d+\]\.arrivals lists 1 arrival times; the workspace runs 3 hosts/],
+    ['a grant change whose operations are not a list', (f) => void (f.snapshot.events[firstOf(f, '@kms.grant.changed')].operations = 'Decrypt'), /^snapshot\.events\[\d+\]\.operations must be a list of operation names, not text$/],
+    ['an event time outside the dates a clock can show', (f) => void (f.snapshot.events[0].at = 9e15), /^snapshot\.events\[0\]\.at 9000000000000000 is not a whole number of milliseconds since 1970 from/],
+    ['an event time that is a fraction', (f) => void (f.snapshot.events[0].at = 1.5), /^snapshot\.events\[0\]\.at 1\.5 is not a whole number/],
+    ['an event of an unknown type', (f) => void (f.snapshot.events[0].type = '@kms.teleport'), /^snapshot\.events\[0\]\.type '@kms\.teleport' is not one of '@kms\.request'/],
+    ['a request event without a caller', (f) => void delete f.snapshot.events[firstOf(f, '@kms.request')].caller, /^snapshot\.events\[\d+\]\.caller is missing$/],
+    ['a request event on a host the workspace does not run', (f) => void (f.snapshot.events[firstOf(f, '@kms.request')].host = 7), /^snapshot\.events\[\d+\]\.host 7 is not a whole number of a host \(counting from 0\) from 0 to 2$/],
+    ['a request event whose decision has no summary', (f) => void delete (f.snapshot.events[firstOf(f, '@kms.request')].decision as Rec).summary, /^snapshot\.events\[\d+\]\.decision\.summary is missing$/],
+    ['an arrival event without a host', (f) => void delete f.snapshot.events[firstOf(f, '@kms.grant.arrived')].host, /^snapshot\.events\[\d+\]\.host is missing$/],
+    ['a key event of an unknown change', (f) => void (f.snapshot.events[firstOf(f, '@kms.key.changed')].change = 'explode'), /^snapshot\.events\[\d+\]\.change 'explode' is not one of 'create'/],
+    ['a clock event without its start', (f) => void delete f.snapshot.events[firstOf(f, '@kms.clock')].from, /^snapshot\.events\[\d+\]\.from is missing$/],
+    ['a key without tags', (f) => void delete f.snapshot.state.keys[0].tags, /^snapshot\.state\.keys\[0\]\.tags is missing$/],
+    ['a key whose tag has no value', (f) => void (f.snapshot.state.keys[0].tags = [{ TagKey: 'team' }]), /^snapshot\.state\.keys\[0\]\.tags\[0\]\.TagValue is missing$/],
+    ['a key of an unknown state', (f) => void (f.snapshot.state.keys[0].state = 'Melting'), /^snapshot\.state\.keys\[0\]\.state 'Melting' is not one of 'Creating', 'Enabled'/],
+    ['a key without multiRegion', (f) => void delete f.snapshot.state.keys[0].multiRegion, /^snapshot\.state\.keys\[0\]\.multiRegion is missing$/],
+    ['a key whose secret material has no bytes', (f) => void (f.snapshot.state.keys[0].material = { kind: 'secret' }), /^snapshot\.state\.keys\[0\]\.material\.bytes must be stored bytes/],
+    ['a key whose creation time is text', (f) => void (f.snapshot.state.keys[0].created = 'yesterday'), /^snapshot\.state\.keys\[0\]\.created must be a whole number of milliseconds since 1970 .*, not text$/],
+    ['an alias without its update time', (f) => void delete f.snapshot.state.aliases[0].updated, /^snapshot\.state\.aliases\[0\]\.updated is missing$/],
+    ['a grant whose operations hold a number', (f) => void (f.snapshot.state.grants[0].operations = [1]), /^snapshot\.state\.grants\[0\]\.operations\[0\] must be text, not a number$/],
+    ['a grant whose encryption context holds a number', (f) => void (f.snapshot.state.grants[0].constraints = { EncryptionContextEquals: { app: 1 } }), /^snapshot\.state\.grants\[0\]\.constraints\.EncryptionContextEquals\.app must be text, not a number$/],
+    ['a grant removal without who removed it', (f) => void (f.snapshot.state.grants[0].removed = { change: 'retire', at: 0, arrivals: [0, 0, 0] }), /^snapshot\.state\.grants\[0\]\.removed\.by is missing$/],
+    ['a grant without a grantee', (f) => void delete f.snapshot.state.grants[0].granteePrincipal, /^snapshot\.state\.grants\[0\] has no grantee/],
+  ];
+  for (const [what, spoil, reason] of cases) {
+    it(`refuses ${what}, saying which member is wrong`, async () => {
+      const f = fixture();
+      spoil(f);
+      const parsed = parseWorkspaceFile(JSON.stringify(f));
+      expect(parsed).toMatchObject({ ok: false, error: 'bad-shape' });
+      if (!parsed.ok) expect(parsed.detail).toMatch(reason);
+      const store = createMemoryPlaygroundStore();
+      expect((await store.importWorkspace(f)).ok).toBe(false);
+      expect(await store.listWorkspaces()).toEqual([]);
+    });
+  }
 });
