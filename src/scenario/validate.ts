@@ -314,14 +314,9 @@ export function readPrincipals(x: unknown, path: string, accountId: string): Pri
   return principals;
 }
 
-/**
- * The callers a person picks from: the account root first, then every configured principal but
- * the root's own entry (which configures the root, see above), each ARN once.
- */
-export function configuredCallers<P extends { arn: string }>(accountId: string, principals: readonly P[]): P[] {
-  const seen = new Set([`arn:aws:iam::${accountId}:root`]);
-  return principals.filter((p) => !seen.has(p.arn) && seen.add(p.arn) !== undefined);
-}
+// the callers a person picks from (the root once, then the principals): callers.ts, apart from
+// this module and its policy parser so that the page's first load does not carry the parser
+export { configuredCallers } from './callers';
 
 // ---------------------------------------------------------------------------------------------
 // Settings and options
