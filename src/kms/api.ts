@@ -1,5 +1,5 @@
 /**
- * The engine contract (DEVELOPERS.md "The engine contract"). Others' tools and our own tests build
+ * The engine contract (the README's "The engine"). Others' tools and our own tests build
  * on these types: change them only by adding optional members.
  */
 import type { Decision, SimEvent } from './events';

@@ -438,7 +438,7 @@ function findGrant(world: World, req: AuthRequest, notes: string[], misses: Gran
 /**
  * SourceArn: "effectively the same as having the aws:SourceArn global condition key in the
  * grant ... only evaluated when the request is made by an AWS service" (CreateGrant reference,
- * SPEC.md §6.4). So an IAM principal's request is never checked against it; a service's request
+ * docs/sources.md, Grants). So an IAM principal's request is never checked against it; a service's request
  * must carry exactly that source ARN. It "applies to DescribeKey when specified in the request"
  * and not to RetireGrant: a service's DescribeKey without a source ARN passes.
  */

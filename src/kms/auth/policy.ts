@@ -278,7 +278,7 @@ const TOP_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 const VERSIONS = new Set(['2008-10-17', '2012-10-17']);
 const OPERATOR_SET = new Set<string>(CONDITION_OPERATORS);
-/** ServicePrincipalType pattern from the KMS model (SPEC §3) */
+/** ServicePrincipalType pattern from the KMS API model */
 const SERVICE_PRINCIPAL = /^([A-Za-z0-9-]+)\.([A-Za-z0-9-]+)(\.[A-Za-z0-9-]+)+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 /** IAM / STS principal ARNs: users, roles, root, assumed-role and federated-user sessions */

@@ -5,7 +5,7 @@ import { World, type AliasRecord } from '../world';
 import type { Ctx } from './context';
 
 function checkName(name: string): void {
-  // recorded from real KMS (SPEC.md §2)
+  // recorded from real KMS (docs/sources.md, Errors)
   if (!name.startsWith('alias/')) throw validation('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
   if (name.startsWith('alias/aws/')) throw new KmsError('NotAuthorizedException', 'Cannot create alias with prefix alias/aws/ because it is reserved for AWS managed keys.');
 }

@@ -65,7 +65,7 @@ export class Ctx {
 
   /**
    * resolves KeyId (aliases only where the operation takes them); a key of another account
-   * only in the operations that are cross-account (SPEC.md §4)
+   * only in the operations that are cross-account (docs/sources.md, Key identifiers)
    */
   key(keyId: string, opts: { aliases: boolean }): KeyRecord {
     const k = resolveKey(this.world, keyId, this.scope, opts.aliases);

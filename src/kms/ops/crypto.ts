@@ -4,12 +4,12 @@
  * DeriveSharedSecret.
  *
  * Every handler runs the same steps in the same order:
- *   1. resolve the key (key id, key ARN, alias name or alias ARN, SPEC.md §4; Decrypt and
+ *   1. resolve the key (key id, key ARN, alias name or alias ARN, docs/sources.md, Key identifiers; Decrypt and
  *      ReEncrypt may take it from the ciphertext blob instead, and a KeyId that names another
  *      key is IncorrectKeyException, as recorded);
  *   2. verify the grant tokens and authorize with the grant operation and the encryption
  *      context (ReEncrypt: kms:ReEncryptFrom on the source key with SourceEncryptionContext,
- *      kms:ReEncryptTo on the destination with DestinationEncryptionContext, SPEC.md §6.4);
+ *      kms:ReEncryptTo on the destination with DestinationEncryptionContext, docs/sources.md, Grants);
  *   3. the key state (keystate.ts);
  *   4. key usage, algorithm and parameter checks, with the messages recorded from real KMS;
  *   5. DryRun: it answers what real KMS would, having checked everything that can fail without
@@ -73,7 +73,7 @@ import { ownStringMap } from './maps';
 type EncryptionContext = Record<string, string> | undefined;
 
 // =============================================================================================
-// Errors, with the texts recorded from real KMS (SPEC.md §2) unless marked otherwise.
+// Errors, with the texts recorded from real KMS (docs/sources.md, Errors) unless marked otherwise.
 
 /** `<key ARN> key usage is <KEY_USAGE> which is not valid for <Operation>.` (recorded) */
 function requireUsage(key: KeyRecord, usage: string, operation: string): void {
@@ -92,7 +92,7 @@ const invalidCiphertext = () => new KmsError('InvalidCiphertextException', '');
 const incorrectKey = () => new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
 
 /**
- * The Coral "missing member" form (SPEC.md §1.2), for a CiphertextBlob that the model leaves
+ * The Coral "missing member" form (docs/sources.md, Validation messages), for a CiphertextBlob that the model leaves
  * optional (because of DryRunModifiers) but the service requires.
  */
 const missingCiphertext = () => validation("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");

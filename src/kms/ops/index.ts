@@ -1,4 +1,4 @@
-/** The operation table: one handler per operation, keyed by its AWS name (STYLE.md example 7). */
+/** The operation table: one handler per operation, keyed by its AWS name (docs/architecture.md, The engine). */
 import type { OperationName } from '../model/shapes.generated';
 import type { Handler } from './context';
 import { createGrant } from './grants/createGrant';

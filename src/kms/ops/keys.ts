@@ -35,7 +35,7 @@ export const USAGES_BY_SPEC: Readonly<Record<string, readonly string[]>> = {
   HMAC_512: ['GENERATE_VERIFY_MAC'],
 };
 
-/** KeyMetadata as DescribeKey/CreateKey return it (members in the order of the recording in SPEC.md §14) */
+/** KeyMetadata as DescribeKey/CreateKey return it (members in the order of the recording in docs/sources.md, Key operations) */
 export function keyMetadata(k: KeyRecord): Record<string, unknown> {
   const m: Record<string, unknown> = {
     AWSAccountId: k.account,
@@ -49,7 +49,7 @@ export function keyMetadata(k: KeyRecord): Record<string, unknown> {
   m.Enabled = k.state === 'Enabled';
   const spec = k.keySpec as KeySpec;
   if (k.keyUsage === 'ENCRYPT_DECRYPT') m.EncryptionAlgorithms = encryptionAlgorithmsFor(spec, k.keyUsage);
-  // absent until key material is imported (recorded: SPEC.md §14)
+  // absent until key material is imported (recorded: docs/sources.md, Key operations)
   if (k.origin === 'EXTERNAL' && k.state !== 'PendingImport') m.ExpirationModel = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
   if (k.keyUsage === 'KEY_AGREEMENT') m.KeyAgreementAlgorithms = keyAgreementAlgorithmsFor(spec);
   m.KeyId = k.keyId;
@@ -219,7 +219,7 @@ export function cancelKeyDeletion(ctx: Ctx, input: { KeyId: string }) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
-  // "the key state of the KMS key is Disabled" after cancelling (validated, SPEC.md §5)
+  // "the key state of the KMS key is Disabled" after cancelling (validated, docs/sources.md, Key states)
   setState(ctx, key, 'Disabled', 'cancel-deletion');
   return { KeyId: key.arn };
 }
@@ -256,7 +256,7 @@ export function putKeyPolicy(ctx: Ctx, input: { KeyId: string; Policy: string; P
 }
 
 export function generateRandom(ctx: Ctx, input: { NumberOfBytes?: number; CustomKeyStoreId?: string }) {
-  // recorded: GenerateRandom {"NumberOfBytes": null} -> "NumberOfBytes is required." (SPEC.md §1.2)
+  // recorded: GenerateRandom {"NumberOfBytes": null} -> "NumberOfBytes is required." (docs/sources.md, Validation messages)
   if (input.NumberOfBytes === undefined) throw validation('NumberOfBytes is required.');
   identityAllows(ctx, 'kms:GenerateRandom');
   return { Plaintext: ctx.rng.bytes(input.NumberOfBytes) };

@@ -1,4 +1,4 @@
-/** CreateGrant (SPEC.md §6): validation, authorization, Name idempotency, DryRun, quota. */
+/** CreateGrant (docs/sources.md, Grants): validation, authorization, Name idempotency, DryRun, quota. */
 import { KmsError, validation } from '../../errors';
 import { rootArn } from '../../auth/caller';
 import { drawArrivals } from '../../propagation';
@@ -111,7 +111,7 @@ function checkContextConstraint(m: Record<string, string> | undefined): void {
 }
 
 export function createGrant(ctx: Ctx, input: CreateGrantInput) {
-  // Request-level rules (SPEC.md §6.1); their exact texts are not recorded: docs/fidelity.md.
+  // Request-level rules (docs/sources.md, Grants); their exact texts are not recorded: docs/fidelity.md.
   const grantee = input.GranteePrincipal;
   const granteeService = input.GranteeServicePrincipal;
   if ((grantee === undefined) === (granteeService === undefined)) {

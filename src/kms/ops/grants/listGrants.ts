@@ -1,5 +1,5 @@
 /**
- * ListGrants and ListRetirableGrants (SPEC.md §7, §8). Listings are immediate: a new grant is
+ * ListGrants and ListRetirableGrants (docs/sources.md, Grants). Listings are immediate: a new grant is
  * listed at once and a retired one leaves at once; only authorization waits for propagation.
  * Order: ascending GrantId, as in the API Reference example (docs/fidelity.md).
  */

@@ -1,4 +1,4 @@
-/** RetireGrant and RevokeGrant (SPEC.md §9, §10). */
+/** RetireGrant and RevokeGrant (docs/sources.md, Grants). */
 import { KmsError, notFound, validation } from '../../errors';
 import { accessDeniedExplicitIdentity, accessDeniedNoIdentity } from '../../auth/messages';
 import { rootArn } from '../../auth/caller';

@@ -1,5 +1,5 @@
 /**
- * Which grant operations a key can carry (SPEC.md §6.3, from the Developer Guide's grant
+ * Which grant operations a key can carry (docs/sources.md, Grants, from the Developer Guide's grant
  * concepts and key-type tables): "you cannot create a grant for a symmetric encryption KMS key
  * that allows the Sign operation, or a grant for an asymmetric KMS key that allows the
  * GenerateDataKey operation. If you try, KMS returns a ValidationError exception."
