@@ -105,14 +105,30 @@ export class Engine implements EngineServices {
     // ids and delays the world draws.
     this.#routingRng = new Rng({ seed: seed ^ 0x6a09e667, counter: 0 });
     this.#requestRng = new Rng({ seed: seed ^ 0x3c6ef372, counter: 0 });
+    this.#organizations = options.organizations;
     for (const p of options.principals ?? []) this.addPrincipal(p);
+  }
+
+  /** SimulatorOptions.organizations: aws:PrincipalOrgID by account id */
+  readonly #organizations: Record<string, string> | undefined;
+
+  /**
+   * A caller with what IAM knows of it beside its policy: its tags (aws:PrincipalTag/<k>, copied
+   * as own pairs, so a tag named __proto__ stays a tag) and its account's organization
+   * (aws:PrincipalOrgID).
+   */
+  #identity(c: Caller, tags?: Record<string, string>): Caller {
+    if (tags) c.tags = Object.fromEntries(Object.entries(tags));
+    const orgs = this.#organizations;
+    if (orgs && Object.hasOwn(orgs, c.account)) c.orgId = orgs[c.account];
+    return c;
   }
 
   addPrincipal(p: PrincipalConfig): void {
     if (isServicePrincipal(p.arn)) {
       // an AWS service principal: no IAM identity policy; key policies and grants decide
       if (p.policy !== undefined) throw new TypeError(`${p.arn} is an AWS service principal: it cannot have an IAM identity policy.`);
-      const entry: Principal = { caller: makeServiceCaller(p.arn, this.accountId, p.accessKeyId), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
+      const entry: Principal = { caller: this.#identity(makeServiceCaller(p.arn, this.accountId, p.accessKeyId)), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
       this.principalsByKey.set(p.accessKeyId, entry);
       this.principalsByArn.set(p.arn, entry);
       return;
@@ -124,7 +140,7 @@ export class Engine implements EngineServices {
       if (!r.ok) throw new TypeError(`The IAM policy of ${p.arn} is not valid: ${r.detail || r.message}`);
       policy = r.policy;
     }
-    const entry: Principal = { caller: makeCaller(p.arn, policy, p.accessKeyId), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
+    const entry: Principal = { caller: this.#identity(makeCaller(p.arn, policy, p.accessKeyId), p.tags), accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey };
     this.principalsByKey.set(p.accessKeyId, entry);
     this.principalsByArn.set(entry.caller.arn, entry);
   }
@@ -132,10 +148,10 @@ export class Engine implements EngineServices {
   /** the caller for an ARN: a configured principal, or any account's root */
   #root: Caller | undefined;
   callerFor(arn: string | undefined): Caller {
-    if (arn === undefined) return (this.#root ??= this.principalsByArn.get(rootArn(this.accountId))?.caller ?? makeCaller(rootArn(this.accountId)));
+    if (arn === undefined) return (this.#root ??= this.principalsByArn.get(rootArn(this.accountId))?.caller ?? this.#identity(makeCaller(rootArn(this.accountId))));
     const p = this.principalsByArn.get(arn);
     if (p) return p.caller;
-    return isServicePrincipal(arn) ? makeServiceCaller(arn, this.accountId) : makeCaller(arn);
+    return this.#identity(isServicePrincipal(arn) ? makeServiceCaller(arn, this.accountId) : makeCaller(arn));
   }
 
   // ---- persistence ----------------------------------------------------------------------------

@@ -48,6 +48,9 @@ export interface Caller {
 export const SOURCE_ARN_HEADER = 'x-playground-source-arn';
 export const SOURCE_ACCOUNT_HEADER = 'x-playground-source-account';
 export const VIA_SERVICE_HEADER = 'x-playground-via-service';
+/** aws:SourceIp and aws:SourceVpc of the request (a real request's network, which a page has none of) */
+export const SOURCE_IP_HEADER = 'x-playground-source-ip';
+export const SOURCE_VPC_HEADER = 'x-playground-source-vpc';
 
 /** ServicePrincipalType in the KMS model: dotted names such as logs.amazonaws.com */
 const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
@@ -76,7 +79,7 @@ export function withSource(caller: Caller, h: { sourceArn?: string | null; sourc
   const viaService = h.viaService || undefined;
   if (sourceArn === undefined && sourceAccountHeader === undefined && viaService === undefined && !h.sourceIp && !h.sourceVpc) return caller;
   const source: RequestSource = {};
-  // aws:SourceIp / aws:SourceVpc (x-playground-source-ip / -vpc headers, once the wire layer reads them)
+  // aws:SourceIp / aws:SourceVpc (the x-playground-source-ip / -vpc headers)
   if (h.sourceIp) source.sourceIp = h.sourceIp.slice(0, 100);
   if (h.sourceVpc) source.sourceVpc = h.sourceVpc.slice(0, 100);
   const ignored: string[] = [];

@@ -136,8 +136,8 @@ export const CONDITION_KEYS: readonly ConditionKeyInfo[] = [
   { key: 'aws:PrincipalType', type: 'String', operations: [ALL], from: 'Account (root), User, AssumedRole (a role or role session), FederatedUser (IAM callers only)' },
   { key: 'aws:userid', type: 'String', operations: [ALL], from: "root: the account id; user: a unique id AIDA…; role: AROA…:<session name> (the ids are made up from the ARN: the simulator has no IAM)" },
   { key: 'aws:username', type: 'String', operations: [ALL], from: "the IAM user's name; absent for roles, the root and services" },
-  { key: 'aws:PrincipalTag/<k>', type: 'String', operations: [ALL], from: "the caller's tags (Caller.tags; PrincipalConfig.tags)", notSimulated: 'through sim.fetch only once the engine copies PrincipalConfig.tags onto the caller' },
-  { key: 'aws:PrincipalOrgID', type: 'String', operations: [ALL], from: "the organization of the caller's account (Caller.orgId; SimulatorOptions.organizations); absent when none is configured", notSimulated: 'through sim.fetch only once the engine copies SimulatorOptions.organizations onto the caller' },
+  { key: 'aws:PrincipalTag/<k>', type: 'String', operations: [ALL], from: "the caller's tags (Caller.tags; PrincipalConfig.tags)" },
+  { key: 'aws:PrincipalOrgID', type: 'String', operations: [ALL], from: "the organization of the caller's account (Caller.orgId; SimulatorOptions.organizations); absent when none is configured" },
   { key: 'aws:PrincipalIsAWSService', type: 'Boolean', operations: [ALL], from: 'true for an AWS service principal caller, else false' },
   { key: 'aws:PrincipalServiceName', type: 'String', operations: [ALL], from: 'the service principal name of a service caller; absent otherwise' },
   { key: 'aws:CalledVia', type: 'ArrayOfString', operations: [ALL], from: 'the x-playground-via-service service, for the services AWS records there (athena, cloudformation, dynamodb, kms); absent otherwise' },
@@ -153,8 +153,8 @@ export const CONDITION_KEYS: readonly ConditionKeyInfo[] = [
   { key: 'aws:ResourceTag/<k>', type: 'String', operations: [KEY], from: "the key's tags" },
   { key: 'aws:RequestTag/<k>', type: 'String', operations: ['CreateKey', 'TagResource'], from: 'the Tags parameter' },
   { key: 'aws:TagKeys', type: 'ArrayOfString', operations: ['CreateKey', 'TagResource', 'UntagResource'], from: 'the tag keys of the Tags parameter (UntagResource: the TagKeys parameter)' },
-  { key: 'aws:SourceIp', type: 'IPAddress', operations: [ALL], from: "the caller's source IP (RequestSource.sourceIp; absent when the request came through a service)", notSimulated: 'through sim.fetch only once the wire layer reads an x-playground-source-ip header into the request source' },
-  { key: 'aws:SourceVpc', type: 'String', operations: [ALL], from: "the caller's source VPC (RequestSource.sourceVpc)", notSimulated: 'through sim.fetch only once the wire layer reads an x-playground-source-vpc header into the request source' },
+  { key: 'aws:SourceIp', type: 'IPAddress', operations: [ALL], from: "the request's x-playground-source-ip header (RequestSource.sourceIp); absent without it or when the request came through a service" },
+  { key: 'aws:SourceVpc', type: 'String', operations: [ALL], from: "the request's x-playground-source-vpc header (RequestSource.sourceVpc); absent without it" },
 ];
 
 /** what a request is, for deriving its condition keys */

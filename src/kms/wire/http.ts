@@ -5,7 +5,7 @@
  */
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
-import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER, unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
+import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER, unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import type { Ctx } from '../ops/context';
@@ -324,11 +324,14 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
     }
     caller = p.caller;
   }
-  // the request context AWS itself would add: source ARN/account (services only), via-service
+  // the request context AWS itself would add: source ARN/account (services only), via-service,
+  // the network the request came from (aws:SourceIp, aws:SourceVpc)
   caller = withSource(caller, {
     sourceArn: header(SOURCE_ARN_HEADER),
     sourceAccount: header(SOURCE_ACCOUNT_HEADER),
     viaService: header(VIA_SERVICE_HEADER),
+    sourceIp: header(SOURCE_IP_HEADER),
+    sourceVpc: header(SOURCE_VPC_HEADER),
   });
   callerArn = caller.arn;
   const region = regionOf(request.url, scopeRegion, engine.region);
