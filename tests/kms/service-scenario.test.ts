@@ -34,7 +34,7 @@ describe('request steps with a source', () => {
   it('refuses an IAM policy on a service principal', () => {
     const r = validateScenario(scenario({}, { arn: LOGS, accessKeyId: 'AKIALOGSSERVICE00001', policy: { Version: '2012-10-17', Statement: [] } }));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.detail).toContain('service principal');
+    if (!r.ok) expect(r.detail).toContain('is an AWS service, which has no IAM policy');
   });
 
   it('sends them as x-playground headers, signed as the service', async () => {
