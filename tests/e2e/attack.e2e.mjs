@@ -420,7 +420,7 @@ export default {
     const ws = await page.evaluate(() => globalThis.__kmsPlayground.app.current.id);
     const [audience] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Present', exact: true }).click()]);
     await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
-    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 requests');
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 request');
     const url = new URL(audience.url());
     const id = url.searchParams.get('follow');
     const key = new URLSearchParams(url.hash.slice(1)).get('key');
@@ -473,7 +473,7 @@ export default {
     assertEqual(await page.getByText(/deleted in another tab|reset in another tab/).count(), 0, 'no deleted or reset notice');
     assertEqual(await page.locator('img[src="x"]').count(), 0, 'no markup from a message');
     await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
-    assertEqual(await audience.locator('#history-h + span').textContent(), '1 requests', 'the audience replayed nothing forged');
+    assertEqual(await audience.locator('#history-h + span').textContent(), '1 request', 'the audience replayed nothing forged');
     assert(!(await audience.locator('h1').first().textContent()).includes('img'), 'the audience shows no forged workspace');
     // the presenter still steers the audience, and Send still saves
     await send(page);

@@ -16,7 +16,7 @@ export default {
     await openApp(page, baseUrl, 'e2e=1&editor=plain');
     await page.getByRole('button', { name: 'Load the CreateKey template' }).first().click();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.locator('#history-h + span').getByText('1 requests').waitFor();
+    await page.locator('#history-h + span').getByText('1 request').waitFor();
     // the new release is live: the old page's Share chunk answers 404
     let missed = 0;
     await page.route(SHARE_CHUNK, (route) => {
@@ -39,7 +39,7 @@ export default {
     // 2. still missing after the reload: no second reload, a note in plain words instead
     await page.getByRole('button', { name: 'Load the CreateKey template' }).first().click();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.locator('#history-h + span').getByText('1 requests').waitFor();
+    await page.locator('#history-h + span').getByText('1 request').waitFor();
     let navigated = false;
     page.on('framenavigated', (f) => f === page.mainFrame() && (navigated = true));
     await page.getByRole('button', { name: 'Share', exact: true }).click();
@@ -48,7 +48,7 @@ export default {
     assert((await note.textContent()).includes('Reload the page'), 'the note says what to do');
     await page.waitForTimeout(1_000);
     assertEqual(navigated, false, 'no second reload (no loop)');
-    assertEqual(await page.locator('#history-h + span').textContent(), '1 requests', 'the page (and its work) is still there');
+    assertEqual(await page.locator('#history-h + span').textContent(), '1 request', 'the page (and its work) is still there');
     assert(await page.getByRole('button', { name: 'Share', exact: true }).isEnabled(), 'Share is usable again');
 
     // the note's Reload reloads

@@ -308,7 +308,7 @@ export default {
     audience.on('pageerror', (e) => audienceErrors.push(e.message));
     audience.on('console', (m) => m.type() === 'error' && audienceErrors.push(m.text()));
     await audience.getByTestId('follow-status').getByText('Following the presenter.').waitFor();
-    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 requests');
+    await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 request');
     const url = new URL(audience.url());
     const id = url.searchParams.get('follow');
     const key = new URLSearchParams(url.hash.slice(1)).get('key');
@@ -337,7 +337,7 @@ export default {
     );
     await audience.waitForTimeout(1_000);
     assert(!(await audience.locator('h1').first().textContent()).includes('Forged'), 'the audience does not show the forged workspace');
-    assertEqual(await historyText(audience), '1 requests', 'the forged requests were not replayed');
+    assertEqual(await historyText(audience), '1 request', 'the forged requests were not replayed');
     assertEqual(await audience.getByTestId('follow-status').textContent(), 'Following the presenter.', 'messages without the key change nothing');
 
     // with the key (say it leaked) but malformed: dropped, and the audience says it could not read them
@@ -361,7 +361,7 @@ export default {
       { id, key },
     );
     await audience.getByTestId('follow-status').getByText('The presenter sent something this window cannot read').waitFor();
-    assertEqual(await historyText(audience), '1 requests', 'the malformed messages were not replayed');
+    assertEqual(await historyText(audience), '1 request', 'the malformed messages were not replayed');
     assertEqual(audienceErrors.join(' | '), '', 'no errors in the audience');
 
     // the presenter still steers it
