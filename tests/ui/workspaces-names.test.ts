@@ -119,4 +119,36 @@ describe('an imported workspace', () => {
     expect(importedName('Demo', new Set(['Demo', 'Demo (imported)', 'Demo (imported) 2']))).toBe('Demo (imported) 3');
     expect(importedName(undefined, new Set())).toBe('Imported workspace');
   });
+
+  it('keeps an imported name within 200 characters when it adds "(imported)"', () => {
+    const long = 'x'.repeat(200);
+    const name = importedName(long, new Set([long]));
+    expect(name).toHaveLength(200);
+    expect(name.endsWith(' (imported)')).toBe(true);
+    const next = importedName(long, new Set([long, name]));
+    expect(next).toHaveLength(200);
+    expect(next.endsWith(' (imported) 2')).toBe(true);
+  });
+});
+
+describe('a shared link whose simulator cannot start', () => {
+  it('leaves no workspace behind and says why', async () => {
+    const storage = createMemoryPlaygroundStore({ reason: 'test' });
+    const mine = await storage.createWorkspace('Mine', OPTIONS);
+    const b = backend(storage);
+    // the user's own workspace opens; the shared one's simulator cannot start
+    b.openSimulator = async (id) => {
+      if (id === mine.id) return openWorkspaceSimulator(storage, id);
+      throw new Error('the engine refused its settings');
+    };
+    const app = new WorkspaceApp(OPTIONS);
+    const sharer = await bootApp(createMemoryPlaygroundStore({ reason: 'test' }));
+    await sendAs(sharer.session, 'CreateKey', {});
+    const source = (await sharer.shareSource())!;
+    const link = shareLink(scenarioFromWorkspaceLog(source.log, source.options, source), 'https://example.test/');
+    if (!link.ok) throw new Error(link.detail);
+    await app.boot(Promise.resolve(b), { hash: link.url.slice(link.url.indexOf('#')), clearHash: () => undefined });
+    expect((await storage.listWorkspaces()).map((w) => w.name)).toEqual(['Mine']);
+    expect(app.notices.find((n) => n.key === 'shared')?.text).toMatch(/could not be opened: the engine refused its settings/);
+  });
 });

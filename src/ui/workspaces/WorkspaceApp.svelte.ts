@@ -34,6 +34,7 @@ import { HISTORY_LIMIT, rebuildHistory } from './history';
 import { describeFailure } from './errors';
 import { sharedWorkspaceName } from '../share/names';
 import { safeFileName } from './download';
+import { LIMITS } from '../../scenario/limits';
 
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
 /** the setting that remembers the workspace a new tab opens */
@@ -297,7 +298,15 @@ export class WorkspaceApp {
       this.notify('shared', 'error', `The shared scenario could not be opened: no new workspace could be created (${message(e)}).`);
       return undefined;
     }
-    const sim = await b.openSimulator(ws.id);
+    let sim: SimulatorWithEngine;
+    try {
+      sim = await b.openSimulator(ws.id);
+    } catch (e) {
+      // never leave behind a workspace that fails on every later visit: remove what was just made
+      await b.storage.deleteWorkspace(ws.id).catch(() => {});
+      this.notify('shared', 'error', `The shared scenario could not be opened: ${message(e)}. Your workspaces are untouched.`);
+      return undefined;
+    }
     try {
       await b.replayInto(sim, scenario);
       await sim.flush();
@@ -694,9 +703,17 @@ function fileWorkspaceName(doc: unknown): string | undefined {
 export function importedName(name: string | undefined, taken: ReadonlySet<string>): string {
   const base = name ?? 'Imported workspace';
   if (!taken.has(base)) return base;
-  const imported = `${base} (imported)`;
+  // a name is at most NAME_MAX characters: the base gives way to the suffix
+  const withSuffix = (suffix: string) => `${base.slice(0, NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+  const imported = withSuffix(' (imported)');
   if (!taken.has(imported)) return imported;
-  for (let i = 2; ; i++) if (!taken.has(`${imported} ${i}`)) return `${imported} ${i}`;
+  for (let i = 2; ; i++) {
+    const next = withSuffix(` (imported) ${i}`);
+    if (!taken.has(next)) return next;
+  }
 }
+
+/** the longest workspace name the store takes (a shared title's limit) */
+const NAME_MAX = LIMITS.titleLength;
 
 export { plural };
