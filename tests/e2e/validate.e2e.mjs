@@ -104,7 +104,10 @@ const tests = {
     const names = (await page.getByTestId('workspace-name').textContent()) ?? '';
     assert(names.includes('Workshop: grants and eventual consistency'), `the imported workspace is open: ${names}`);
     await page.getByRole('button', { name: /^Workspace:/ }).click();
-    assert((await page.getByRole('list', { name: 'Switch workspace' }).getByRole('button').count()) >= 2, 'the workspace menu lists the workspaces');
+    // the menu reads the list when it opens: wait for the second entry rather than count at once
+    const list = page.getByRole('list', { name: 'Switch workspace' }).getByRole('button');
+    await list.nth(1).waitFor({ timeout: 10_000 }).catch(() => {});
+    assert((await list.count()) >= 2, 'the workspace menu lists the workspaces');
     await sendCreateKey(page, 'after the reload');
   },
 
