@@ -8,16 +8,12 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSimulator, type WorkspaceOptions } from '../../src/kms/index';
-import { OPERATION_GROUPS } from '../../src/kms/ops/index';
-import { createMemoryPlaygroundStore, describeStoreError, openWorkspaceSimulator, reapplyInputs, type PlaygroundStore } from '../../src/store/index';
-import { scenarioFromHash } from '../../src/scenario/codec';
-import { simulatorOptions } from '../../src/scenario/format';
-import { replayWith } from '../../src/scenario/run';
-import { groupsFrom } from '../../src/ui/operations';
+import type { WorkspaceOptions } from '../../src/kms/index';
+import { createMemoryPlaygroundStore, type PlaygroundStore } from '../../src/store/index';
 import { advanceMsOf, SPEEDS } from '../../src/ui/Playback.svelte';
 import type { Session } from '../../src/ui/Session.svelte';
-import { WorkspaceApp, type Backend } from '../../src/ui/workspaces/WorkspaceApp.svelte';
+import { WorkspaceApp } from '../../src/ui/workspaces/WorkspaceApp.svelte';
+import { backend } from '../store/app-helpers';
 import { scenarioFromWorkspaceLog, shareLink } from '../../src/ui/share/scenario';
 
 const START = Date.UTC(2026, 0, 1, 12);
@@ -25,7 +21,6 @@ const ACCOUNT = '111122223333';
 const APP = `arn:aws:iam::${ACCOUNT}:role/App`;
 const PRINCIPALS = [{ arn: APP, accessKeyId: 'AKIAAPPROLEEXAMPLE01' }];
 const OPTIONS: WorkspaceOptions = { seed: 11, region: 'us-east-1', accountId: ACCOUNT, startTime: START, propagation: { minMs: 500, maxMs: 8000 }, hosts: 3, principals: PRINCIPALS };
-const INFO = { operationGroups: groupsFrom(OPERATION_GROUPS) };
 
 // Animation frames and performance.now under the test's control, so Play runs with real-looking
 // (fractional) frame timings: 16.667 ms at 60 Hz, 6.944 ms at 144 Hz, a stall of 250 ms.
@@ -50,22 +45,6 @@ function runFrames(gaps: readonly number[]): void {
     frames = [];
     for (const cb of due) cb(perfNow);
   }
-}
-
-function backend(storage: PlaygroundStore): Backend {
-  return {
-    storage: storage as Backend['storage'],
-    openSimulator: (id) => openWorkspaceSimulator(storage, id),
-    scratch: (o) => createSimulator({ ...o }),
-    describeStoreError,
-    reapplyInputs,
-    fromHash: scenarioFromHash,
-    optionsOf: simulatorOptions,
-    replayInto: async (sim, scenario) => {
-      await replayWith(() => sim, scenario);
-    },
-    info: INFO,
-  };
 }
 
 async function bootApp(storage: PlaygroundStore, hash = ''): Promise<WorkspaceApp> {

@@ -5,50 +5,15 @@
  */
 import '../store/helpers';
 import { describe, expect, it } from 'vitest';
-import { createSimulator, OPERATION_GROUPS } from '../../src/kms/index';
-import { createMemoryPlaygroundStore, describeStoreError, openWorkspaceSimulator, reapplyInputs, type PlaygroundStore, type WorkspaceOptions } from '../../src/store/index';
-import { scenarioFromHash } from '../../src/scenario/codec';
-import { simulatorOptions } from '../../src/scenario/format';
-import { replayWith } from '../../src/scenario/run';
-import { groupsFrom } from '../../src/ui/operations';
-import type { Session } from '../../src/ui/Session.svelte';
-import { importedName, WorkspaceApp, type Backend } from '../../src/ui/workspaces/WorkspaceApp.svelte';
+import { createMemoryPlaygroundStore, openWorkspaceSimulator, type PlaygroundStore } from '../../src/store/index';
+import { importedName, WorkspaceApp } from '../../src/ui/workspaces/WorkspaceApp.svelte';
 import { scenarioFromWorkspaceLog, shareLink } from '../../src/ui/share/scenario';
-
-const START = Date.UTC(2026, 0, 1, 12);
-const ACCOUNT = '111122223333';
-const APP = `arn:aws:iam::${ACCOUNT}:role/App`;
-const OPTIONS: WorkspaceOptions = { seed: 7, region: 'us-east-1', accountId: ACCOUNT, startTime: START, propagation: { minMs: 500, maxMs: 8000 }, hosts: 3, principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLEEXAMPLE01' }] };
-// Playback (created with each Session) uses animation frames; Node has none
-Object.assign(globalThis, { requestAnimationFrame: () => 0, cancelAnimationFrame: () => undefined });
-
-function backend(storage: PlaygroundStore): Backend {
-  return {
-    storage: storage as Backend['storage'],
-    openSimulator: (id) => openWorkspaceSimulator(storage, id),
-    scratch: (o) => createSimulator({ ...o }),
-    describeStoreError,
-    reapplyInputs,
-    fromHash: scenarioFromHash,
-    optionsOf: simulatorOptions,
-    replayInto: async (sim, scenario) => {
-      await replayWith(() => sim, scenario);
-    },
-    info: { operationGroups: groupsFrom(OPERATION_GROUPS) },
-  };
-}
+import { APP, backend, OPTIONS, sendAs } from '../store/app-helpers';
 
 async function bootApp(storage: PlaygroundStore, hash = ''): Promise<WorkspaceApp> {
   const app = new WorkspaceApp(OPTIONS);
   await app.boot(Promise.resolve(backend(storage)), { hash, clearHash: () => undefined });
   return app;
-}
-
-async function sendAs(session: Session, operation: string, body: object, caller?: string) {
-  session.setTarget(operation);
-  session.body = JSON.stringify(body);
-  session.callerArn = caller ?? session.rootArn;
-  return session.send();
 }
 
 describe('a shared link', () => {
@@ -135,12 +100,13 @@ describe('a shared link whose simulator cannot start', () => {
   it('leaves no workspace behind and says why', async () => {
     const storage = createMemoryPlaygroundStore({ reason: 'test' });
     const mine = await storage.createWorkspace('Mine', OPTIONS);
-    const b = backend(storage);
     // the user's own workspace opens; the shared one's simulator cannot start
-    b.openSimulator = async (id) => {
-      if (id === mine.id) return openWorkspaceSimulator(storage, id);
-      throw new Error('the engine refused its settings');
-    };
+    const b = backend(storage, {
+      openSimulator: async (id) => {
+        if (id === mine.id) return openWorkspaceSimulator(storage, id);
+        throw new Error('the engine refused its settings');
+      },
+    });
     const app = new WorkspaceApp(OPTIONS);
     const sharer = await bootApp(createMemoryPlaygroundStore({ reason: 'test' }));
     await sendAs(sharer.session, 'CreateKey', {});
