@@ -13,10 +13,10 @@ export default {
   },
 
   'the textarea works before Monaco arrives, and Monaco takes the same box': async ({ page, baseUrl }) => {
-    // hold the Monaco chunk until the plain editor has done a full round trip
+    // hold both of Monaco's chunks (its core, then its features) until the plain editor has done a full round trip
     let release;
     const held = new Promise((r) => (release = r));
-    await page.route(/\/assets\/monaco-[^/]*\.js$/, async (route) => {
+    await page.route(/\/assets\/(?:editor|monaco)-[^/]*\.js$/, async (route) => {
       await held;
       await route.continue();
     });
