@@ -15,10 +15,6 @@
 import type { Decision } from './events';
 import type { Engine, ExecuteResult } from './engine';
 import { KmsError } from './errors';
-import type { Caller } from './auth/caller';
-import type { ContextValue } from './auth/policy';
-import { Ctx, type EngineServices } from './ops/context';
-import { KEY_STATE_RULES } from './keystate';
 import { World, type GrantRecord, type KeyRecord } from './world';
 import { validateInput } from './model/validate';
 import type { OperationName } from './model/shapes.generated';
@@ -26,68 +22,7 @@ import { HANDLERS } from './ops/index';
 import { encryptionAlgorithmsFor, macAlgorithmsFor, signingAlgorithmsFor, keyAgreementAlgorithmsFor } from './crypto/ops';
 import type { KeySpec } from './crypto/material';
 
-/** thrown by DecideCtx once the decision is made; never leaves the engine */
-export const DECIDED: unique symbol = Symbol('decided');
-
-/**
- * Operations whose key-state row accepts every state: a key-state check can never refuse them,
- * so they are decided once authorized (some never check the key state at all).
- */
-function endsAtAuthorization(op: string): boolean {
-  const row = KEY_STATE_RULES[op];
-  if (!row) return true;
-  return row.Enabled === 'ok' && row.Disabled === 'ok' && row.PendingDeletion === 'ok' && row.PendingImport === 'ok';
-}
-
-/**
- * The context a decision runs a handler with: it reads a view of the world (now, or as it will be
- * at a later time), and ends the handler with DECIDED as soon as the answer up to the operation
- * itself is known:
- * - after authorization, for operations no key state can refuse;
- * - else after the key-state check that follows every authorization (ReEncrypt authorizes two
- *   keys and checks both states);
- * - after an allowing decision that needs no key (ctx.decide: CreateKey, RetireGrant, ...).
- * A denial or any other error is thrown as the handler throws it.
- */
-export class DecideCtx extends Ctx {
-  #authorized = 0;
-  #checked = 0;
-  constructor(
-    svc: EngineServices,
-    op: string,
-    caller: Caller,
-    region: string,
-    host: number,
-    now: number,
-    readonly view: World,
-  ) {
-    super(svc, op, caller, region, host, now);
-  }
-
-  override get world(): World {
-    return this.view;
-  }
-
-  override authorize(
-    key: KeyRecord,
-    opts: { action?: string; grantOperation?: string; tokens?: readonly string[]; tokenGrants?: readonly GrantRecord[]; encryptionContext?: Record<string, string>; conditions?: Record<string, ContextValue> } = {},
-  ): { grant?: GrantRecord } {
-    const r = super.authorize(key, opts);
-    this.#authorized++;
-    if (endsAtAuthorization(this.op)) throw DECIDED;
-    return r;
-  }
-
-  override keyState(key: KeyRecord, op = this.op): void {
-    super.keyState(key, op);
-    if (++this.#checked >= this.#authorized) throw DECIDED;
-  }
-
-  override decide(decision: Omit<Decision, 'host'>): void {
-    super.decide(decision);
-    if (decision.allowed) throw DECIDED;
-  }
-}
+export { DECIDED, DecideCtx, ranThrough } from './ops/decide';
 
 /**
  * The world as it will be at virtual time t (>= now), for reading only: every grant change due by
@@ -236,11 +171,6 @@ export function decideInput(engine: Engine, op: OperationName, input: Record<str
     return broken(e);
   }
   return r instanceof Promise ? r.then(toOutcome, broken) : toOutcome(r);
-}
-
-/** a handler that ran to its end in a decision: a broken promise of this module, said loudly */
-export function ranThrough(op: string): never {
-  throw new Error(`decide: the ${op} handler ran past its authorization and key-state checks`);
 }
 
 // ---- the access matrix ---------------------------------------------------------------------

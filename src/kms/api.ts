@@ -1,9 +1,173 @@
 /**
  * The engine contract (the README's "The engine"). Others' tools and our own tests build
  * on these types: change them only by adding optional members.
+ *
+ * Every type the engine shares with the layers above it lives here, and this module imports no
+ * other engine module but the key material's type: the records a store keeps (KeyRecord,
+ * GrantRecord, AliasRecord, EngineMeta, WorldState), the input log (LogEntry), the store
+ * protocol (StoredSimulator, StoreChange, SimulatorStore), the events (SimEvent, Decision) and
+ * the simulator's options and interface. world.ts, events.ts and engine.ts re-export their part.
  */
-import type { Decision, SimEvent } from './events';
-import type { EngineMeta, WorldState } from './engine';
+import type { KeyMaterial } from './crypto/material';
+
+// ---- records: what the world holds and a store keeps ------------------------------------------
+
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface KeyRecord {
+  keyId: string;
+  arn: string;
+  account: string;
+  region: string;
+  /** epoch ms */
+  created: number;
+  description: string;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  state: KeyState;
+  /** epoch ms, while PendingDeletion */
+  deletionDate?: number;
+  pendingWindowInDays?: number;
+  policy: string;
+  keyMaterialId: string;
+  material?: KeyMaterial;
+  multiRegion: boolean;
+  tags: { TagKey: string; TagValue: string }[];
+}
+
+export interface AliasRecord {
+  aliasName: string;
+  aliasArn: string;
+  account: string;
+  region: string;
+  targetKeyId: string;
+  created: number;
+  updated: number;
+}
+
+export interface GrantConstraints {
+  EncryptionContextSubset?: Record<string, string>;
+  EncryptionContextEquals?: Record<string, string>;
+  SourceArn?: string;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  keyId: string;
+  keyArn: string;
+  region: string;
+  /** '' when CreateGrant had no Name, as ListGrants shows it */
+  name: string;
+  created: number;
+  granteePrincipal?: string;
+  retiringPrincipal?: string;
+  granteeServicePrincipal?: string;
+  retiringServicePrincipal?: string;
+  /** arn:aws:iam::<account>:root of the caller that created it */
+  issuingAccount: string;
+  operations: string[];
+  constraints?: GrantConstraints;
+  /** per host: when the creation reaches it (epoch ms) */
+  arrivals: number[];
+  /** agenda sequence number of the first creation arrival (orders same-time arrivals on reload) */
+  aseq?: number;
+  /** set by RetireGrant/RevokeGrant; the grant leaves listings at once and hosts one by one */
+  removed?: { change: 'retire' | 'revoke'; at: number; by: string; arrivals: number[]; aseq?: number };
+}
+
+/** the engine's own counters, persisted beside the world's records */
+export interface EngineMeta {
+  v: 1;
+  now: number;
+  rng: number;
+  routingRng: number;
+  requestRng: number;
+  seq: number;
+  roundRobin: number;
+  agendaSeq: number;
+}
+
+/** everything a store keeps to resume a world exactly */
+export interface WorldState {
+  meta: EngineMeta;
+  keys: KeyRecord[];
+  aliases: AliasRecord[];
+  grants: GrantRecord[];
+}
+
+// ---- events ----------------------------------------------------------------------------------
+
+/*
+ * The simulator's typed event stream: what the timeline, the history and the tests read.
+ * Every event carries its virtual time `at` (epoch ms). The same seed and the same requests
+ * give the same stream, byte for byte (xstate's inspection events are the model).
+ */
+
+/** Why a request was allowed or denied, kept outside the wire body. */
+export interface Decision {
+  allowed: boolean;
+  /** index of the simulated KMS host that served the request */
+  host: number;
+  /** one sentence a learner can read: "Allowed by grant 0c23… (Decrypt) for arn:aws:iam::…:role/App" */
+  summary: string;
+  /** what granted or refused it */
+  via:
+    | { kind: 'key-policy'; sid?: string; statement: number }
+    | { kind: 'identity-policy'; sid?: string; statement: number }
+    | { kind: 'grant'; grantId: string }
+    | { kind: 'grant-token'; grantId: string }
+    | { kind: 'retiring-principal'; grantId: string }
+    | { kind: 'issuing-account'; grantId: string }
+    | { kind: 'explicit-deny'; policy: 'key-policy' | 'identity-policy'; sid?: string; statement: number }
+    | { kind: 'none' }
+    | { kind: 'not-required' };
+  /** why each other candidate did not apply (statements, grants not yet at this host, constraints) */
+  notes: string[];
+}
+
+export type GrantChange = 'create' | 'retire' | 'revoke';
+
+export type SimEvent =
+  | {
+      type: '@kms.request';
+      at: number;
+      seq: number;
+      requestId: string;
+      operation: string;
+      caller: string;
+      host: number;
+      status: number;
+      errorType?: string;
+      decision?: Decision;
+    }
+  | {
+      type: '@kms.grant.changed';
+      at: number;
+      change: GrantChange;
+      grantId: string;
+      keyArn: string;
+      grantee: string;
+      operations: readonly string[];
+      by: string;
+      /** per host: the virtual time at which this change reaches it */
+      arrivals: readonly number[];
+    }
+  | { type: '@kms.grant.arrived'; at: number; change: GrantChange; grantId: string; host: number }
+  | { type: '@kms.key.changed'; at: number; keyArn: string; keyState: string; change: 'create' | 'enable' | 'disable' | 'schedule-deletion' | 'cancel-deletion' | 'delete' | 'policy' }
+  | { type: '@kms.clock'; at: number; from: number };
+
+export type SimEventType = SimEvent['type'];
+
+// ---- the input log and the store protocol -------------------------------------------------------
 
 /** one input the simulator was given, enough to replay it exactly */
 export type LogEntry =

@@ -4,7 +4,7 @@
  * operation name and a validated input and returns the output or throws a KmsError.
  * The wire layer (wire/http.ts) is the only place that turns either into a Response.
  */
-import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from './api';
+import type { EngineMeta, PrincipalConfig, PropagationOptions, Routing, SimulatorOptions, WorldState } from './api';
 import type { Decision, SimEvent } from './events';
 import { KmsError } from './errors';
 import { isServicePrincipal, makeCaller, makeServiceCaller, rootArn, withSource, type Caller } from './auth/caller';
@@ -15,9 +15,9 @@ import { HANDLERS } from './ops/index';
 import { normalizePropagation } from './propagation';
 import { Rng } from './rng';
 import { GrantTokens } from './tokens';
-import { World, type AliasRecord, type GrantRecord, type KeyRecord } from './world';
+import { World, type KeyRecord } from './world';
 import type { OperationName } from './model/shapes.generated';
-import { DecideCtx, DECIDED, ranThrough } from './accessMatrix';
+import { DecideCtx, DECIDED, ranThrough } from './ops/decide';
 
 export const DEFAULTS = {
   seed: 42,
@@ -47,25 +47,7 @@ export interface ExecuteOptions {
   viaService?: string;
 }
 
-/** the engine's own counters, persisted beside the world's records */
-export interface EngineMeta {
-  v: 1;
-  now: number;
-  rng: number;
-  routingRng: number;
-  requestRng: number;
-  seq: number;
-  roundRobin: number;
-  agendaSeq: number;
-}
-
-/** everything a store keeps to resume a world exactly */
-export interface WorldState {
-  meta: EngineMeta;
-  keys: KeyRecord[];
-  aliases: AliasRecord[];
-  grants: GrantRecord[];
-}
+export type { EngineMeta, WorldState } from './api';
 
 export type ExecuteResult = { ok: true; output: unknown; decision?: Decision; host: number } | { ok: false; error: KmsError; decision?: Decision; host: number };
 

@@ -7,83 +7,13 @@
  * world untouched; every mutation goes through a method here that marks what it touched, so
  * the simulator can hand a store one change set per request.
  */
-import type { KeyMaterial } from './crypto/material';
-import type { GrantChange } from './events';
+import type { AliasRecord, GrantChange, GrantRecord, KeyRecord, StoreName } from './api';
 import { Rng, type RngState } from './rng';
 import { MinHeap } from './util/heap';
 import { SortedIds } from './util/sortedIds';
 
-export type KeyState =
-  | 'Creating'
-  | 'Enabled'
-  | 'Disabled'
-  | 'PendingDeletion'
-  | 'PendingImport'
-  | 'PendingReplicaDeletion'
-  | 'Unavailable'
-  | 'Updating';
-
-export interface KeyRecord {
-  keyId: string;
-  arn: string;
-  account: string;
-  region: string;
-  /** epoch ms */
-  created: number;
-  description: string;
-  keySpec: string;
-  keyUsage: string;
-  origin: string;
-  state: KeyState;
-  /** epoch ms, while PendingDeletion */
-  deletionDate?: number;
-  pendingWindowInDays?: number;
-  policy: string;
-  keyMaterialId: string;
-  material?: KeyMaterial;
-  multiRegion: boolean;
-  tags: { TagKey: string; TagValue: string }[];
-}
-
-export interface AliasRecord {
-  aliasName: string;
-  aliasArn: string;
-  account: string;
-  region: string;
-  targetKeyId: string;
-  created: number;
-  updated: number;
-}
-
-export interface GrantConstraints {
-  EncryptionContextSubset?: Record<string, string>;
-  EncryptionContextEquals?: Record<string, string>;
-  SourceArn?: string;
-}
-
-export interface GrantRecord {
-  grantId: string;
-  keyId: string;
-  keyArn: string;
-  region: string;
-  /** '' when CreateGrant had no Name, as ListGrants shows it */
-  name: string;
-  created: number;
-  granteePrincipal?: string;
-  retiringPrincipal?: string;
-  granteeServicePrincipal?: string;
-  retiringServicePrincipal?: string;
-  /** arn:aws:iam::<account>:root of the caller that created it */
-  issuingAccount: string;
-  operations: string[];
-  constraints?: GrantConstraints;
-  /** per host: when the creation reaches it (epoch ms) */
-  arrivals: number[];
-  /** agenda sequence number of the first creation arrival (orders same-time arrivals on reload) */
-  aseq?: number;
-  /** set by RetireGrant/RevokeGrant; the grant leaves listings at once and hosts one by one */
-  removed?: { change: 'retire' | 'revoke'; at: number; by: string; arrivals: number[]; aseq?: number };
-}
+/** the records are part of the engine contract (api.ts); re-exported for the modules that read them here */
+export type { AliasRecord, GrantConstraints, GrantRecord, KeyRecord, KeyState, StoreName } from './api';
 
 export interface Arrival {
   at: number;
@@ -120,8 +50,6 @@ function nextHost(arrivals: readonly number[], at: number, host: number): number
   }
   return best;
 }
-
-export type StoreName = 'keys' | 'aliases' | 'grants';
 
 export interface WorldConfig {
   hosts: number;
