@@ -16,7 +16,7 @@
  * accepted (a workspace saved before version 2 holds them in its request log).
  */
 import type { Rng } from './rng';
-import { decodeBase64UrlInto, encodeBase64Url } from './util/base64url';
+import { decodeBase64UrlInto, encodeBase64Url } from './util/base64';
 import { createHmacSha256Into } from './util/sha256';
 
 const V1_HMAC = 1;

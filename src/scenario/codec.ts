@@ -8,6 +8,7 @@
  */
 import { deflateSync, Inflate } from 'fflate';
 import { parseScenario, SCENARIO_VERSION, stripDefaults, validateScenario, type Scenario } from './format';
+import { decodeBase64UrlLenient as fromBase64Url, encodeBase64Url as toBase64Url } from '../kms/util/base64';
 
 /** Longest text decodeScenario reads (about 48 KB of compressed data). */
 export const MAX_ENCODED_LENGTH = 65_536;
@@ -160,57 +161,6 @@ export function fitsInUrl(encoded: string, baseUrl = ''): boolean {
   return baseUrl.length + 2 + HASH_PARAM.length + encoded.length <= URL_SAFE_LENGTH;
 }
 
-// ---------------------------------------------------------------------------------------------
-// base64url (RFC 4648 §5, no padding); no atob/btoa so that errors are results, not exceptions
-// ---------------------------------------------------------------------------------------------
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const LOOKUP = (() => {
-  const table = new Int16Array(128).fill(-1);
-  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
-  // standard base64 too: some tools convert one alphabet into the other
-  table['+'.charCodeAt(0)] = 62;
-  table['/'.charCodeAt(0)] = 63;
-  return table;
-})();
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63];
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63];
-  }
-  return out;
-}
-
-/** Decodes base64url (padding optional); null when a character or the length is invalid. */
-export function fromBase64Url(text: string): Uint8Array | null {
-  const s = text.replace(/={1,2}$/, '');
-  if (s.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let o = 0;
-  let buffer = 0;
-  let bits = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 128 ? LOOKUP[c] : -1;
-    if (v < 0) return null;
-    buffer = (buffer << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
-      buffer &= (1 << bits) - 1;
-    }
-  }
-  return out;
-}
+// base64url (RFC 4648 §5) without padding; decoding also takes the standard alphabet (some tools
+// convert one alphabet into the other) and optional padding, and gives null, not an exception
+export { toBase64Url, fromBase64Url };

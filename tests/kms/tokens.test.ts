@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GrantTokens } from '../../src/kms/tokens';
 import { Rng } from '../../src/kms/rng';
-import { decodeBase64Url, encodeBase64Url } from '../../src/kms/util/base64url';
+import { decodeBase64Url, encodeBase64Url } from '../../src/kms/util/base64';
 import { createHmacSha256Into } from '../../src/kms/util/sha256';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

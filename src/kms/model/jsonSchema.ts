@@ -11,6 +11,7 @@
  */
 import { OPERATIONS, SHAPES, type OperationName, type ShapeDef } from './shapes.generated';
 import { javaPatternToJs } from './javaRegex';
+import { base64EncodedLength, STRICT_BASE64_PATTERN } from '../util/base64';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -24,12 +25,6 @@ export interface SchemaOptions {
 }
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
-
-/** strict standard base64, as the blob deserializer accepts it */
-const BASE64_PATTERN = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$';
-
-/** base64 characters needed for n bytes */
-const base64Chars = (bytes: number) => Math.ceil(bytes / 3) * 4;
 
 function shape(name: string): ShapeDef {
   const s = SHAPES[name];
@@ -60,9 +55,9 @@ function schemaFor(name: string, at: string[], options: SchemaOptions, seen: rea
     case 'timestamp':
       return { type: 'number' };
     case 'blob': {
-      const out: JsonSchema = { type: 'string', contentEncoding: 'base64', pattern: BASE64_PATTERN };
-      if (s.min !== undefined && s.min > 0) out.minLength = base64Chars(s.min);
-      if (s.max !== undefined) out.maxLength = base64Chars(s.max);
+      const out: JsonSchema = { type: 'string', contentEncoding: 'base64', pattern: STRICT_BASE64_PATTERN };
+      if (s.min !== undefined && s.min > 0) out.minLength = base64EncodedLength(s.min);
+      if (s.max !== undefined) out.maxLength = base64EncodedLength(s.max);
       return out;
     }
     case 'list': {

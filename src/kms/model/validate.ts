@@ -16,7 +16,7 @@
  *        `NUMBER_VALUE can not be converted to a String`, `FALSE_VALUE … to a String`,
  *        `STRING_VALUE can not be converted to an Boolean` (sic), `NUMBER_VALUE … to a Boolean`
  *      - `'<v>' can not be converted to a Blob: <reason>` for a string that is not strict
- *        base64 (reasons in base64.ts; Kinesis recording).
+ *        base64 (reasons in ../util/base64.ts; Kinesis recording).
  *    INFERRED by analogy (no recording): `NUMBER_VALUE can not be converted to an Integer` for a
  *    number with a fraction (Athena truncates 1.5 to 1 instead; we reject so the body is never
  *    changed), `<X>_VALUE can not be converted to a Blob` for a non-string blob,
@@ -47,7 +47,7 @@
  *    - echo format of collections follows Java's toString: `[a, b]`, `{k=v, k2=v2}`.
  */
 import { OPERATIONS, SHAPES, type OperationName, type ShapeDef } from './shapes.generated';
-import { base64DecodedLength, base64Problem } from './base64';
+import { base64DecodedLength, base64DecodedLengthOfValid, base64Problem } from '../util/base64';
 import { compileJavaPattern } from './javaRegex';
 
 export type ValidationResult =
@@ -353,13 +353,6 @@ function valueText(n: Node, v: unknown): string {
   return `Value '${render(v)}'`;
 }
 
-/** byte length of a base64 string already accepted by stage 1 */
-function decodedLength(s: string): number {
-  const n = s.length;
-  if (n === 0) return 0;
-  return (n / 4) * 3 - (s.charCodeAt(n - 1) !== 61 ? 0 : s.charCodeAt(n - 2) === 61 ? 2 : 1);
-}
-
 function checkStructure(n: Node, obj: Record<string, unknown>): void {
   const members = n.members;
   for (let i = 0; i < members.length; i++) {
@@ -394,7 +387,7 @@ function simpleOk(n: Node, v: unknown): boolean {
     case Kind.Long:
       return (v as number) >= n.min && (v as number) <= n.max;
     case Kind.Blob: {
-      const len = decodedLength(v as string);
+      const len = base64DecodedLengthOfValid(v as string);
       return len >= n.min && len <= n.max;
     }
     default:
@@ -420,7 +413,7 @@ function checkValue(n: Node, v: unknown): void {
       return;
     }
     case Kind.Blob: {
-      const len = decodedLength(v as string);
+      const len = base64DecodedLengthOfValid(v as string);
       if (len < n.min) fail(valueText(n, v), `Member must have length greater than or equal to ${n.min}`);
       if (len > n.max) fail(valueText(n, v), `Member must have length less than or equal to ${n.max}`);
       return;

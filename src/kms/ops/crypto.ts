@@ -38,7 +38,7 @@ import type {
   VerifyMacRequest,
   VerifyRequest,
 } from '../model/shapes.generated';
-import { decodeBase64 } from '../model/base64';
+import { decodeBase64 } from '../util/base64';
 import { InternalError, KmsError, notFound, validation } from '../errors';
 import { keyArn } from '../keys';
 import type { Decision } from '../events';

@@ -21,6 +21,7 @@
  * dropped.
  */
 import { parseFollowMessage, PROTOCOL, refusal, type FollowMessage, type WireMessage } from './schema';
+import { encodeBase64Url } from '../../kms/util/base64';
 
 export type { FollowMessage } from './schema';
 
@@ -44,7 +45,7 @@ export function isKey(x: string | null | undefined): x is string {
 function randomText(bytes: number): string {
   const b = new Uint8Array(bytes);
   crypto.getRandomValues(b);
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeBase64Url(b);
 }
 
 export function newChannelId(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64DecodedLength, base64Problem, decodeBase64, encodeBase64 } from '../../../src/kms/model/base64';
+import { base64DecodedLength, base64Problem, decodeBase64, encodeBase64 } from '../../../src/kms/util/base64';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 

@@ -3,7 +3,7 @@
  * decodeBase64Url accepts and writes the same bytes; it refuses a buffer of the wrong size.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Url, decodeBase64UrlInto, decodedLength, encodeBase64Url } from '../../../src/kms/util/base64url';
+import { decodeBase64Url, decodeBase64UrlInto, decodedLength, encodeBase64Url } from '../../../src/kms/util/base64';
 
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= .\u00e9';
 

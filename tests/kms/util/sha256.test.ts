@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHmacSha256, hmacSha256, sha256, toHex } from '../../../src/kms/util/sha256';
-import { decodeBase64Url, encodeBase64Url } from '../../../src/kms/util/base64url';
+import { decodeBase64Url, encodeBase64Url } from '../../../src/kms/util/base64';
 
 const enc = new TextEncoder();
 const utf8 = (s: string) => enc.encode(s);

@@ -6,6 +6,7 @@
  */
 import type { KeyRecord, GrantRecord, GrantConstraints } from '../../world';
 import { containsPairs, lowerCaseKeys, ownStringMap } from '../maps';
+import { decodeBase64Lenient, encodeBase64, latin1Bytes, latin1Text } from '../../util/base64';
 
 const ALWAYS = ['DescribeKey', 'CreateGrant', 'RetireGrant'];
 const CRYPT = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo'];
@@ -133,26 +134,12 @@ export function decodeMarker(m: string): string | null {
   return id.length > 0 && id.length <= 128 ? id : null;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** standard base64 of an ASCII string (grant ids are hex) */
 function base64(ascii: string): string {
-  let out = '';
-  for (let i = 0; i < ascii.length; i += 3) {
-    const a = ascii.charCodeAt(i);
-    const b = i + 1 < ascii.length ? ascii.charCodeAt(i + 1) : NaN;
-    const c = i + 2 < ascii.length ? ascii.charCodeAt(i + 2) : NaN;
-    const n = (a << 16) | ((b || 0) << 8) | (c || 0);
-    out += B64[n >> 18] + B64[(n >> 12) & 63] + (isNaN(b) ? '=' : B64[(n >> 6) & 63]) + (isNaN(c) ? '=' : B64[n & 63]);
-  }
-  return out;
+  return encodeBase64(latin1Bytes(ascii));
 }
+/** a marker decoded as atob would (callers may hand back any padded base64); null when invalid */
 function unbase64(s: string): string | null {
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
-  let out = '';
-  for (let i = 0; i < s.length; i += 4) {
-    const n = (B64.indexOf(s[i]) << 18) | (B64.indexOf(s[i + 1]) << 12) | ((s[i + 2] === '=' ? 0 : B64.indexOf(s[i + 2])) << 6) | (s[i + 3] === '=' ? 0 : B64.indexOf(s[i + 3]));
-    out += String.fromCharCode(n >> 16);
-    if (s[i + 2] !== '=') out += String.fromCharCode((n >> 8) & 255);
-    if (s[i + 3] !== '=') out += String.fromCharCode(n & 255);
-  }
-  return out;
+  const bytes = decodeBase64Lenient(s);
+  return bytes && latin1Text(bytes);
 }
