@@ -24,72 +24,20 @@
 import type { LogEntry, Simulator } from '../../kms/api';
 import type { SimulatorWithEngine } from '../../kms/index';
 import type { Scenario } from '../../scenario/format';
-import type { DecodeResult } from '../../scenario/codec';
-import type { ConnectionNotice, ImportResult, PlaygroundStore, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
+import type { ConnectionNotice, ImportResult, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
 import { Session, type Draft, type EngineInfo, type HistoryEntry, type SendGuard, type SendRedirect, type SessionConfig } from '../Session.svelte';
 import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
-import { HISTORY_LIMIT, rebuildHistory } from './history';
+import { rebuildHistory } from './history';
 import { describeFailure } from './errors';
 import { sharedWorkspaceName } from '../share/names';
 import { safeFileName } from './download';
-import { LIMITS } from '../../scenario/limits';
+import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, fileWorkspaceName, importedName, isConflict, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
+import { Drafts } from './drafts';
 
-export const DEFAULT_WORKSPACE_NAME = 'My workspace';
-/** the setting that remembers the workspace a new tab opens */
-export const CURRENT_SETTING = 'current-workspace';
-/** the setting that keeps a workspace's unsent request (target, body, caller, host) across reloads */
-export function draftSetting(workspaceId: string): string {
-  return `draft:${workspaceId}`;
-}
-
-/** what the lazily loaded chunks (engine, store, scenario codec) give the UI */
-export interface Backend {
-  storage: PlaygroundStore & { persistent: boolean; reason?: string };
-  /** the workspace's simulator, loaded from the store and resumed */
-  openSimulator(id: string): Promise<SimulatorWithEngine>;
-  /** a simulator with no store, for rebuilding the History pane */
-  scratch(options: WorkspaceOptions): SimulatorWithEngine;
-  describeStoreError(e: unknown): string;
-  reapplyInputs(sim: SimulatorWithEngine, entries: readonly LogEntry[], savedNow: number | undefined): Promise<Response[]>;
-  /** the scenario of a `#s=` location hash (null: none) */
-  fromHash(hash: string): DecodeResult | null;
-  /** the options a scenario's simulator runs with */
-  optionsOf(scenario: Scenario): WorkspaceOptions;
-  /** runs a scenario's steps on an open simulator */
-  replayInto(sim: SimulatorWithEngine, scenario: Scenario): Promise<void>;
-  info: EngineInfo;
-}
-
-export interface NoticeItem {
-  /** one notice per key: a newer one replaces it */
-  key: string;
-  kind: 'info' | 'warn' | 'error';
-  text: string;
-}
-
-interface ConflictLike extends Error {
-  reason: 'changed' | 'deleted';
-  unsavedFrom: number;
-  savedNow: number | undefined;
-}
-
-function isConflict(e: unknown): e is ConflictLike {
-  return e instanceof Error && e.name === 'ConflictError';
-}
-
-/** what became of a simulator's reload: the session now shown and what it re-sent, or why nothing is sent */
-type Reloaded =
-  | {
-      session: Session;
-      /** the old simulator's log from here on was re-sent (up to `upTo`) */
-      unsavedFrom: number;
-      upTo: number;
-      /** the re-sent requests as the new session shows them, in order (undefined: beyond the History's cap) */
-      resent: readonly (HistoryEntry | undefined)[];
-    }
-  | { refused: string };
+export { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, importedName, sameConfig, type Backend, type NoticeItem } from './backend';
+export { draftSetting } from './drafts';
 
 export const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
 const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can no longer be sent here: switch to another workspace, or create one.';
@@ -98,31 +46,6 @@ const SWITCHED_SEND = 'This request was not sent: the workspace shown was reset,
 
 function message(e: unknown): string {
   return describeFailure(e);
-}
-
-/** the Session's view of a workspace's options (the engine's defaults where it names none) */
-export function configFor(o: WorkspaceOptions, info?: EngineInfo): SessionConfig {
-  return {
-    seed: o.seed ?? 42,
-    region: o.region ?? 'us-east-1',
-    accountId: o.accountId ?? '111122223333',
-    hosts: o.hosts ?? 3,
-    startTime: o.startTime ?? Date.UTC(2026, 0, 1),
-    principals: o.principals ?? [],
-    historyLimit: HISTORY_LIMIT,
-    ...(info ? { operationGroups: info.operationGroups, requiredMembers: info.requiredMembers } : {}),
-  };
-}
-
-export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
-  return (
-    a.seed === b.seed &&
-    a.region === b.region &&
-    a.accountId === b.accountId &&
-    a.hosts === b.hosts &&
-    a.startTime === b.startTime &&
-    JSON.stringify(a.principals) === JSON.stringify(b.principals)
-  );
 }
 
 export class WorkspaceApp {
@@ -147,11 +70,8 @@ export class WorkspaceApp {
   /** simulators whose workspace another tab deleted */
   #gone = new WeakSet<SimulatorWithEngine>();
   #queue: Promise<unknown> = Promise.resolve();
-  /** the workspace whose draft the shown session edits (undefined while one is being shown) */
-  #draftOwner: string | undefined;
-  #draftPending: { key: string; value: Draft } | undefined;
-  #draftWrite: Promise<void> | undefined;
-  #draftSaved = new Map<string, string>();
+  /** the request being edited, per workspace */
+  #drafts = new Drafts();
   #resolveDeferred!: (sim: TimeTravelSimulator) => void;
   #resolveFirst!: (sim: SimulatorWithEngine) => void;
   /** the first workspace's simulator (what `?e2e=1`'s hook hands tests) */
@@ -320,13 +240,15 @@ export class WorkspaceApp {
   /** shows workspace `id`: its simulator (given, or loaded now), a Session on it, its History rebuilt */
   async #show(id: string, opts: { sim?: SimulatorWithEngine; first?: { initial: Session; infoReady: (i: EngineInfo) => void } } = {}): Promise<{ session: Session; total: number }> {
     const b = this.#backend!;
-    const previous = this.#draftOwner;
-    this.#draftOwner = undefined;
+    const previous = this.#drafts.owner;
+    this.#drafts.owner = undefined;
     const ws = await b.storage.getWorkspace(id);
     if (!ws) throw new Error(`There is no workspace ${id}.`);
     const sim = opts.sim ?? (await b.openSimulator(id));
+    // the options the simulator runs with (the store's checked copy), not the raw stored ones
+    const options = await checkedOptions(ws);
     const log = sim.log.slice();
-    const config = configFor(ws.options, b.info);
+    const config = configFor(options, b.info);
     let session: Session;
     if (opts.first) {
       this.#resolveFirst(sim);
@@ -344,14 +266,14 @@ export class WorkspaceApp {
       session = this.#replaceSession(sim, config);
     }
     this.#attachSim(sim, id, session);
-    await this.#restoreDraft(session, id, previous, opts.first !== undefined);
+    await this.#drafts.restore(b.storage, session, id, previous, opts.first !== undefined);
     await b.storage.setSetting(CURRENT_SETTING, id).catch(() => undefined);
     // the list first, then the name: the menu never shows a workspace that was just deleted
     // next to the name of the one that replaced it
     await this.refreshList();
     this.#current = this.#list.find((w) => w.id === id) ?? ws;
     if (sim.storeError) this.#checkStore(sim);
-    const { entries, total } = await rebuildHistory(log, ws.options, b.scratch(ws.options));
+    const { entries, total } = await rebuildHistory(log, options, b.scratch(options));
     session.restoreHistory(entries, total - entries.length);
     if (total > entries.length) this.notify('history', 'info', `The History pane shows the latest ${entries.length.toLocaleString('en-US')} of this workspace’s ${total.toLocaleString('en-US')} requests.`);
     else this.dismiss('history');
@@ -359,44 +281,18 @@ export class WorkspaceApp {
   }
 
   /**
-   * The request being edited, per workspace: opening a workspace (a reload, a switch) puts its saved
-   * draft back; a reload of the same workspace (another tab's change) keeps what is in the editor,
-   * and so does a first load the user has already typed into.
-   */
-  async #restoreDraft(session: Session, id: string, previous: string | undefined, first: boolean): Promise<void> {
-    if (id !== previous && !(first && session.draftEdited)) {
-      const saved = await this.#backend!.storage.getSetting<unknown>(draftSetting(id)).catch(() => undefined);
-      if (session.restoreDraft(saved)) this.#draftSaved.set(id, JSON.stringify(session.draft));
-    }
-    this.#draftOwner = id;
-    this.saveDraft(session, session.draft);
-  }
-
-  /**
    * Keeps `draft` as the shown workspace's unsent request (App calls it on every edit). Writes
    * coalesce: one at a time, the latest wins, none when nothing changed.
    */
   saveDraft(session: Session, draft: Draft): void {
-    const id = this.#draftOwner;
     const storage = this.#backend?.storage;
-    if (!id || !storage || session !== this.#session) return;
-    const json = JSON.stringify(draft);
-    if (this.#draftSaved.get(id) === json) return;
-    this.#draftSaved.set(id, json);
-    this.#draftPending = { key: draftSetting(id), value: draft };
-    this.#draftWrite ??= (async () => {
-      while (this.#draftPending) {
-        const { key, value } = this.#draftPending;
-        this.#draftPending = undefined;
-        await storage.setSetting(key, value).catch(() => undefined);
-      }
-      this.#draftWrite = undefined;
-    })();
+    if (!storage || session !== this.#session) return;
+    this.#drafts.save(storage, draft);
   }
 
   /** resolves once every draft handed to saveDraft is written */
-  async draftsSaved(): Promise<void> {
-    while (this.#draftWrite) await this.#draftWrite;
+  draftsSaved(): Promise<void> {
+    return this.#drafts.saved();
   }
 
   #replaceSession(sim: Simulator, config: SessionConfig): Session {
@@ -633,8 +529,7 @@ export class WorkspaceApp {
     return this.#enqueue(async () => {
       const s = this.#backend!.storage;
       await s.deleteWorkspace(id);
-      this.#draftSaved.delete(id);
-      await s.setSetting(draftSetting(id), null).catch(() => undefined);
+      await this.#drafts.forget(s, id);
       if (id !== this.#current?.id) return this.refreshList();
       const rest = (await s.listWorkspaces()).filter((w) => w.id !== id);
       const next = rest.length ? [...rest].sort((a, b) => b.updated - a.updated)[0].id : (await s.createWorkspace(DEFAULT_WORKSPACE_NAME, this.#defaults)).id;
@@ -689,31 +584,16 @@ export class WorkspaceApp {
   }
 }
 
-/** the workspace name a workspace file carries, if any */
-function fileWorkspaceName(doc: unknown): string | undefined {
-  const ws = doc && typeof doc === 'object' ? (doc as { workspace?: unknown }).workspace : undefined;
-  const name = ws && typeof ws === 'object' ? (ws as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
-}
-
 /**
- * The name an imported workspace gets: the file's own, unless a workspace has it already; then
- * "<name> (imported)", then "<name> (imported) 2", 3, … (a file without a name: "Imported workspace").
+ * A workspace's stored options after the boundary check the store's openWorkspaceSimulator makes
+ * (the simulator runs on this copy): the Session's settings and the History's replay use the same.
+ * The check is loaded with the store, so this import is already there when a workspace opens.
  */
-export function importedName(name: string | undefined, taken: ReadonlySet<string>): string {
-  const base = name ?? 'Imported workspace';
-  if (!taken.has(base)) return base;
-  // a name is at most NAME_MAX characters: the base gives way to the suffix
-  const withSuffix = (suffix: string) => `${base.slice(0, NAME_MAX - suffix.length).trimEnd()}${suffix}`;
-  const imported = withSuffix(' (imported)');
-  if (!taken.has(imported)) return imported;
-  for (let i = 2; ; i++) {
-    const next = withSuffix(` (imported) ${i}`);
-    if (!taken.has(next)) return next;
-  }
+async function checkedOptions(ws: { name: string; options: WorkspaceOptions }): Promise<WorkspaceOptions> {
+  const { checkSimulatorOptions } = await import('../../scenario/validate');
+  const checked = checkSimulatorOptions(ws.options, 'options');
+  if (!checked.ok) throw new TypeError(`The settings saved with workspace “${ws.name}” cannot be used: ${checked.error}.`);
+  return checked.value;
 }
-
-/** the longest workspace name the store takes (a shared title's limit) */
-const NAME_MAX = LIMITS.titleLength;
 
 export { plural };

@@ -1,0 +1,117 @@
+/**
+ * What the workspace UI (WorkspaceApp) shares with the composition root and tests: the Backend
+ * the lazily loaded chunks provide, the Session's view of a workspace's options, and the names
+ * of settings and imported workspaces. Types only from the engine, store and scenario: nothing
+ * here loads them.
+ */
+import type { LogEntry } from '../../kms/api';
+import type { SimulatorWithEngine } from '../../kms/index';
+import type { Scenario } from '../../scenario/format';
+import type { DecodeResult } from '../../scenario/codec';
+import type { PlaygroundStore, WorkspaceOptions } from '../../store/index';
+import type { EngineInfo, HistoryEntry, Session, SessionConfig } from '../Session.svelte';
+import { HISTORY_LIMIT } from './history';
+import { LIMITS } from '../../scenario/limits';
+
+export const DEFAULT_WORKSPACE_NAME = 'My workspace';
+/** the setting that remembers the workspace a new tab opens */
+export const CURRENT_SETTING = 'current-workspace';
+
+/** what the lazily loaded chunks (engine, store, scenario codec) give the UI */
+export interface Backend {
+  storage: PlaygroundStore & { persistent: boolean; reason?: string };
+  /** the workspace's simulator, loaded from the store and resumed */
+  openSimulator(id: string): Promise<SimulatorWithEngine>;
+  /** a simulator with no store, for rebuilding the History pane */
+  scratch(options: WorkspaceOptions): SimulatorWithEngine;
+  describeStoreError(e: unknown): string;
+  reapplyInputs(sim: SimulatorWithEngine, entries: readonly LogEntry[], savedNow: number | undefined): Promise<Response[]>;
+  /** the scenario of a `#s=` location hash (null: none) */
+  fromHash(hash: string): DecodeResult | null;
+  /** the options a scenario's simulator runs with */
+  optionsOf(scenario: Scenario): WorkspaceOptions;
+  /** runs a scenario's steps on an open simulator */
+  replayInto(sim: SimulatorWithEngine, scenario: Scenario): Promise<void>;
+  info: EngineInfo;
+}
+
+export interface NoticeItem {
+  /** one notice per key: a newer one replaces it */
+  key: string;
+  kind: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+export interface ConflictLike extends Error {
+  reason: 'changed' | 'deleted';
+  unsavedFrom: number;
+  savedNow: number | undefined;
+}
+
+export function isConflict(e: unknown): e is ConflictLike {
+  return e instanceof Error && e.name === 'ConflictError';
+}
+
+/** what became of a simulator's reload: the session now shown and what it re-sent, or why nothing is sent */
+export type Reloaded =
+  | {
+      session: Session;
+      /** the old simulator's log from here on was re-sent (up to `upTo`) */
+      unsavedFrom: number;
+      upTo: number;
+      /** the re-sent requests as the new session shows them, in order (undefined: beyond the History's cap) */
+      resent: readonly (HistoryEntry | undefined)[];
+    }
+  | { refused: string };
+
+/** the Session's view of a workspace's options (the engine's defaults where it names none) */
+export function configFor(o: WorkspaceOptions, info?: EngineInfo): SessionConfig {
+  return {
+    seed: o.seed ?? 42,
+    region: o.region ?? 'us-east-1',
+    accountId: o.accountId ?? '111122223333',
+    hosts: o.hosts ?? 3,
+    startTime: o.startTime ?? Date.UTC(2026, 0, 1),
+    principals: o.principals ?? [],
+    historyLimit: HISTORY_LIMIT,
+    ...(info ? { operationGroups: info.operationGroups, requiredMembers: info.requiredMembers } : {}),
+  };
+}
+
+export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
+  return (
+    a.seed === b.seed &&
+    a.region === b.region &&
+    a.accountId === b.accountId &&
+    a.hosts === b.hosts &&
+    a.startTime === b.startTime &&
+    JSON.stringify(a.principals) === JSON.stringify(b.principals)
+  );
+}
+
+/** the workspace name a workspace file carries, if any */
+export function fileWorkspaceName(doc: unknown): string | undefined {
+  const ws = doc && typeof doc === 'object' ? (doc as { workspace?: unknown }).workspace : undefined;
+  const name = ws && typeof ws === 'object' ? (ws as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+}
+
+/**
+ * The name an imported workspace gets: the file's own, unless a workspace has it already; then
+ * "<name> (imported)", then "<name> (imported) 2", 3, … (a file without a name: "Imported workspace").
+ */
+export function importedName(name: string | undefined, taken: ReadonlySet<string>): string {
+  const base = name ?? 'Imported workspace';
+  if (!taken.has(base)) return base;
+  // a name is at most NAME_MAX characters: the base gives way to the suffix
+  const withSuffix = (suffix: string) => `${base.slice(0, NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+  const imported = withSuffix(' (imported)');
+  if (!taken.has(imported)) return imported;
+  for (let i = 2; ; i++) {
+    const next = withSuffix(` (imported) ${i}`);
+    if (!taken.has(next)) return next;
+  }
+}
+
+/** the longest workspace name the store takes (a shared title's limit) */
+const NAME_MAX = LIMITS.titleLength;
