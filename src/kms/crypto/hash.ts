@@ -1,8 +1,12 @@
 /**
- * Hashes and HMAC. SHA-1/256/384/512 come from WebCrypto; SHA-224 (not in WebCrypto) and SM3
- * (not in WebCrypto) are implemented here in plain JS.
+ * Hashes and HMAC. SHA-1/256/384/512 come from WebCrypto; SHA-224 (not in WebCrypto) from the
+ * engine's one SHA-256 implementation (../util/sha256.ts), and SM3 (not in WebCrypto) is
+ * implemented here in plain JS.
  */
+import { sha224 } from '../util/sha256';
 import { concat, toBuf } from './bytes';
+
+export { sha224 };
 
 export type HashName = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SM3';
 
@@ -37,18 +41,7 @@ export async function digest(name: HashName, data: Uint8Array): Promise<Uint8Arr
 }
 
 // ---------------------------------------------------------------------------------------------
-// SHA-224 (FIPS 180-4): SHA-256 compression with a different IV, truncated to 28 bytes.
-
-const K256 = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+// Merkle-Damgard padding (FIPS 180-4 section 5.1.1; SM3 pads the same way)
 
 function mdPad(data: Uint8Array): Uint8Array {
   const bitLen = data.length * 8;
@@ -60,53 +53,6 @@ function mdPad(data: Uint8Array): Uint8Array {
   dv.setUint32(padLen - 8, Math.floor(bitLen / 0x100000000));
   dv.setUint32(padLen - 4, bitLen >>> 0);
   return m;
-}
-
-export function sha224(data: Uint8Array): Uint8Array<ArrayBuffer> {
-  const H = new Uint32Array([
-    0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4,
-  ]);
-  const m = mdPad(data);
-  const dv = new DataView(m.buffer);
-  const W = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let off = 0; off < m.length; off += 64) {
-    for (let i = 0; i < 16; i++) W[i] = dv.getUint32(off + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const s0 = rotr(W[i - 15], 7) ^ rotr(W[i - 15], 18) ^ (W[i - 15] >>> 3);
-      const s1 = rotr(W[i - 2], 17) ^ rotr(W[i - 2], 19) ^ (W[i - 2] >>> 10);
-      W[i] = (W[i - 16] + s0 + W[i - 7] + s1) >>> 0;
-    }
-    let [a, b, c, d, e, f, g, h] = [H[0], H[1], H[2], H[3], H[4], H[5], H[6], H[7]];
-    for (let i = 0; i < 64; i++) {
-      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (h + S1 + ch + K256[i] + W[i]) >>> 0;
-      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) >>> 0;
-      h = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    H[0] = (H[0] + a) >>> 0;
-    H[1] = (H[1] + b) >>> 0;
-    H[2] = (H[2] + c) >>> 0;
-    H[3] = (H[3] + d) >>> 0;
-    H[4] = (H[4] + e) >>> 0;
-    H[5] = (H[5] + f) >>> 0;
-    H[6] = (H[6] + g) >>> 0;
-    H[7] = (H[7] + h) >>> 0;
-  }
-  const out = new Uint8Array(28);
-  const odv = new DataView(out.buffer);
-  for (let i = 0; i < 7; i++) odv.setUint32(i * 4, H[i]);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /**
- * Synchronous, dependency-free SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104).
+ * Synchronous, dependency-free SHA-256 and SHA-224 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104):
+ * the engine's one implementation of the SHA-256 compression function.
  *
  * Built for the engine's hot paths (grant tokens are an HMAC over ~40 bytes, SigV4
  * verification hashes a ~600-byte canonical request), so it is tuned for small inputs:
@@ -11,7 +12,7 @@
  *    message costs two compressions instead of four.
  *
  * Pure: no DOM, no clock, no randomness. Verified against FIPS/NIST and RFC 4231 vectors and
- * against WebCrypto in tests/kms/util/sha256.test.ts.
+ * against WebCrypto and node:crypto in tests/kms/util/sha256.test.ts and sha224.test.ts.
  */
 
 const K = new Int32Array([
@@ -27,6 +28,11 @@ const K = new Int32Array([
 
 const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+
+/** SHA-224's initial hash value (FIPS 180-4 section 5.3.2) */
+const IV224 = new Int32Array([
+  0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4,
 ]);
 
 /** Message schedule, reused by every compression. */
@@ -159,6 +165,16 @@ export function sha256(data: Uint8Array): Uint8Array<ArrayBuffer> {
   STATE.set(IV);
   finish(STATE, data, 0, out);
   return out;
+}
+
+/** Scratch for the full 32-byte state SHA-224 truncates. */
+const DIGEST = new Uint8Array(32);
+
+/** SHA-224 digest (28 bytes) of `data`: SHA-256 from another initial value, truncated. */
+export function sha224(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  STATE.set(IV224);
+  finish(STATE, data, 0, DIGEST);
+  return DIGEST.slice(0, 28);
 }
 
 /** Chaining states after absorbing the (key ^ ipad) and (key ^ opad) blocks. */
