@@ -6,6 +6,8 @@
  * (kms:ViaService). The playground request headers that carry them are read by the wire layer.
  */
 import type { ParsedPolicy } from './policy';
+// the playground request headers that carry the request context a real AWS request gets from AWS
+import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, VIA_SERVICE_HEADER } from '../protocol';
 
 /** the request context a real request would get from AWS rather than from its body */
 export interface RequestSource {
@@ -43,14 +45,6 @@ export interface Caller {
   /** aws:PrincipalOrgID: the organization of the caller's account */
   orgId?: string;
 }
-
-/** the playground request headers that carry the request context a real AWS request gets from AWS */
-export const SOURCE_ARN_HEADER = 'x-playground-source-arn';
-export const SOURCE_ACCOUNT_HEADER = 'x-playground-source-account';
-export const VIA_SERVICE_HEADER = 'x-playground-via-service';
-/** aws:SourceIp and aws:SourceVpc of the request (a real request's network, which a page has none of) */
-export const SOURCE_IP_HEADER = 'x-playground-source-ip';
-export const SOURCE_VPC_HEADER = 'x-playground-source-vpc';
 
 /** ServicePrincipalType in the KMS model: dotted names such as logs.amazonaws.com */
 const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;

@@ -5,7 +5,8 @@
  */
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
-import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER, unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
+import { unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
+import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER } from '../protocol';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import type { Ctx } from '../ops/context';
@@ -90,22 +91,49 @@ interface SharedDecision {
   /** the x-playground-decision header value: URI-encoded JSON */
   header: string;
 }
-const decisions = new Interner<SharedDecision>();
+
 /**
- * the last few shared decisions: a run of requests mostly repeats one of them (one per host),
- * and comparing members costs far less than the JSON text the table is keyed by
+ * What the wire keeps between the requests of one simulator: its table of shared decisions, the
+ * last few of them, and the last endpoint's host name. Each simulator makes its own and passes it
+ * to every handle() call, so two simulators on a page share nothing and a closed one's table goes
+ * with it; handle() without one shares nothing.
  */
-const recent: SharedDecision[] = [];
-const RECENT = 8;
-function share(decision: Decision | undefined): SharedDecision | undefined {
-  if (!decision) return undefined;
-  for (let i = 0; i < recent.length; i++) if (sameDecision(recent[i].decision, decision)) return recent[i];
-  const json = JSON.stringify(decision);
-  const shared = decisions.get(json, () => ({ decision, header: encodeURIComponent(json) }));
-  if (recent.length === RECENT) recent.pop();
-  recent.unshift(shared);
-  return shared;
+export class WireCache {
+  readonly decisions = new Interner<SharedDecision>();
+  /**
+   * the last few shared decisions: a run of requests mostly repeats one of them (one per host),
+   * and comparing members costs far less than the JSON text the table is keyed by
+   */
+  readonly recent: SharedDecision[] = [];
+  /** the URL whose host name was read last, and that host name (requests repeat the endpoint) */
+  lastUrl: string | undefined;
+  lastHost: string | null = null;
+
+  share(decision: Decision | undefined): SharedDecision | undefined {
+    if (!decision) return undefined;
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) if (sameDecision(recent[i].decision, decision)) return recent[i];
+    const json = JSON.stringify(decision);
+    const shared = this.decisions.get(json, () => ({ decision, header: encodeURIComponent(json) }));
+    if (recent.length === RECENT) recent.pop();
+    recent.unshift(shared);
+    return shared;
+  }
+
+  /** the URL's host name, null for a relative or odd URL */
+  hostnameOf(url: string): string | null {
+    if (url !== this.lastUrl) {
+      try {
+        this.lastHost = new URL(url).hostname;
+      } catch {
+        this.lastHost = null;
+      }
+      this.lastUrl = url;
+    }
+    return this.lastHost;
+  }
 }
+const RECENT = 8;
 
 type Via = Decision['via'] & { sid?: string; statement?: number; grantId?: string; policy?: string };
 /** the same members with the same values (a decision has no members beyond its type's) */
@@ -119,26 +147,11 @@ function sameDecision(a: Decision, b: Decision): boolean {
 }
 
 /** Which region a request is for: the SigV4 credential scope, else the kms.<region> host. */
-function regionOf(url: string, scopeRegion: string | undefined, fallback: string): string {
+function regionOf(url: string, scopeRegion: string | undefined, fallback: string, cache: WireCache): string {
   if (scopeRegion) return scopeRegion;
-  const host = hostnameOf(url);
+  const host = cache.hostnameOf(url);
   const m = host === null ? null : HOST_REGION.exec(host);
   return m ? m[1] : fallback;
-}
-
-/** the URL's host name, null for a relative or odd URL; the last answer is kept (requests repeat the endpoint) */
-let lastUrl: string | undefined;
-let lastHost: string | null = null;
-function hostnameOf(url: string): string | null {
-  if (url !== lastUrl) {
-    try {
-      lastHost = new URL(url).hostname;
-    } catch {
-      lastHost = null;
-    }
-    lastUrl = url;
-  }
-  return lastHost;
 }
 
 /** the error a body read answers with when the reader of the body runs past the limit */
@@ -249,10 +262,10 @@ export function bodyErrorFrom(value: string): KmsError | undefined {
  * Serves one request. Given the body already read, it answers synchronously whenever the
  * operation does (the grant operations do), which spares a promise and a microtask per call.
  */
-export function handle(engine: Engine, request: Request, body?: string | KmsError, pairs?: HeaderPairs): WireOutcome | Promise<WireOutcome> {
+export function handle(engine: Engine, request: Request, body?: string | KmsError, pairs?: HeaderPairs, cache: WireCache = new WireCache()): WireOutcome | Promise<WireOutcome> {
   const header = headerOf(request, pairs);
-  if (body === undefined && request.method === 'POST') return readBody(request, pairs).then((read) => serveRead(engine, request, header, read));
-  return serveRead(engine, request, header, body ?? '');
+  if (body === undefined && request.method === 'POST') return readBody(request, pairs).then((read) => serveRead(engine, request, header, read, cache));
+  return serveRead(engine, request, header, body ?? '', cache);
 }
 
 /** a request's header name/value pairs as its Headers iterate them: names in lower case, repeats joined */
@@ -271,13 +284,13 @@ function headerOf(request: Request, pairs: HeaderPairs | undefined): (name: stri
   };
 }
 
-function serveRead(engine: Engine, request: Request, header: (name: string) => string | null, read: string | KmsError): WireOutcome | Promise<WireOutcome> {
+function serveRead(engine: Engine, request: Request, header: (name: string) => string | null, read: string | KmsError, cache: WireCache): WireOutcome | Promise<WireOutcome> {
   const requestId = engine.nextRequestId();
   let operation = header('x-amz-target') ?? '';
   let callerArn = '';
   let host = -1;
   const fail = (e: KmsError, made?: Decision): WireOutcome => {
-    const decision = share(made);
+    const decision = cache.share(made);
     return {
       response: errorResponse(e, requestId, host >= 0 ? playgroundHeaders(host, decision) : {}),
       requestId,
@@ -334,7 +347,7 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
     sourceVpc: header(SOURCE_VPC_HEADER),
   });
   callerArn = caller.arn;
-  const region = regionOf(request.url, scopeRegion, engine.region);
+  const region = regionOf(request.url, scopeRegion, engine.region, cache);
   const pinned = header('x-playground-host');
   host = engine.pickHost(pinned === null ? undefined : Number(pinned));
 
@@ -350,7 +363,7 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
 
   const succeed = ({ output, ctx }: { output: unknown; ctx: Ctx }): WireOutcome => {
     const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
-    const decision = share(ctx.decision);
+    const decision = cache.share(ctx.decision);
     return { response: respond(200, text, requestId, playgroundHeaders(host, decision)), requestId, operation, caller: callerArn, host, status: 200, decision: decision?.decision };
   };
   const failed = (e: unknown): WireOutcome => {
