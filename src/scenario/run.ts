@@ -8,7 +8,7 @@ import type { Decision, SimEvent } from '../kms/events';
 import { checkExpectation, resolveReferences, show, type CheckResult } from './expect';
 import { resolveSettings, rootArn, simulatorOptions, validateScenario, type Expectation, type RequestStep, type ResolvedSettings, type Scenario } from './format';
 import { LIMITS } from './limits';
-import { amzDate, authorization } from './sigv4';
+import { buildKmsRequest } from './request';
 
 /**
  * The most a resolved caller may be (UTF-8 bytes of its JSON text): far more than any principal
@@ -111,7 +111,7 @@ export async function replayWith(createSimulator: CreateSimulator, scenario: Sce
             break;
           }
           const sent = resolved.step;
-          const request = await buildRequest(sent, settings, at);
+          const request = buildRequest(sent, settings, at);
           const response = await sim.fetch(request);
           const headers: Record<string, string> = {};
           response.headers.forEach((value, name) => {
@@ -200,39 +200,24 @@ function check(expect: Expectation, status: number, body: unknown, responses: Re
 }
 
 /**
- * The WHATWG Request a request step sends at virtual time `now`: AWS JSON 1.1 to
- * https://kms.<region>.amazonaws.com/, signed (SigV4) when the caller is a configured principal
- * (with a placeholder signature when that principal has no secret), unsigned for the account
- * root, with `x-playground-host: <n>` when the step pins a host, and with
- * `x-playground-source-arn` / `-source-account` / `-via-service` when the step carries them.
+ * The WHATWG Request a request step sends at virtual time `now` (./request.ts builds it): signed
+ * (SigV4) when the caller is a configured principal (with a placeholder signature when that
+ * principal has no secret), unsigned for the account root, with `x-playground-host: <n>` when the
+ * step pins a host, and with `x-playground-source-arn` / `-source-account` / `-via-service` when
+ * the step carries them.
  */
-export async function buildRequest(step: RequestStep, settings: ResolvedSettings, now: number): Promise<Request> {
-  const url = `https://kms.${settings.region}.amazonaws.com/`;
-  const body = JSON.stringify(step.body);
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amz-target': `TrentService.${step.target}`,
-  };
+export function buildRequest(step: RequestStep, settings: ResolvedSettings, now: number): Request {
   const principal: PrincipalConfig | undefined =
     step.caller === undefined ? undefined : settings.principals.find((p) => p.arn === step.caller);
-  if (principal) {
-    headers['x-amz-date'] = amzDate(now);
-    headers.authorization = await authorization({
-      method: 'POST',
-      url,
-      headers,
-      body,
-      region: settings.region,
-      service: 'kms',
-      accessKeyId: principal.accessKeyId,
-      secretAccessKey: principal.secretAccessKey,
-      date: headers['x-amz-date'],
-    });
-  }
-  if (step.host !== undefined) headers['x-playground-host'] = String(step.host);
-  // the request context AWS would add (the engine honours the source ones for service callers only)
-  if (step.sourceArn !== undefined) headers['x-playground-source-arn'] = step.sourceArn;
-  if (step.sourceAccount !== undefined) headers['x-playground-source-account'] = step.sourceAccount;
-  if (step.viaService !== undefined) headers['x-playground-via-service'] = step.viaService;
-  return new Request(url, { method: 'POST', headers, body });
+  return buildKmsRequest({
+    operation: step.target,
+    body: JSON.stringify(step.body),
+    credentials: principal,
+    now,
+    region: settings.region,
+    host: step.host,
+    sourceArn: step.sourceArn,
+    sourceAccount: step.sourceAccount,
+    viaService: step.viaService,
+  });
 }

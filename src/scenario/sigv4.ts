@@ -1,16 +1,18 @@
 /**
- * AWS Signature Version 4 for the requests replay sends, with WebCrypto (browser and Node 20).
+ * AWS Signature Version 4 for the requests the playground sends (replay and the editor alike).
  * Time comes from the virtual clock, so the same scenario always yields the same signature.
+ * Synchronous (the engine's SHA-256 and HMAC), so a request can be built and sent with nothing
+ * awaited in between. The canonical request is built here, apart from the engine's verifier
+ * (src/kms/wire/sigv4.ts), so that each checks the other; both match the AWS SDK's signer.
  * Reference: AWS General Reference, "Create a signed AWS API request" (canonical request,
  * string to sign, signing key HMAC chain AWS4<secret> → date → region → service → aws4_request).
  */
+import { hmacSha256, sha256, toHex } from '../kms/util/sha256';
+
+/** `20260101T000000Z` for a virtual time in epoch ms (the engine's own reading of X-Amz-Date) */
+export { formatAmzDate as amzDate } from '../kms/wire/sigv4';
 
 export const SIGNED_HEADERS = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
-
-/** `20260101T000000Z` for a virtual time in epoch ms. */
-export function amzDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
 
 export interface SignInput {
   method: string;
@@ -32,7 +34,7 @@ export interface SignInput {
 export const UNSIGNED_SIGNATURE = '0'.repeat(64);
 
 /** The value of the Authorization header. */
-export async function authorization(input: SignInput): Promise<string> {
+export function authorization(input: SignInput): string {
   const day = input.date.slice(0, 8);
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;
   const signedHeaders = SIGNED_HEADERS.join(';');
@@ -47,33 +49,23 @@ export async function authorization(input: SignInput): Promise<string> {
       url.search.slice(1),
       canonicalHeaders,
       signedHeaders,
-      await sha256Hex(input.body),
+      sha256Hex(input.body),
     ].join('\n');
-    const stringToSign = ['AWS4-HMAC-SHA256', input.date, scope, await sha256Hex(canonicalRequest)].join('\n');
-    let key = await hmac(utf8(`AWS4${input.secretAccessKey}`), day);
-    key = await hmac(key, input.region);
-    key = await hmac(key, input.service);
-    key = await hmac(key, 'aws4_request');
-    signature = hex(await hmac(key, stringToSign));
+    const stringToSign = ['AWS4-HMAC-SHA256', input.date, scope, sha256Hex(canonicalRequest)].join('\n');
+    let key = hmacSha256(utf8(`AWS4${input.secretAccessKey}`), utf8(day));
+    key = hmacSha256(key, utf8(input.region));
+    key = hmacSha256(key, utf8(input.service));
+    key = hmacSha256(key, utf8('aws4_request'));
+    signature = toHex(hmacSha256(key, utf8(stringToSign)));
   }
   return `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 }
 
-function utf8(s: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(s);
+const encoder = new TextEncoder();
+function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-async function sha256Hex(data: string): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(data))));
-}
-
-async function hmac(key: Uint8Array<ArrayBuffer>, data: string): Promise<Uint8Array<ArrayBuffer>> {
-  const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', k, utf8(data)));
+function sha256Hex(data: string): string {
+  return toHex(sha256(utf8(data)));
 }
