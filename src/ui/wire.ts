@@ -1,20 +1,14 @@
 /**
- * The wire as the playground speaks it: building a KMS JSON 1.1 request for the simulator and
- * capturing the response exactly as it came back (status, headers, body text). Pure helpers:
- * no DOM, no Svelte, so they are easy to test and reuse by the history and the code generators.
+ * The wire as the playground speaks it, in the UI's terms: the request the editor sends (built
+ * and signed by src/scenario/request.ts, the same builder replay uses) and the response exactly as
+ * it came back (status, headers, body text). Pure helpers: no DOM, no Svelte, so they are easy to
+ * test and reuse by the history and the code generators.
  */
 import type { Decision } from '../kms/events';
+import { DECISION_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../kms/protocol';
+import { buildKmsRequest } from '../scenario/request';
 
-export const TARGET_PREFIX = 'TrentService.';
-export const CONTENT_TYPE = 'application/x-amz-json-1.1';
-/** The header the engine uses to report (and, on requests, to pin) the serving host. */
-export const HOST_HEADER = 'x-playground-host';
-export const DECISION_HEADER = 'x-playground-decision';
-export const REQUEST_ID_HEADER = 'x-amzn-requestid';
-/** aws:SourceArn of a service caller's request (the engine ignores it for other callers) */
-export const SOURCE_ARN_HEADER = 'x-playground-source-arn';
-export const SOURCE_ACCOUNT_HEADER = 'x-playground-source-account';
-export const VIA_SERVICE_HEADER = 'x-playground-via-service';
+export { loggedRequest, logHeader, type LoggedRequest } from '../scenario/request';
 
 /** a service principal name (logs.amazonaws.com), which the engine treats as an AWS service caller */
 const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
@@ -27,6 +21,8 @@ export interface Caller {
   arn: string;
   /** absent for the account root */
   accessKeyId?: string;
+  /** the principal's secret key, when configured with one: its requests are then really signed */
+  secretAccessKey?: string;
   /** short label for menus and the timeline, e.g. "role/App", "root" or "service logs.amazonaws.com" */
   label: string;
   /** set when the caller is an AWS service principal (its requests may carry a source ARN) */
@@ -54,86 +50,22 @@ export interface WireResponse {
   decision: Decision | undefined;
 }
 
-/** SigV4 request time, yyyymmddThhmmssZ, from the virtual clock (UTC). */
-/** a header of a logged request (sim.log keeps headers as [name, value] pairs) */
-export function logHeader(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
-}
-
-/** a logged request (an entry of sim.log) in the editor's terms */
-export interface LoggedRequest {
-  /** the X-Amz-Target without its TrentService. prefix (as sent when it has none) */
-  operation: string;
-  /** false when the target did not start with TrentService. */
-  trent: boolean;
-  /** the principal whose access key id is in the credential scope; the root when there is none;
-   *  undefined for an access key no principal has */
-  callerArn: string | undefined;
-  body: string;
-  host?: number;
-  sourceArn?: string;
-}
-
 /**
- * Decodes a logged request: the one reading of sim.log entries that the History pane after a
- * reload, share links and audience windows all use.
+ * The Request the simulator receives when the editor sends `req` at virtual time `now`. The
+ * caller is identified by its access key id in a SigV4 Authorization header, signed when it has a
+ * secret key (a placeholder signature otherwise); no header means the account root.
  */
-export function loggedRequest(
-  entry: { headers: readonly (readonly [string, string])[]; body: string },
-  principals: readonly { arn: string; accessKeyId?: string }[],
-  rootArn: string,
-): LoggedRequest {
-  const target = logHeader(entry.headers, 'x-amz-target') ?? '';
-  const trent = target.startsWith(TARGET_PREFIX);
-  const keyId = /Credential=([^/,\s]+)\//.exec(logHeader(entry.headers, 'authorization') ?? '')?.[1];
-  const callerArn = keyId === undefined ? rootArn : principals.find((p) => p.accessKeyId === keyId)?.arn;
-  const hostText = logHeader(entry.headers, HOST_HEADER);
-  const host = hostText !== undefined && /^\d+$/.test(hostText) ? Number(hostText) : undefined;
-  const sourceArn = logHeader(entry.headers, SOURCE_ARN_HEADER);
-  return {
-    operation: trent ? target.slice(TARGET_PREFIX.length) : target,
-    trent,
-    callerArn,
-    body: entry.body,
-    ...(host !== undefined ? { host } : {}),
-    ...(sourceArn ? { sourceArn } : {}),
-  };
-}
-
-export function amzDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-export function endpointFor(region: string): string {
-  return `https://kms.${region}.amazonaws.com/`;
-}
-
-/**
- * Builds the Request the simulator receives. The caller is identified by its access key id in a
- * (deliberately unsigned) SigV4 Authorization header; no header means the account root.
- */
-export function buildRequest(
-  req: WireRequest,
-  opts: { region: string; callers: readonly Caller[]; now: number },
-): Request {
-  const headers: Record<string, string> = {
-    'Content-Type': CONTENT_TYPE,
-    'X-Amz-Target': TARGET_PREFIX + req.operation,
-  };
+export function buildRequest(req: WireRequest, opts: { region: string; callers: readonly Caller[]; now: number }): Request {
   const caller = opts.callers.find((c) => c.arn === req.callerArn);
-  if (caller?.accessKeyId) {
-    // an SDK would sign; principals configured without a secret key are not verified, so the
-    // signature is a placeholder. The date comes from the virtual clock, as the scope's date.
-    const date = amzDate(opts.now);
-    headers['X-Amz-Date'] = date;
-    headers.Authorization =
-      `AWS4-HMAC-SHA256 Credential=${caller.accessKeyId}/${date.slice(0, 8)}/${opts.region}/kms/aws4_request, ` +
-      'SignedHeaders=host;x-amz-date, Signature=0';
-  }
-  if (req.host !== undefined) headers[HOST_HEADER] = String(req.host);
-  if (caller?.service && req.sourceArn) headers[SOURCE_ARN_HEADER] = req.sourceArn;
-  return new Request(endpointFor(opts.region), { method: 'POST', headers, body: req.body });
+  return buildKmsRequest({
+    operation: req.operation,
+    body: req.body,
+    credentials: caller?.accessKeyId ? { accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey } : undefined,
+    now: opts.now,
+    region: opts.region,
+    host: req.host,
+    sourceArn: caller?.service && req.sourceArn ? req.sourceArn : undefined,
+  });
 }
 
 /** Decodes the engine's x-playground-decision header (URI-encoded JSON); undefined when absent or unreadable. */
