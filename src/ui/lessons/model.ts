@@ -214,11 +214,10 @@ export function referencedSteps(value: unknown): string[] {
 // ---- the simulator --------------------------------------------------------------------------
 
 /**
- * The simulator options a lesson session uses: the scenario's own, minus principals' secret keys.
- * The editor's requests carry a placeholder signature (src/ui/wire.ts), so a principal with a
- * secret would refuse every call the learner sends; without one, the caller is still identified
- * by its access key id, and everything else (ids, routing, propagation) is the same.
+ * The simulator options a lesson session uses: the scenario's own, secret keys included. The
+ * editor signs its requests as replay does (src/scenario/request.ts), so a principal with a
+ * secret answers the learner's calls as it answers the lesson's own steps.
  */
 export function lessonSimulatorOptions(options: SimulatorOptions): SimulatorOptions {
-  return { ...options, principals: (options.principals ?? []).map(({ secretAccessKey: _secret, ...p }) => p) };
+  return options;
 }
