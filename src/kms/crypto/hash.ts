@@ -4,7 +4,7 @@
  * implemented here in plain JS.
  */
 import { sha224 } from '../util/sha256';
-import { concat, toBuf } from './bytes';
+import { concat, toBuf, utf8 } from './bytes';
 
 export { sha224 };
 
@@ -112,7 +112,7 @@ export function sm3(data: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HMAC (RFC 2104). WebCrypto HMAC is used by ops.ts where it exists; this generic version serves
+// HMAC (RFC 2104). WebCrypto HMAC is used by mac.ts where it exists; this generic version serves
 // SHA-224 and SM3 and the deterministic-nonce derivations.
 
 export async function hmac(name: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
@@ -130,4 +130,17 @@ export async function hmac(name: HashName, key: Uint8Array, data: Uint8Array): P
   const inner = await digest(name, concat(ipad, data));
   k = inner;
   return digest(name, concat(opad, k));
+}
+
+/**
+ * Deterministic stand-in for randomness when a caller passes no `random` (OAEP seed, PSS salt):
+ * HMAC-SHA-256 keyed with a hash of the key, over a label and the input. Replays stay exact.
+ */
+export async function derivedBytes(keyBytes: Uint8Array, label: string, input: Uint8Array, n: number): Promise<Uint8Array> {
+  const k = await digest('SHA-256', keyBytes);
+  let out = new Uint8Array(0);
+  for (let i = 0; out.length < n; i++) {
+    out = concat(out, await hmac('SHA-256', k, concat(utf8(label), Uint8Array.of(i), input)));
+  }
+  return out.slice(0, n);
 }

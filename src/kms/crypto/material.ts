@@ -109,3 +109,8 @@ export async function generateKeyMaterial(spec: KeySpec, random: RandomSource): 
   if (reason) return { kind: 'unsupported', reason };
   throw new TypeError(`unknown key spec ${String(spec)}`);
 }
+
+/** DER SubjectPublicKeyInfo (what GetPublicKey returns); null for symmetric/HMAC/unsupported material. */
+export function publicKeySpki(m: KeyMaterial): Uint8Array | null {
+  return m.kind === 'pair' ? m.spki : null;
+}

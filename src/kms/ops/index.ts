@@ -19,7 +19,7 @@ import {
   scheduleKeyDeletion,
   updateKeyDescription,
 } from './keys';
-import { CRYPTO_HANDLERS } from './crypto';
+import { CRYPTO_HANDLERS } from './cryptoHandlers';
 import { listResourceTags, tagResource, untagResource } from './tags';
 
 /**

@@ -6,7 +6,7 @@ import {
   macAlgorithmsFor,
   maxPlaintextBytes,
   signingAlgorithmsFor,
-} from '../../../src/kms/crypto/ops';
+} from '../../../src/kms/crypto/algorithms';
 
 describe('KeyMetadata algorithm lists (AWS order)', () => {
   it('RSA signing keys list PKCS#1 v1.5 then PSS (DescribeKey example in the API model)', () => {

@@ -1,7 +1,8 @@
 import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyMaterial, type KeyMaterial } from '../../../src/kms/crypto/material';
-import { asymmetricDecrypt, asymmetricEncrypt, maxPlaintextBytes } from '../../../src/kms/crypto/ops';
+import { maxPlaintextBytes } from '../../../src/kms/crypto/algorithms';
+import { asymmetricDecrypt, asymmetricEncrypt } from '../../../src/kms/crypto/asymmetricEncryption';
 import { hex, text, xorshift } from './seeded';
 
 type RsaSpec = 'RSA_2048' | 'RSA_3072' | 'RSA_4096';

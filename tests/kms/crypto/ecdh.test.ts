@@ -1,8 +1,9 @@
 import { createECDH, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ecSpki, mulG, CURVES } from '../../../src/kms/crypto/ec';
-import { generateKeyMaterial, type KeyMaterial, type KeySpec } from '../../../src/kms/crypto/material';
-import { deriveSharedSecret, keyAgreementAlgorithmsFor, publicKeySpki } from '../../../src/kms/crypto/ops';
+import { generateKeyMaterial, publicKeySpki, type KeyMaterial, type KeySpec } from '../../../src/kms/crypto/material';
+import { keyAgreementAlgorithmsFor } from '../../../src/kms/crypto/algorithms';
+import { deriveSharedSecret } from '../../../src/kms/crypto/keyAgreement';
 import { hex, xorshift } from './seeded';
 
 type Pair = KeyMaterial & { kind: 'pair' };

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyMaterial, type KeySpec } from '../../../src/kms/crypto/material';
-import { generateMac, macAlgorithmsFor, verifyMac } from '../../../src/kms/crypto/ops';
+import { macAlgorithmsFor } from '../../../src/kms/crypto/algorithms';
+import { generateMac, verifyMac } from '../../../src/kms/crypto/mac';
 import { hex, text, xorshift } from './seeded';
 
 const CASES = [

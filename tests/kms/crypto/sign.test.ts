@@ -4,7 +4,8 @@ import { parseEcPkcs8, parseEcSpki, sm2SignDigest, sm2VerifyDigest, sm2Za } from
 import { ed25519Pkcs8, ed25519Sign, ed25519Spki, ed25519Verify } from '../../../src/kms/crypto/ed25519';
 import { sm3 } from '../../../src/kms/crypto/hash';
 import { generateKeyMaterial, type KeyMaterial, type KeySpec } from '../../../src/kms/crypto/material';
-import { checkSigningRequest, sign, signingAlgorithmsFor, verify, type SigningAlgorithmSpec } from '../../../src/kms/crypto/ops';
+import { signingAlgorithmsFor, type SigningAlgorithmSpec } from '../../../src/kms/crypto/algorithms';
+import { checkSigningRequest, sign, verify } from '../../../src/kms/crypto/signing';
 import { fromHex, hex, text, xorshift } from './seeded';
 
 type Pair = KeyMaterial & { kind: 'pair' };

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyMaterial } from '../../../src/kms/crypto/material';
-import {
-  canonicalEncryptionContext,
-  parseCiphertextBlob,
-  symmetricDecrypt,
-  symmetricEncrypt,
-} from '../../../src/kms/crypto/ops';
+import { canonicalEncryptionContext, parseCiphertextBlob } from '../../../src/kms/crypto/ciphertextBlob';
+import { symmetricDecrypt, symmetricEncrypt } from '../../../src/kms/crypto/symmetric';
 import { hex, text, xorshift } from './seeded';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';

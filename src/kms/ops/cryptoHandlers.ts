@@ -1,5 +1,5 @@
 /**
- * The cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext),
+ * The handlers of the cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext),
  * GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, GenerateMac, VerifyMac,
  * DeriveSharedSecret.
  *
@@ -43,30 +43,24 @@ import { InternalError, KmsError, notFound, validation } from '../errors';
 import { keyArn } from '../keys';
 import type { Decision } from '../events';
 import type { GrantRecord, KeyRecord } from '../world';
-import { generateKeyMaterial, RSA_SPEC_BITS, type DataKeyPairSpec, type KeyMaterial, type KeySpec } from '../crypto/material';
+import { generateKeyMaterial, publicKeySpki, RSA_SPEC_BITS, type DataKeyPairSpec, type KeyMaterial, type KeySpec } from '../crypto/material';
 import {
-  asymmetricDecrypt,
-  asymmetricEncrypt,
-  checkSigningRequest,
-  deriveSharedSecret,
   encryptionAlgorithmsFor,
-  generateMac,
   keyAgreementAlgorithmsFor,
   macAlgorithmsFor,
   maxPlaintextBytes,
-  parseCiphertextBlob,
-  publicKeySpki,
-  sign,
   signingAlgorithmsFor,
-  symmetricDecrypt,
-  symmetricEncrypt,
-  verify,
-  verifyMac,
   type EncryptionAlgorithmSpec,
   type MacAlgorithmSpec,
   type MessageType,
   type SigningAlgorithmSpec,
-} from '../crypto/ops';
+} from '../crypto/algorithms';
+import { asymmetricDecrypt, asymmetricEncrypt } from '../crypto/asymmetricEncryption';
+import { parseCiphertextBlob } from '../crypto/ciphertextBlob';
+import { deriveSharedSecret } from '../crypto/keyAgreement';
+import { generateMac, verifyMac } from '../crypto/mac';
+import { checkSigningRequest, sign, verify } from '../crypto/signing';
+import { symmetricDecrypt, symmetricEncrypt } from '../crypto/symmetric';
 import type { Ctx, Handler } from './context';
 import { ownStringMap } from './maps';
 
