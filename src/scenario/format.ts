@@ -142,7 +142,11 @@ export interface ScenarioV0 {
 // Defaults and limits
 // ---------------------------------------------------------------------------------------------
 
-export type ResolvedSettings = Required<ScenarioSettings>;
+/**
+ * Every setting with its value. `organizations` has no default: it is there only when the
+ * scenario names at least one account (a simulator without it knows of no organization).
+ */
+export type ResolvedSettings = Required<Omit<ScenarioSettings, 'organizations'>> & Pick<ScenarioSettings, 'organizations'>;
 
 /**
  * The settings a scenario gets when it does not name them. They are part of the format since v1 (a
@@ -183,13 +187,25 @@ export function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
 }
 
+/** A copy of a map of own string members (a key named __proto__ stays a member). */
+function copyMap(m: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m));
+}
+
+/** A copy of a principal, its tags copied too (the policy is only read, never changed). */
+function copyPrincipal(p: PrincipalConfig): PrincipalConfig {
+  const out = { ...p };
+  if (p.tags !== undefined) out.tags = copyMap(p.tags);
+  return out;
+}
+
 /** Every setting, the scenario's own where given and the default otherwise (fresh copies). */
 export function resolveSettings(settings: ScenarioSettings | undefined): ResolvedSettings {
   const s = settings ?? {};
   const d = DEFAULT_SETTINGS;
   const propagation = s.propagation ?? d.propagation;
   const routing = s.routing ?? d.routing;
-  return {
+  const out: ResolvedSettings = {
     region: s.region ?? d.region,
     accountId: s.accountId ?? d.accountId,
     startTime: s.startTime ?? d.startTime,
@@ -200,8 +216,10 @@ export function resolveSettings(settings: ScenarioSettings | undefined): Resolve
       maxMs: propagation.maxMs,
       distribution: propagation.distribution ?? d.propagation.distribution,
     },
-    principals: (s.principals ?? d.principals).map((p) => ({ ...p })),
+    principals: (s.principals ?? d.principals).map(copyPrincipal),
   };
+  if (s.organizations !== undefined && Object.keys(s.organizations).length > 0) out.organizations = copyMap(s.organizations);
+  return out;
 }
 
 /**
@@ -218,7 +236,8 @@ export function settingsFromOptions(options: SimulatorOptions): ScenarioSettings
   if (options.hosts !== undefined) s.hosts = options.hosts;
   if (options.routing !== undefined) s.routing = options.routing;
   if (options.propagation !== undefined) s.propagation = { ...options.propagation, distribution: options.propagation.distribution ?? 'uniform' };
-  if (options.principals !== undefined) s.principals = options.principals.map((p) => ({ ...p }));
+  if (options.principals !== undefined) s.principals = options.principals.map(copyPrincipal);
+  if (options.organizations !== undefined && Object.keys(options.organizations).length > 0) s.organizations = copyMap(options.organizations);
   return s;
 }
 
@@ -262,6 +281,7 @@ function stripDefaultSettings(settings: ScenarioSettings): ScenarioSettings | un
     }
   }
   if (settings.principals && settings.principals.length > 0) out.principals = settings.principals;
+  if (settings.organizations && Object.keys(settings.organizations).length > 0) out.organizations = settings.organizations;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

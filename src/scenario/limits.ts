@@ -24,6 +24,14 @@ export const LIMITS = Object.freeze({
   errorLength: 256,
   callerLength: 2_048,
   principals: 50,
+  /** IAM tags of one principal (IAM allows 50 per user or role) */
+  principalTags: 50,
+  /** an IAM tag key: 1 to 128 characters */
+  tagKeyLength: 128,
+  /** an IAM tag value: 0 to 256 characters */
+  tagValueLength: 256,
+  /** accounts given an AWS Organizations organization in settings.organizations */
+  organizations: 50,
   arnLength: 2_048,
   secretLength: 128,
   policyLength: 32_768,
@@ -74,6 +82,12 @@ export const PATTERNS = Object.freeze({
   /** an aws:SourceArn as a header carries it: printable ASCII, no spaces (an ARN, usually) */
   sourceArn: /^[\x21-\x7e]+$/,
   accessKeyId: /^\w{16,128}$/,
+  /** an IAM tag key (IAM's Tag.Key: Unicode letters, digits, spaces and _ . : / = + - @); `aws:` is reserved */
+  tagKey: /^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+  /** an IAM tag value (IAM's Tag.Value: the same characters, possibly none) */
+  tagValue: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
+  /** an AWS Organizations organization id (aws:PrincipalOrgID) */
+  orgId: /^o-[a-z0-9]{10,32}$/,
   secretAccessKey: /^[\x21-\x7e]+$/,
   stepId: /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
   /** a dotted path into a JSON body: `Grants.0.Name`, `Grants.length`, `KeyMetadata.Arn` */

@@ -80,6 +80,13 @@ export const scenarioJsonSchema = {
           },
         },
         principals: { type: 'array', maxItems: LIMITS.principals, items: { $ref: '#/$defs/principal' } },
+        organizations: {
+          type: 'object',
+          maxProperties: LIMITS.organizations,
+          propertyNames: { pattern: PATTERNS.accountId.source },
+          additionalProperties: { type: 'string', pattern: PATTERNS.orgId.source },
+          description: 'the AWS Organizations organization of each account, by account id: aws:PrincipalOrgID of its principals',
+        },
       },
     },
     principal: {
@@ -104,6 +111,14 @@ export const scenarioJsonSchema = {
         policy: {
           description: 'IAM identity policy, as JSON text or as an object',
           oneOf: [{ type: 'string', maxLength: LIMITS.policyLength }, { type: 'object' }],
+        },
+        tags: {
+          type: 'object',
+          maxProperties: LIMITS.principalTags,
+          // IAM's characters are Unicode classes, which not every schema reader understands: the loader checks them
+          propertyNames: { minLength: 1, maxLength: LIMITS.tagKeyLength },
+          additionalProperties: { type: 'string', maxLength: LIMITS.tagValueLength },
+          description: 'IAM tags of the principal, tag key -> value: aws:PrincipalTag/<key> in policies; not for a service principal',
         },
       },
     },

@@ -15,6 +15,10 @@
  * the root itself (the access key id that signs as the root, a secret, an IAM policy), and the
  * engine uses it for every request made as the root. The entry is kept for that; whoever lists
  * callers shows the root once (configuredCallers).
+ *
+ * Maps whose keys are chosen by whoever wrote the input (a principal's IAM tags, the
+ * organizations by account) are copied with defineProperty, so a tag named `__proto__` or
+ * `constructor`, which IAM allows, stays a tag: it is neither lost nor set as a prototype.
  */
 import type { LogEntry, PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
 import { parsePolicy } from '../kms/auth/policy';
@@ -34,6 +38,11 @@ export interface ScenarioSettings {
   routing?: Routing;
   propagation?: PropagationOptions;
   principals?: PrincipalConfig[];
+  /**
+   * the AWS Organizations organization of each account, by account id: aws:PrincipalOrgID of
+   * that account's principals (SimulatorOptions.organizations)
+   */
+  organizations?: Record<string, string>;
 }
 
 /** What a simulator option set may hold once checked: every SimulatorOption but the store. */
@@ -273,6 +282,64 @@ export function readPolicy(x: unknown, path: string): string | Record<string, un
   return out;
 }
 
+const TAG_KEY: TextRule = {
+  max: LIMITS.tagKeyLength,
+  min: 1,
+  noControl: true,
+  pattern: PATTERNS.tagKey,
+  what: 'an IAM tag key (letters, digits, spaces and _ . : / = + - @, not starting with aws:)',
+};
+const TAG_VALUE: TextRule = {
+  max: LIMITS.tagValueLength,
+  noControl: true,
+  pattern: PATTERNS.tagValue,
+  what: 'an IAM tag value (letters, digits, spaces and _ . : / = + - @)',
+};
+const ORG_ID: TextRule = { max: 34, min: 1, pattern: PATTERNS.orgId, what: 'an AWS Organizations id (o- and 10 to 32 lower-case letters or digits)' };
+
+/** Sets an own data member (a key named __proto__ stays a member, never the prototype). */
+function put(out: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * A principal's IAM tags, `{ "<key>": "<value>" }`: aws:PrincipalTag/<key> in policies. At most
+ * LIMITS.principalTags, keys and values as IAM allows them; IAM tag keys are unique without
+ * regard to case, so two keys that differ only in case are refused.
+ */
+export function readPrincipalTags(x: unknown, path: string): Record<string, string> {
+  const o = readRecord(x, path, 'an object of tag keys and values');
+  const keys = Object.keys(o);
+  if (keys.length > LIMITS.principalTags) refuse(path, `holds ${count(keys.length)} tags; at most ${LIMITS.principalTags} are allowed`);
+  const out: Record<string, string> = {};
+  const seen = new Map<string, string>();
+  for (const key of keys) {
+    readText(key, `${path} key`, TAG_KEY);
+    const folded = key.toLowerCase();
+    const same = seen.get(folded);
+    if (same !== undefined) refuse(path, `has the tag keys ${show(same)} and ${show(key)}, which differ only in case; IAM tag keys are unique regardless of case`);
+    seen.set(folded, key);
+    put(out, key, readText(o[key], `${path}.${key}`, TAG_VALUE));
+  }
+  return out;
+}
+
+/**
+ * The organizations, `{ "<account id>": "o-…" }`: aws:PrincipalOrgID of every principal of that
+ * account. At most LIMITS.organizations accounts.
+ */
+export function readOrganizations(x: unknown, path: string): Record<string, string> {
+  const o = readRecord(x, path, 'an object of account ids and organization ids');
+  const keys = Object.keys(o);
+  if (keys.length > LIMITS.organizations) refuse(path, `names ${count(keys.length)} accounts; at most ${LIMITS.organizations} are allowed`);
+  const out: Record<string, string> = {};
+  for (const account of keys) {
+    readText(account, `${path} key`, ACCOUNT);
+    put(out, account, readText(o[account], `${path}.${account}`, ORG_ID));
+  }
+  return out;
+}
+
 export function readPrincipal(x: unknown, path: string): PrincipalConfig {
   const o = readRecord(x, path, 'an object with arn and accessKeyId');
   const out: PrincipalConfig = {
@@ -283,6 +350,10 @@ export function readPrincipal(x: unknown, path: string): PrincipalConfig {
   if (has(o, 'policy')) {
     if (PATTERNS.servicePrincipal.test(out.arn)) refuse(`${path}.policy`, `is given, but ${out.arn} is an AWS service, which has no IAM policy`);
     out.policy = readPolicy(o.policy, `${path}.policy`);
+  }
+  if (has(o, 'tags')) {
+    if (PATTERNS.servicePrincipal.test(out.arn)) refuse(`${path}.tags`, `are given, but ${out.arn} is an AWS service, which has no IAM tags`);
+    out.tags = readPrincipalTags(o.tags, `${path}.tags`);
   }
   return out;
 }
@@ -334,6 +405,7 @@ function readCommon(o: Record<string, unknown>, path: string, bounds: Bounds, ou
   if (has(o, 'routing')) out.routing = readRouting(o.routing, `${path}.routing`, out.hosts ?? DEFAULT_HOSTS);
   if (has(o, 'propagation')) out.propagation = readPropagation(o.propagation, `${path}.propagation`);
   if (has(o, 'principals')) out.principals = readPrincipals(o.principals, `${path}.principals`, out.accountId ?? DEFAULT_ACCOUNT);
+  if (has(o, 'organizations')) out.organizations = readOrganizations(o.organizations, `${path}.organizations`);
 }
 
 /** Reads scenario settings; throws Refusal (format.ts uses it inside validateScenario). */

@@ -67,6 +67,7 @@ export function check(root: Schema, value: unknown, schema: Schema = root, path 
     for (const key of Object.keys(o)) {
       if (Object.prototype.hasOwnProperty.call(properties, key)) errors.push(...check(root, o[key], properties[key], `${path}.${key}`));
       else if (schema.additionalProperties === false) errors.push(`${path}: unexpected member ${key}`);
+      else if (typeof schema.additionalProperties === 'object' && schema.additionalProperties !== null) errors.push(...check(root, o[key], schema.additionalProperties as Schema, `${path}.${key}`));
     }
   }
   if (schema.oneOf) {
