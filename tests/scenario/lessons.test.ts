@@ -16,14 +16,14 @@ function failures(run: ReplayResult): string[] {
 }
 
 describe('the lesson list', () => {
-  it('has at least eleven lessons with unique, URL-safe ids', () => {
-    expect(LESSONS.length).toBeGreaterThanOrEqual(11);
+  it('has at least twelve lessons with unique, URL-safe ids', () => {
+    expect(LESSONS.length).toBeGreaterThanOrEqual(12);
     const ids = LESSONS.map((l) => l.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9-]*$/);
   });
 
-  it('covers the workshop topics of issue 7, in workshop order', () => {
+  it('covers the workshop topics of issue 7, and issue 17\'s condition keys, in workshop order', () => {
     expect(LESSONS.map((l) => l.id)).toEqual([
       'create-and-list',
       'grant-tokens',
@@ -33,6 +33,7 @@ describe('the lesson list', () => {
       'child-grants',
       'key-states',
       'policy-conditions',
+      'condition-keys',
       'service-principals',
       'cross-account',
       'token-race',

@@ -9,6 +9,7 @@
 import { validateScenario } from '../format';
 import type { Lesson } from './common';
 import { childGrants } from './childGrants';
+import { conditionKeys } from './conditionKeys';
 import { createAndList } from './createAndList';
 import { crossAccount } from './crossAccount';
 import { encryptionContext } from './encryptionContext';
@@ -38,6 +39,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   checked(childGrants),
   checked(keyStates),
   checked(policyConditions),
+  checked(conditionKeys),
   checked(servicePrincipals),
   checked(crossAccount),
   checked(tokenRace),
