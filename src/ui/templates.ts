@@ -28,6 +28,8 @@ export interface TemplateContext {
 }
 
 const SAMPLE_TEXT = 'Hello, grants!';
+/** the tag TagResource's template adds and UntagResource's removes (aws:ResourceTag/team in a policy) */
+export const SAMPLE_TAG = Object.freeze({ TagKey: 'team', TagValue: 'blue' });
 export const SAMPLE_PLAINTEXT_B64 = toBase64(SAMPLE_TEXT);
 
 export function toBase64(text: string): string {
@@ -166,6 +168,10 @@ export function templateObject(operation: string, ctx: TemplateContext): Record<
       };
     case 'DeriveSharedSecret':
       return { KeyId: keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: '' };
+    case 'TagResource':
+      return { KeyId: keyId, Tags: [{ TagKey: SAMPLE_TAG.TagKey, TagValue: SAMPLE_TAG.TagValue }] };
+    case 'UntagResource':
+      return { KeyId: keyId, TagKeys: [SAMPLE_TAG.TagKey] };
     case 'PutKeyPolicy':
       return { KeyId: keyId, PolicyName: 'default', Policy: defaultKeyPolicy(ctx.rootArn) };
     default: {
