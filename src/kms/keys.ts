@@ -8,6 +8,7 @@
  */
 import { KmsError, notFound } from './errors';
 import { World, type KeyRecord } from './world';
+import { operationsWhere } from './operations';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MRK = /^mrk-[0-9a-f]{32}$/;
@@ -32,32 +33,12 @@ export const isWellFormedKeyId = (id: string): boolean => {
 
 /**
  * The operations whose reference page says "Cross-account use: Yes" (docs/sources.md, Key identifiers, from the
- * model's operation docs); every other operation on a key says "Cross-account use: No. You
- * cannot perform this operation on a KMS key in a different AWS account." Which error real KMS
- * answers then is not recorded: the playground answers as for a key the caller's account does
- * not have (docs/fidelity.md).
+ * model's operation docs): the descriptors' `crossAccount` (operations.ts). Every other operation on a
+ * key says "Cross-account use: No. You cannot perform this operation on a KMS key in a different
+ * AWS account." Which error real KMS answers then is not recorded: the playground answers as for a
+ * key the caller's account does not have (docs/fidelity.md).
  */
-export const CROSS_ACCOUNT_OPERATIONS: ReadonlySet<string> = new Set([
-  'CreateGrant',
-  'Decrypt',
-  'DeriveSharedSecret',
-  'DescribeKey',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'GetKeyRotationStatus',
-  'GetPublicKey',
-  'ListGrants',
-  'ReEncrypt',
-  'RetireGrant',
-  'RevokeGrant',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-]);
+export const CROSS_ACCOUNT_OPERATIONS: ReadonlySet<string> = operationsWhere((d) => d.crossAccount);
 
 /** a key of another account, named by its ARN in an operation that is not cross-account */
 export const notInCallerAccount = (key: KeyRecord) => notFound(`Key '${key.arn}' does not exist`);

@@ -6,52 +6,18 @@
  * KMSInvalidStateException, on a disabled key DisabledException).
  */
 import { KmsError } from './errors';
-import type { KeyRecord, KeyState } from './world';
+import type { KeyRecord } from './world';
+import { ANY, OPERATION_DESCRIPTORS, type KeyStateRow } from './operations';
 
-type Cell = 'ok' | 'disabled' | 'invalid';
-type Row = Partial<Record<KeyState, Cell>>;
+type Row = KeyStateRow;
 
-/** crypto operations and CreateGrant: usable only while Enabled */
-const USE: Row = { Enabled: 'ok', Disabled: 'disabled', PendingDeletion: 'invalid', PendingImport: 'invalid' };
-/** metadata and grant management: every state */
-const ANY: Row = { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'ok', PendingImport: 'ok' };
-/** management that a pending deletion blocks */
-const MANAGE: Row = { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'invalid' };
-
-export const KEY_STATE_RULES: Readonly<Record<string, Row>> = {
-  CreateGrant: USE,
-  Encrypt: USE,
-  Decrypt: USE,
-  ReEncrypt: USE,
-  GenerateDataKey: USE,
-  GenerateDataKeyWithoutPlaintext: USE,
-  GenerateDataKeyPair: USE,
-  GenerateDataKeyPairWithoutPlaintext: USE,
-  Sign: USE,
-  Verify: USE,
-  GenerateMac: USE,
-  VerifyMac: USE,
-  DeriveSharedSecret: USE,
-  GetPublicKey: USE,
-  DescribeKey: ANY,
-  ListGrants: ANY,
-  ListRetirableGrants: ANY,
-  RetireGrant: ANY,
-  RevokeGrant: ANY,
-  GetKeyPolicy: ANY,
-  PutKeyPolicy: ANY,
-  ListKeyPolicies: ANY,
-  ListResourceTags: ANY,
-  EnableKey: MANAGE,
-  DisableKey: MANAGE,
-  CreateAlias: MANAGE,
-  UpdateAlias: MANAGE,
-  UpdateKeyDescription: MANAGE,
-  TagResource: MANAGE,
-  UntagResource: MANAGE,
-  ScheduleKeyDeletion: { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'ok' },
-  CancelKeyDeletion: { PendingDeletion: 'ok' },
-};
+/**
+ * The table, one row per operation on a key, as the operation descriptors carry it
+ * (operations.ts, `keyStates`); an operation with no row accepts every state.
+ */
+export const KEY_STATE_RULES: Readonly<Record<string, Row>> = Object.fromEntries(
+  Object.values(OPERATION_DESCRIPTORS).flatMap((d) => (d.keyStates ? [[d.name, d.keyStates]] : [])),
+);
 
 export function checkKeyState(op: string, key: KeyRecord): KmsError | null {
   const row = KEY_STATE_RULES[op] ?? ANY;
