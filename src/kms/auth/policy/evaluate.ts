@@ -1,0 +1,214 @@
+/**
+ * One policy evaluated against one request: which statements allow, which deny, and why each
+ * of the others does not apply (principal, action, resource, then conditions).
+ *
+ * Pure: no clock, no randomness, no I/O.
+ */
+
+import { withStepBudget } from '../glob';
+import { anyPattern, compiled, principalMatch } from './compile';
+import { checkCondition, EMPTY_INDEX, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
+import { POLICY_STEP_BUDGET, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
+import { expandedCondition, expandedResources } from './variables';
+
+/**
+ * the request's condition keys by lower-cased name (built only when a statement has conditions,
+ * once per request: the key policy and the IAM policy share it)
+ */
+function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
+  let m = indexes.get(conditions);
+  if (m === undefined) indexes.set(conditions, (m = buildIndex(conditions)));
+  return m;
+}
+const indexes = new WeakMap<object, Map<string, ContextValue>>();
+
+function indexOf(ctx: RequestContext): Map<string, ContextValue> {
+  if (ctx.conditionIndex) return ctx.conditionIndex();
+  return ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
+}
+
+/** the request's condition keys by lower-cased name (undefined values left out) */
+export function buildConditionIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
+  return buildIndex(conditions);
+}
+
+function buildIndex(conditions: Readonly<Record<string, ContextValue>>): Map<string, ContextValue> {
+  const m = new Map<string, ContextValue>();
+  for (const k of Object.keys(conditions)) {
+    const v = conditions[k];
+    if (v !== undefined) m.set(k.toLowerCase(), v);
+  }
+  return m;
+}
+
+/**
+ * The last evaluation of each policy whose answer did not read the request's condition keys:
+ * the same policy, action, resource and principal then give the same answer, and a burst of
+ * calls by one caller on one key (the common case) evaluates the policy once. Evaluations are
+ * read, never changed, by their users, so the memo hands back the same object.
+ */
+interface Memo {
+  action: string;
+  resource: string;
+  arn: string;
+  account: string;
+  service: string | undefined;
+  result: PolicyEvaluation;
+}
+const memos = new WeakMap<ParsedPolicy, Memo>();
+
+/**
+ * Which statements of `policy` apply to the request: Allow and Deny matches, and for every other
+ * statement the first reason it does not apply (principal, action, resource, then conditions).
+ */
+export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
+  const memo = memos.get(policy);
+  const principal = ctx.principal;
+  if (
+    memo !== undefined &&
+    memo.action === ctx.action &&
+    memo.resource === ctx.resource &&
+    memo.arn === principal.arn &&
+    memo.account === principal.account &&
+    memo.service === principal.service
+  ) {
+    return memo.result;
+  }
+  conditionsRead = false;
+  const run = withStepBudget(POLICY_STEP_BUDGET, () => evaluate(policy, ctx, false));
+  let result: PolicyEvaluation;
+  if (run.ok) result = run.value;
+  else {
+    result = evaluate(policy, ctx, true);
+    result.exhausted = `The policy's conditions took more than ${POLICY_STEP_BUDGET.toLocaleString('en-US')} steps of matching against this request's values, so the playground stopped evaluating them and failed closed: every statement with conditions that otherwise applies counts as a Deny if it is one, and does not apply if it is an Allow. Real AWS would evaluate them.`;
+  }
+  if (!conditionsRead) memos.set(policy, { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result });
+  return result;
+}
+
+/** set by evaluate() when a statement's conditions had to be checked */
+let conditionsRead = false;
+
+/** `skipConditions`: the budget ran out, so conditions are not evaluated and fail closed */
+function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boolean): PolicyEvaluation {
+  const allows: StatementMatch[] = [];
+  const denies: StatementMatch[] = [];
+  const misses: StatementMiss[] = [];
+  const action = ctx.action.toLowerCase();
+  const resourcePolicy = policy.kind === 'resource';
+  let idx: Map<string, ContextValue> | undefined;
+
+  for (const s of policy.statements) {
+    const c = compiled(s);
+    let reason: string | null = null;
+    let pm: 'direct' | 'account' | undefined;
+
+    if (resourcePolicy) {
+      if (c.principal) {
+        const m = principalMatch(c.principal, ctx.principal);
+        if (m) pm = m;
+        else reason = `Principal ${who(ctx)} is not in ${list(principalList(s.principal!))}`;
+      } else if (c.notPrincipal) {
+        const m = principalMatch(c.notPrincipal, ctx.principal);
+        if (m) reason = `Principal ${who(ctx)} is excluded by NotPrincipal ${list(principalList(s.notPrincipal!))}`;
+        else pm = 'direct';
+      } else {
+        reason = 'Statement has no Principal';
+      }
+    }
+
+    if (!reason) {
+      if (c.actions) {
+        if (!anyPattern(c.actions, action)) reason = `Action ${ctx.action} is not in ${list(s.action!)}`;
+      } else if (c.notActions) {
+        if (anyPattern(c.notActions, action)) reason = `Action ${ctx.action} is excluded by NotAction ${list(s.notAction!)}`;
+      } else {
+        reason = 'Statement has no Action or NotAction element, so it has no effect';
+      }
+    }
+
+    let used: string[] | undefined;
+    if (!reason && s.variables && !skipConditions && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+      // the answer now depends on the request's values: not one to remember
+      conditionsRead = true;
+      idx ??= indexOf(ctx);
+      used = [];
+      const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx);
+      if (typeof ps === 'string') reason = ps;
+      else if (c.resources) {
+        if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${used.join('; ')})`;
+      } else if (anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)} (${used.join('; ')})`;
+    } else if (s.variables && skipConditions && !reason && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+      conditionsRead = true;
+      if (s.effect === 'Allow') reason = `Resource not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
+    } else if (!reason) {
+      if (c.resources) {
+        if (!anyPattern(c.resources, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)}`;
+      } else if (c.notResources) {
+        if (anyPattern(c.notResources, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)}`;
+      } else {
+        reason = 'Statement has no Resource or NotResource element, so it has no effect';
+      }
+    }
+
+    if (!reason && c.conditions.length && skipConditions) {
+      conditionsRead = true;
+      if (s.effect === 'Allow') reason = `Conditions not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
+    } else if (!reason && c.conditions.length) {
+      // the answer now depends on the request's condition keys: not one to remember
+      conditionsRead = true;
+      idx ??= indexOf(ctx);
+      for (const cc0 of c.conditions) {
+        let cc = cc0;
+        if (s.variables && VARIABLE_OPERATORS.has(cc.src.base) && cc.src.values.some((v) => v.includes('${'))) {
+          const e = expandedCondition(cc, idx, (used ??= []), ctx);
+          if (typeof e === 'string') {
+            reason = e;
+            break;
+          }
+          cc = e;
+        }
+        reason = checkCondition(cc, idx);
+        if (reason) {
+          const d = ctx.describe && idx.has(cc.keyLc) ? ctx.describe(cc.src.key) : undefined;
+          if (d) reason += ` (${d})`;
+          if (used?.length) reason += ` (${used.join('; ')})`;
+          break;
+        }
+      }
+    }
+
+    if (reason) {
+      const miss: StatementMiss = { index: s.index, effect: s.effect, reason };
+      if (s.sid !== undefined) miss.sid = s.sid;
+      misses.push(miss);
+      continue;
+    }
+    const match: StatementMatch = { index: s.index, effect: s.effect };
+    if (s.sid !== undefined) match.sid = s.sid;
+    if (pm) match.principalMatch = pm;
+    if ((c.conditions.length && !skipConditions) || used?.length) {
+      const values: string[] = [];
+      const seen = new Set<string>();
+      if (!skipConditions && ctx.describe) {
+        for (const cc of c.conditions) {
+          if (seen.has(cc.keyLc) || values.length >= SHOWN_VALUES) continue;
+          seen.add(cc.keyLc);
+          values.push(ctx.describe(cc.src.key) ?? `${cc.src.key}: not in the request`);
+        }
+      }
+      if (used) values.push(...used);
+      if (values.length) match.values = values;
+    }
+    (s.effect === 'Deny' ? denies : allows).push(match);
+  }
+  return { allows, denies, misses };
+}
+
+function who(ctx: RequestContext): string {
+  return ctx.principal.service ?? ctx.principal.arn;
+}
+
+function principalList(p: ParsedPrincipal): string[] {
+  return [...(p.any ? ['*'] : []), ...p.aws, ...p.service];
+}

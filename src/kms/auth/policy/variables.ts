@@ -1,0 +1,123 @@
+/**
+ * Policy variables (`${aws:username}`) substituted with the request's values (IAM User Guide,
+ * "IAM policy elements: Variables and tags"), and the patterns and conditions compiled from the
+ * expanded text.
+ */
+
+import { chargeSteps, type Glob } from '../glob';
+import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type Pattern } from './conditions';
+import type { ContextValue, RequestContext } from './types';
+
+type Expansion = { ok: true; text: string } | { ok: false; missing: string };
+
+/**
+ * Substitutes the policy variables of one policy string with the request's values, in one pass
+ * (linear in the text and the values put in): `${key}` is the key's value (a multivalued key with
+ * one value counts as that value), `${key, 'default'}` falls back to the default, `${*}`, `${?}`
+ * and `${$}` stand for the characters themselves. A key the request does not have, with no
+ * default, makes the expansion fail: the statement then does not match (IAM User Guide, "IAM
+ * policy elements: Variables and tags": "If a policy variable references a key that is not
+ * present in the request context, the policy element does not match"). In a wildcard pattern
+ * (Resource, StringLike, Arn*), `${*}` and `${?}` become `?`: glob.ts has no escape, and `?`
+ * matches the literal character among others (docs/fidelity.md §7).
+ */
+function expand(text: string, idx: Map<string, ContextValue>, wildcard: boolean, used: string[] | undefined, ctx: RequestContext): Expansion {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const j = text.indexOf('${', i);
+    if (j < 0) break;
+    const end = text.indexOf('}', j + 2);
+    if (end < 0) break;
+    out += text.slice(i, j);
+    const inner = text.slice(j + 2, end);
+    i = end + 1;
+    if (inner === '*' || inner === '?') {
+      out += wildcard ? '?' : inner;
+      continue;
+    }
+    if (inner === '$') {
+      out += '$';
+      continue;
+    }
+    const comma = inner.indexOf(',');
+    const name = (comma < 0 ? inner : inner.slice(0, comma)).trim();
+    let fallback: string | undefined;
+    if (comma >= 0) {
+      const d = inner.slice(comma + 1).trim();
+      if (d.length >= 2 && d.charCodeAt(0) === 39 && d.charCodeAt(d.length - 1) === 39) fallback = d.slice(1, -1);
+    }
+    const v = idx.get(name.toLowerCase());
+    let value: string | undefined;
+    if (typeof v === 'string') value = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
+    else if (Array.isArray(v) && v.length === 1) value = v[0] as string;
+    let source: string | undefined;
+    if (value === undefined) {
+      if (fallback === undefined) return { ok: false, missing: name };
+      value = fallback;
+      source = `the default the policy gives: the request has no ${name}`;
+    } else source = ctx.describe?.(name);
+    if (used && used.length < SHOWN_VALUES) used.push(`\${${inner}} expanded to ${q(value)}${source ? ` (${source})` : ''}`);
+    out += value;
+  }
+  out += text.slice(i);
+  chargeSteps(((text.length + out.length) >> 2) + 1);
+  return { ok: true, text: out };
+}
+
+/** compiled patterns and conditions of expanded policy text, the most recent few hundred */
+const expandedGlobs = new Map<string, Glob>();
+const expandedConditions = new Map<string, CompiledCondition>();
+const EXPANDED_KEPT = 256;
+const EXPANDED_KEPT_CHARS = 4096;
+
+function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
+  let v = m.get(k);
+  if (v === undefined) {
+    // compiling reads the pattern once: charged like the matching it prepares
+    chargeSteps((k.length >> 2) + 1);
+    v = make();
+    // a pattern made long by a request value (a variable can stand for a 1 MiB encryption
+    // context value) is compiled for this request only, never kept
+    if (k.length <= EXPANDED_KEPT_CHARS) {
+      m.set(k, v);
+      if (m.size > EXPANDED_KEPT) m.delete(m.keys().next().value!);
+    }
+  }
+  return v;
+}
+
+/** the statement's Resource / NotResource patterns for this request, or the reason there are none */
+export function expandedResources(list: readonly string[], idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): Pattern[] | string {
+  const out: Pattern[] = [];
+  for (const r of list) {
+    if (!r.includes('${')) {
+      out.push(remember(expandedGlobs, r, () => compilePattern(r)));
+      continue;
+    }
+    const e = expand(r, idx, true, used, ctx);
+    if (!e.ok) return `Resource ${r} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
+    const text = e.text;
+    out.push(remember(expandedGlobs, text, () => compilePattern(text)));
+  }
+  return out;
+}
+
+/** a condition whose values hold variables, expanded for this request, or the reason it cannot be */
+export function expandedCondition(cc: CompiledCondition, idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): CompiledCondition | string {
+  const src = cc.src;
+  const values: string[] = [];
+  const wildcard = src.base.endsWith('Like') || src.base.startsWith('Arn');
+  for (const v of src.values) {
+    if (!v.includes('${')) {
+      values.push(v);
+      continue;
+    }
+    const e = expand(v, idx, wildcard, used, ctx);
+    if (!e.ok) return `Condition ${src.operator} ${src.key}: the value ${q(v)} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
+    values.push(e.text);
+  }
+  const k = `${src.operator}\u0000${src.key}\u0000${values.join('\u0000')}`;
+  return remember(expandedConditions, k, () => compileCondition({ ...src, values }));
+}
