@@ -6,7 +6,8 @@
 import '../store/helpers';
 import { describe, expect, it } from 'vitest';
 import { createMemoryPlaygroundStore, openWorkspaceSimulator, type PlaygroundStore } from '../../src/store/index';
-import { importedName, WorkspaceApp } from '../../src/ui/workspaces/WorkspaceApp.svelte';
+import { WorkspaceApp } from '../../src/ui/workspaces/WorkspaceApp.svelte';
+import { importedName } from '../../src/ui/workspaces/names';
 import { scenarioFromWorkspaceLog, shareLink } from '../../src/ui/share/scenario';
 import { APP, backend, OPTIONS, sendAs } from '../store/app-helpers';
 

@@ -30,13 +30,12 @@ import { Playback } from '../Playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
 import { rebuildHistory } from './history';
-import { describeFailure } from './errors';
 import { sharedWorkspaceName } from '../share/names';
 import { safeFileName } from './download';
-import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, fileWorkspaceName, importedName, isConflict, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
+import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, isConflict, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
 import { Drafts } from './drafts';
 
-export { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, importedName, sameConfig, type Backend, type NoticeItem } from './backend';
+export { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, sameConfig, type Backend, type NoticeItem } from './backend';
 export { draftSetting } from './drafts';
 
 export const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
@@ -44,8 +43,16 @@ const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can 
 const RESENT_UNSHOWN = 'This request was sent again on top of another tab’s change and saved; the History pane shows only the latest requests.';
 const SWITCHED_SEND = 'This request was not sent: the workspace shown was reset, switched or opened again meanwhile. Send it again.';
 
-function message(e: unknown): string {
-  return describeFailure(e);
+/**
+ * A failure in plain words (./errors). Its words are a chunk of their own, loaded on the first
+ * failure (the page's first load does not carry them); when even that cannot load (offline), the
+ * error's own message.
+ */
+function message(e: unknown): Promise<string> {
+  return import('./errors').then(
+    (m) => m.describeFailure(e),
+    () => (e instanceof Error && e.message ? e.message : String(e)),
+  );
 }
 
 export class WorkspaceApp {
@@ -154,7 +161,7 @@ export class WorkspaceApp {
     try {
       b = await loading;
     } catch (e) {
-      this.notify('boot', 'error', `The simulator could not be loaded (${message(e)}). Reload the page to try again.`);
+      this.notify('boot', 'error', `The simulator could not be loaded (${await message(e)}). Reload the page to try again.`);
       return;
     }
     this.#backend = b;
@@ -182,8 +189,8 @@ export class WorkspaceApp {
       const { session } = await this.#show(id, { sim: shared?.sim, first: { initial, infoReady } });
       // a shared link opens on the sharer's last request (not the CreateKey template)
       if (shared && !typed) this.#loadLastRequest(session);
-    }).catch((e: unknown) => {
-      this.notify('boot', 'error', `The workspace could not be opened (${message(e)}). Reload the page to try again.`);
+    }).catch(async (e: unknown) => {
+      this.notify('boot', 'error', `The workspace could not be opened (${await message(e)}). Reload the page to try again.`);
       infoReady(b.info);
     });
     this.#ready = true;
@@ -215,7 +222,7 @@ export class WorkspaceApp {
     try {
       ws = await b.storage.createWorkspace(name, b.optionsOf(scenario));
     } catch (e) {
-      this.notify('shared', 'error', `The shared scenario could not be opened: no new workspace could be created (${message(e)}).`);
+      this.notify('shared', 'error', `The shared scenario could not be opened: no new workspace could be created (${await message(e)}).`);
       return undefined;
     }
     let sim: SimulatorWithEngine;
@@ -224,7 +231,7 @@ export class WorkspaceApp {
     } catch (e) {
       // never leave behind a workspace that fails on every later visit: remove what was just made
       await b.storage.deleteWorkspace(ws.id).catch(() => {});
-      this.notify('shared', 'error', `The shared scenario could not be opened: ${message(e)}. Your workspaces are untouched.`);
+      this.notify('shared', 'error', `The shared scenario could not be opened: ${await message(e)}. Your workspaces are untouched.`);
       return undefined;
     }
     try {
@@ -232,7 +239,7 @@ export class WorkspaceApp {
       await sim.flush();
       this.notify('shared', 'info', `Opened shared scenario “${name}” in a new workspace; your other workspaces are untouched.`);
     } catch (e) {
-      this.notify('shared', 'error', `Opened shared scenario “${name}” in a new workspace, but its replay stopped: ${message(e)}. Your other workspaces are untouched.`);
+      this.notify('shared', 'error', `Opened shared scenario “${name}” in a new workspace, but its replay stopped: ${await message(e)}. Your other workspaces are untouched.`);
     }
     return { id: ws.id, sim };
   }
@@ -382,8 +389,8 @@ export class WorkspaceApp {
   #reloadSoon(sim: SimulatorWithEngine, id: string, cause?: 'reset' | 'deleted' | 'imported'): Promise<Reloaded> {
     const pending = this.#reloads.get(sim);
     if (pending) return pending;
-    const reload = this.#enqueue(() => this.#reload(sim, id, cause)).catch((e: unknown): Reloaded => {
-      const text = `Another tab changed this workspace, and it could not be loaded again (${message(e)}).`;
+    const reload = this.#enqueue(() => this.#reload(sim, id, cause)).catch(async (e: unknown): Promise<Reloaded> => {
+      const text = `Another tab changed this workspace, and it could not be loaded again (${await message(e)}).`;
       this.notify('tabs', 'error', text);
       return { refused: `This request was not sent: ${text} Reload the page.` };
     });
@@ -555,9 +562,10 @@ export class WorkspaceApp {
       try {
         doc = JSON.parse(text);
       } catch (e) {
-        return { ok: false, error: 'not-a-workspace', detail: `The file is not JSON (${message(e)}).` } as const;
+        return { ok: false, error: 'not-a-workspace', detail: `The file is not JSON (${await message(e)}).` } as const;
       }
       const storage = this.#backend!.storage;
+      const { fileWorkspaceName, importedName } = await import('./names');
       const taken = new Set((await storage.listWorkspaces().catch(() => this.#list)).map((w) => w.name));
       const result = await storage.importWorkspace(doc, { name: importedName(fileWorkspaceName(doc), taken) });
       if (!result.ok) return result;
@@ -565,7 +573,7 @@ export class WorkspaceApp {
         await this.#show(result.id);
       } catch (e) {
         // it was imported: saying "nothing was changed" would be wrong
-        this.notify('import', 'error', `The file was imported as a new workspace, but it could not be opened: ${describeFailure(e)}. Choose it in the workspace menu to try again.`);
+        this.notify('import', 'error', `The file was imported as a new workspace, but it could not be opened: ${await message(e)}. Choose it in the workspace menu to try again.`);
       }
       return result;
     });

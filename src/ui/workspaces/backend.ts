@@ -11,7 +11,6 @@ import type { DecodeResult } from '../../scenario/codec';
 import type { PlaygroundStore, WorkspaceOptions } from '../../store/index';
 import type { EngineInfo, HistoryEntry, Session, SessionConfig } from '../Session.svelte';
 import { HISTORY_LIMIT } from './history';
-import { LIMITS } from '../../scenario/limits';
 
 export const DEFAULT_WORKSPACE_NAME = 'My workspace';
 /** the setting that remembers the workspace a new tab opens */
@@ -88,30 +87,3 @@ export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
     JSON.stringify(a.principals) === JSON.stringify(b.principals)
   );
 }
-
-/** the workspace name a workspace file carries, if any */
-export function fileWorkspaceName(doc: unknown): string | undefined {
-  const ws = doc && typeof doc === 'object' ? (doc as { workspace?: unknown }).workspace : undefined;
-  const name = ws && typeof ws === 'object' ? (ws as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
-}
-
-/**
- * The name an imported workspace gets: the file's own, unless a workspace has it already; then
- * "<name> (imported)", then "<name> (imported) 2", 3, … (a file without a name: "Imported workspace").
- */
-export function importedName(name: string | undefined, taken: ReadonlySet<string>): string {
-  const base = name ?? 'Imported workspace';
-  if (!taken.has(base)) return base;
-  // a name is at most NAME_MAX characters: the base gives way to the suffix
-  const withSuffix = (suffix: string) => `${base.slice(0, NAME_MAX - suffix.length).trimEnd()}${suffix}`;
-  const imported = withSuffix(' (imported)');
-  if (!taken.has(imported)) return imported;
-  for (let i = 2; ; i++) {
-    const next = withSuffix(` (imported) ${i}`);
-    if (!taken.has(next)) return next;
-  }
-}
-
-/** the longest workspace name the store takes (a shared title's limit) */
-const NAME_MAX = LIMITS.titleLength;
