@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';

@@ -106,7 +106,7 @@ async function randomWorld(seed: number): Promise<{ sim: SimulatorWithEngine; ke
   if (roll === 0) expect((await call(sim, 'DisableKey', { KeyId: keys[0] })).status).toBe(200);
   if (roll === 1) expect((await call(sim, 'ScheduleKeyDeletion', { KeyId: keys[0], PendingWindowInDays: 7 })).status).toBe(200);
   sim.clock.advance(1500);
-  const ec = [undefined, { dept: 'x' }, { dept: 'y', team: 'z' }][rng.int(3)];
+  const ec = ([undefined, { dept: 'x' }, { dept: 'y', team: 'z' }] as (Record<string, string> | undefined)[])[rng.int(3)];
   return { sim, keys, ec };
 }
 

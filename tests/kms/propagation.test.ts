@@ -48,7 +48,7 @@ describe('grant propagation', () => {
     const start = sim.clock.now();
     await call('CreateGrant', describeGrant(key.KeyId));
     const changed = sim.events.find((e) => e.type === '@kms.grant.changed')!;
-    const latest = Math.max(...(changed as { arrivals: number[] }).arrivals);
+    const latest = Math.max(...(changed as { arrivals: readonly number[] }).arrivals);
     expect(sim.clock.settle()).toBe(latest);
     expect(latest).toBeGreaterThanOrEqual(start + 1_000);
     for (let h = 0; h < 3; h++) expect((await call('DescribeKey', { KeyId: key.KeyId }, { as: APP_ROLE, host: h })).status).toBe(200);
@@ -65,7 +65,7 @@ describe('grant propagation', () => {
     const { call, createKey, sim } = makeSim({ propagation: { minMs: 0, maxMs: 60_000 }, seed: 3 });
     const key = await createKey();
     await call('CreateGrant', describeGrant(key.KeyId));
-    const arrivals = (sim.events.find((e) => e.type === '@kms.grant.changed') as { arrivals: number[] }).arrivals;
+    const arrivals = (sim.events.find((e) => e.type === '@kms.grant.changed') as { arrivals: readonly number[] }).arrivals;
     const sorted = [...arrivals].sort((a, b) => a - b);
     expect(sorted[0]).toBeLessThan(sorted[2]);
     sim.clock.set(sorted[0]);

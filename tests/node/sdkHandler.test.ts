@@ -27,7 +27,7 @@ describe('kmsRequestHandler', () => {
     expect(KeyMetadata?.Arn).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${ACCOUNT}:key/`));
     const d = await kms.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId }));
     expect(d.KeyMetadata?.Description).toBe('from the SDK');
-    expect(sim.lastDecision?.caller ?? JSON.stringify(sim.lastDecision)).toContain(`${ACCOUNT}:root`);
+    expect((sim.lastDecision as { caller?: string } | undefined)?.caller ?? JSON.stringify(sim.lastDecision)).toContain(`${ACCOUNT}:root`);
   });
 
   it('keeps the strict answer by default: an unknown access key is UnrecognizedClientException', async () => {

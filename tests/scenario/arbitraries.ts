@@ -1,6 +1,6 @@
 /** fast-check generators of valid scenarios (every one passes validateScenario). */
 import fc from 'fast-check';
-import { LIMITS, rootArn, type Scenario, type ScenarioSettings, type Step } from '../../src/scenario/format';
+import { LIMITS, rootArn, type JsonValue, type Scenario, type ScenarioSettings, type Step } from '../../src/scenario/format';
 
 const ACCOUNTS = ['111122223333', '444455556666'];
 
@@ -58,7 +58,7 @@ const expectation = fc.record(
   {
     status: fc.integer({ min: 100, max: 599 }),
     error: fc.constantFrom('AccessDeniedException', 'com.amazon.coral.validate#ValidationException', 'NotFoundException'),
-    match: fc.dictionary(fc.constantFrom('Grants.length', 'Grants.0.Name', 'KeyMetadata.KeyState', 'GrantId', 'a_b.c-d.0'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    match: fc.dictionary(fc.constantFrom('Grants.length', 'Grants.0.Name', 'KeyMetadata.KeyState', 'GrantId', 'a_b.c-d.0'), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>, { maxKeys: 3 }),
   },
   { requiredKeys: [] },
 );

@@ -39,11 +39,11 @@ vi.mock('fflate', async (importOriginal) => {
   return { ...real, Inflate: CountingInflate };
 });
 
-import { createSimulator, SeekInProgressError } from '../../src/kms/index';
+import { createSimulator, SeekInProgressError, type SimulatorWithEngine } from '../../src/kms/index';
 import { stepsTaken } from '../../src/kms/auth/glob';
 import { MAX_BODY_BYTES } from '../../src/kms/wire/http';
 import { decodeScenario, MAX_ENCODED_LENGTH, MAX_JSON_BYTES, scenarioFromHash } from '../../src/scenario/codec';
-import { replay } from '../../src/scenario/replay';
+import { replay, type ReplayResult } from '../../src/scenario/replay';
 import { simulatorOptions, type Scenario } from '../../src/scenario/format';
 import { makeWorkspaceFile, parseWorkspaceFile } from '../../src/store/file';
 import { createMemoryPlaygroundStore, openWorkspaceSimulator } from '../../src/store/index';
@@ -188,9 +188,9 @@ describe('prototype keys through link -> replay -> ListGrants -> file -> store -
     const before = Object.getOwnPropertyNames(Object.prototype).sort();
     const scenario = opened(linkOf(doc));
     // the decoded scenario still holds the keys as own members
-    const grantStep = scenario.steps[1] as { body: { Constraints: { EncryptionContextSubset: object } } };
+    const grantStep = scenario.steps[1] as unknown as { body: { Constraints: { EncryptionContextSubset: object } } };
     expect(Object.keys(grantStep.body.Constraints.EncryptionContextSubset).sort()).toEqual([...KEYS].sort());
-    const { sim, results } = await replay(scenario);
+    const { sim, results } = (await replay(scenario)) as ReplayResult & { sim: SimulatorWithEngine };
     const byId = (i: number) => results[i] as { status: number; body: string };
     expect(byId(0).status).toBe(200);
     expect(byId(1).status).toBe(200);
@@ -465,7 +465,7 @@ export class ${operation}Command { constructor(input) { this.op = ${JSON.stringi
       ],
     };
     const scenario = opened(linkOf(doc));
-    const { sim, results } = await replay(scenario);
+    const { sim, results } = (await replay(scenario)) as ReplayResult & { sim: SimulatorWithEngine };
     const requests = sim.log.filter((e) => e.kind === 'request');
     expect(requests.length).toBe(4);
     let ran = 0;

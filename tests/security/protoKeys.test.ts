@@ -62,7 +62,7 @@ describe('prototype-named keys in encryption contexts and grant constraints', ()
     const key = await createKey();
     const subset = Object.create({ inherited: 'i' }) as Record<string, string>;
     Object.defineProperty(subset, '__proto__', { value: 'x', enumerable: true, writable: true, configurable: true });
-    subset.constructor = 'c';
+    (subset as { constructor: unknown }).constructor = 'c';
     const made = await sim.engine.run('CreateGrant', { KeyId: key.KeyId, GranteePrincipal: APP_ROLE, Operations: ['Encrypt'], Constraints: { EncryptionContextSubset: subset } });
     expect(made.ok).toBe(true);
     subset.added = 'later';

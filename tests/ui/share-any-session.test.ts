@@ -8,8 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WorkspaceOptions } from '../../src/kms/index';
-import { createMemoryPlaygroundStore, type PlaygroundStore } from '../../src/store/index';
+import { createMemoryPlaygroundStore, type PlaygroundStore, type WorkspaceOptions } from '../../src/store/index';
 import { advanceMsOf, SPEEDS } from '../../src/ui/session/playback.svelte';
 import type { Session } from '../../src/ui/Session.svelte';
 import { WorkspaceApp } from '../../src/ui/workspaces/WorkspaceApp.svelte';

@@ -27,7 +27,7 @@ describe('the AWS JSON 1.1 wire', () => {
 
   it('answers UnknownOperationException for an unknown or missing target', async () => {
     const { sim } = makeSim();
-    for (const headers of [{ 'X-Amz-Target': 'TrentService.MakeCoffee' }, { 'X-Amz-Target': 'Kinesis_20131202.ListStreams' }, {}]) {
+    for (const headers of [{ 'X-Amz-Target': 'TrentService.MakeCoffee' }, { 'X-Amz-Target': 'Kinesis_20131202.ListStreams' }, {}] as Record<string, string>[]) {
       const r = await post(sim, headers, '{}');
       expect(r.status).toBe(400);
       expect((await r.json()).__type).toBe('UnknownOperationException');
