@@ -133,6 +133,7 @@ export class Session {
     try {
       const info = await loaded;
       this.editor.setEngineInfo(info.operationGroups, info.requiredMembers);
+      this.sender.describe(info.mutating);
       this.engine.sync();
       this.engine.now = this.engine.sim.clock.now();
     } finally {

@@ -38,6 +38,7 @@ export function createScenarioSession(scenarioOptions: SimulatorOptions): Scenar
         const shape = def?.input ? model.SHAPES[def.input] : undefined;
         return shape?.type === 'structure' ? shape.required : undefined;
       },
+      mutating: (operation) => kms.operationDescriptor(operation)?.mutating === true,
     };
     return { sim, info };
   });

@@ -7,7 +7,7 @@ import { captureResponse } from '../wire';
 import type { DraftEditor } from './draft.svelte';
 import type { Engine } from './engine.svelte';
 import type { RequestHistory } from './history.svelte';
-import { changesAccount } from './mutating';
+import { accountChanges } from './mutating';
 import type { StateReader } from './stateReader.svelte';
 import type { TimeTravel } from './travel.svelte';
 import type { HistoryEntry, SendGuard, SendRedirect, SentRequest } from './types';
@@ -20,13 +20,21 @@ export class Sender {
   readonly #reader: StateReader;
   #guard: SendGuard | undefined;
   #sending = $state.raw(false);
+  /** does a successful call change the account (then the state browser reads it again)? */
+  #changesAccount: (operation: string) => boolean;
 
   constructor(engine: Engine, editor: DraftEditor, history: RequestHistory, travel: TimeTravel, reader: StateReader) {
+    this.#changesAccount = accountChanges(engine.config.mutating);
     this.#engine = engine;
     this.#editor = editor;
     this.#history = history;
     this.#travel = travel;
     this.#reader = reader;
+  }
+
+  /** the engine's word on which operations change the account, once it has loaded (session/mutating.ts) */
+  describe(mutating: ((operation: string) => boolean) | undefined): void {
+    if (mutating) this.#changesAccount = mutating;
   }
 
   get sending(): boolean {
@@ -84,7 +92,7 @@ export class Sender {
       if ('redirect' in outcome) return await this.#redirected(req, await outcome.redirect, hops);
       const numbered = this.#history.append(outcome.entry);
       engine.sync();
-      if (numbered.response && numbered.response.status < 400 && changesAccount(numbered.operation)) await this.#reader.refresh(false);
+      if (numbered.response && numbered.response.status < 400 && this.#changesAccount(numbered.operation)) await this.#reader.refresh(false);
       return numbered;
     } finally {
       this.#sending = false;

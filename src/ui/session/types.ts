@@ -20,12 +20,16 @@ export interface SessionConfig {
   requiredMembers?: (operation: string) => readonly string[] | undefined;
   /** the most entries `history` holds (the latest; older ones are dropped): none by default */
   historyLimit?: number;
+  /** does a successful call change the account (the engine's operation descriptors say; see session/mutating.ts) */
+  mutating?: (operation: string) => boolean;
 }
 
 /** what the engine's modules tell the UI once they have loaded */
 export interface EngineInfo {
   operationGroups: readonly OperationGroup[];
   requiredMembers?: (operation: string) => readonly string[] | undefined;
+  /** does a successful call change the account: the engine's operation descriptors' `mutating` (see session/mutating.ts) */
+  mutating?: (operation: string) => boolean;
 }
 
 export interface SentRequest {
