@@ -26,7 +26,7 @@ import type { SimulatorWithEngine } from '../../kms/index';
 import type { Scenario } from '../../scenario/format';
 import type { ConnectionNotice, ImportResult, WorkspaceInfo, WorkspaceOptions } from '../../store/index';
 import { Session, type Draft, type EngineInfo, type HistoryEntry, type SendGuard, type SendRedirect, type SessionConfig } from '../Session.svelte';
-import { Playback } from '../Playback.svelte';
+import { Playback } from '../session/playback.svelte';
 import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { plural } from '../format';
 import { rebuildHistory } from './history';
