@@ -19,11 +19,8 @@
  * scratch engine and checks the world's invariants, so what it accepts is a world the simulator
  * can resume and the workspace views can show.
  */
-import type { StoredSimulator } from '../kms/api';
-import { Engine, type EngineMeta } from '../kms/engine';
-import { checkInvariants } from '../kms/invariants';
-import type { GrantChange, SimEvent } from '../kms/events';
-import type { KeyState } from '../kms/world';
+import type { EngineMeta, GrantChange, KeyState, SimEvent, StoredSimulator } from '../kms/api';
+import { checkSnapshotResumes as resumes, simulatorHosts } from '../kms/index';
 import { LIMITS } from '../scenario/limits';
 import { has, isRecord, kind, readClock, readInt, readLog, readRecord, readSimulatorOptions, readText, Refusal, refuse, show, type TextRule } from '../scenario/validate';
 import type { WorkspaceOptions } from './schema';
@@ -338,20 +335,13 @@ export function checkSnapshotShape(x: unknown, path = 'snapshot', hosts?: number
  * options and runs the invariant checks the fuzzers use. Returns what is wrong, or null.
  */
 export function checkSnapshotResumes(snapshot: StoredSimulator, options: WorkspaceOptions): string | null {
-  try {
-    const engine = new Engine(options);
-    engine.restore(structuredClone(snapshot.state), snapshot.events);
-    const broken = checkInvariants(engine.world);
-    return broken.length ? broken.slice(0, 3).join('; ') : null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
+  return resumes(snapshot, options);
 }
 
 /** how many hosts a simulator made with these options runs; refuses options the engine cannot use */
 function hostsOf(options: WorkspaceOptions): number {
   try {
-    return new Engine(options).hosts;
+    return simulatorHosts(options);
   } catch (e) {
     return refuse('workspace.options', `cannot make a simulator: ${e instanceof Error ? e.message : String(e)}`);
   }
