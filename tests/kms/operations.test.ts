@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OPERATION_DESCRIPTORS, PEEK_OPERATIONS, operationDescriptor, operationsWhere, HANDLERS, SUPPORTED_OPERATIONS } from '../../src/kms/index';
+import { CROSS_ACCOUNT_OPERATIONS } from '../../src/kms/keys';
+import { KEY_STATE_RULES } from '../../src/kms/keystate';
+import { OPERATION_NAMES, type OperationName } from '../../src/kms/model/shapes.generated';
+// the UI's own lists, read only: the descriptors must reproduce each exactly before the UI switches to them
+import { TAKES_GRANT_TOKENS } from '../../src/ui/templates';
+import { changesAccountByName as changesAccount } from '../../src/ui/session/mutating';
+
+const names = (test: Parameters<typeof operationsWhere>[0]) => [...operationsWhere(test)].sort();
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+/** the editor's ALIAS_OK set (src/ui/editor/schema.ts keeps it module-private), read from its source */
+function editorAliasOk(): string[] {
+  const text = readFileSync(new URL('../../src/ui/editor/schema.ts', import.meta.url), 'utf8');
+  const m = /const ALIAS_OK = new Set\(\[([^\]]*)\]\)/.exec(text);
+  if (!m) throw new Error('ALIAS_OK not found in src/ui/editor/schema.ts');
+  return [...m[1].matchAll(/'([A-Za-z]+)'/g)].map((x) => x[1]).sort();
+}
+
+describe('operation descriptors', () => {
+  it('describe every operation of the model, once, under its own name', () => {
+    expect(Object.keys(OPERATION_DESCRIPTORS).sort()).toEqual([...OPERATION_NAMES].sort());
+    for (const op of OPERATION_NAMES) expect(OPERATION_DESCRIPTORS[op].name).toBe(op);
+    for (const op of SUPPORTED_OPERATIONS) expect(operationDescriptor(op)).toBeDefined();
+    expect(operationDescriptor('toString')).toBeUndefined();
+    expect(operationDescriptor('NoSuchOperation')).toBeUndefined();
+  });
+
+  it('grantTokens equals the UI templates\u2019 TAKES_GRANT_TOKENS', () => {
+    expect(names((d) => d.grantTokens)).toEqual(sorted(TAKES_GRANT_TOKENS));
+  });
+
+  it('aliases equals the request editor\u2019s ALIAS_OK', () => {
+    expect(names((d) => d.aliases)).toEqual(editorAliasOk());
+  });
+
+  it('mutating equals the session\u2019s changesAccount for every operation of the model', () => {
+    for (const op of OPERATION_NAMES) expect([op, OPERATION_DESCRIPTORS[op].mutating]).toEqual([op, changesAccount(op)]);
+  });
+
+  it('readOnly is the set peek() served before the descriptors, and only operations the simulator answers', () => {
+    expect(sorted(PEEK_OPERATIONS)).toEqual(['DescribeKey', 'GetKeyPolicy', 'GetPublicKey', 'ListAliases', 'ListGrants', 'ListKeyPolicies', 'ListKeys', 'ListRetirableGrants']);
+    for (const op of PEEK_OPERATIONS) expect(HANDLERS[op as OperationName]).toBeDefined();
+    for (const op of PEEK_OPERATIONS) expect(OPERATION_DESCRIPTORS[op as OperationName].mutating).toBe(false);
+  });
+
+  it('crossAccount is the list keys.ts held (the reference pages\u2019 "Cross-account use: Yes")', () => {
+    expect(sorted(CROSS_ACCOUNT_OPERATIONS)).toEqual([
+      'CreateGrant', 'Decrypt', 'DeriveSharedSecret', 'DescribeKey', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext',
+      'GenerateDataKeyWithoutPlaintext', 'GenerateMac', 'GetKeyRotationStatus', 'GetPublicKey', 'ListGrants', 'ReEncrypt', 'RetireGrant', 'RevokeGrant', 'Sign', 'Verify', 'VerifyMac',
+    ]);
+  });
+
+  it('keyStates is the key-state table keystate.ts held', () => {
+    const USE = { Enabled: 'ok', Disabled: 'disabled', PendingDeletion: 'invalid', PendingImport: 'invalid' };
+    const ANY = { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'ok', PendingImport: 'ok' };
+    const MANAGE = { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'invalid' };
+    const before: Record<string, object> = {
+      CreateGrant: USE, Encrypt: USE, Decrypt: USE, ReEncrypt: USE, GenerateDataKey: USE, GenerateDataKeyWithoutPlaintext: USE, GenerateDataKeyPair: USE,
+      GenerateDataKeyPairWithoutPlaintext: USE, Sign: USE, Verify: USE, GenerateMac: USE, VerifyMac: USE, DeriveSharedSecret: USE, GetPublicKey: USE,
+      DescribeKey: ANY, ListGrants: ANY, ListRetirableGrants: ANY, RetireGrant: ANY, RevokeGrant: ANY, GetKeyPolicy: ANY, PutKeyPolicy: ANY, ListKeyPolicies: ANY, ListResourceTags: ANY,
+      EnableKey: MANAGE, DisableKey: MANAGE, CreateAlias: MANAGE, UpdateAlias: MANAGE, UpdateKeyDescription: MANAGE, TagResource: MANAGE, UntagResource: MANAGE,
+      ScheduleKeyDeletion: { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'ok' },
+      CancelKeyDeletion: { PendingDeletion: 'ok' },
+    };
+    expect({ ...KEY_STATE_RULES }).toEqual(before);
+  });
+
+  it('keyMembers and grantTokens come from the model', () => {
+    expect(OPERATION_DESCRIPTORS.ReEncrypt.keyMembers).toEqual(['SourceKeyId', 'DestinationKeyId']);
+    expect(OPERATION_DESCRIPTORS.CreateAlias.keyMembers).toEqual(['TargetKeyId']);
+    expect(OPERATION_DESCRIPTORS.ListKeys.keyMembers).toEqual([]);
+    expect(OPERATION_DESCRIPTORS.Encrypt.grantTokens).toBe(true);
+    expect(OPERATION_DESCRIPTORS.RetireGrant.grantTokens).toBe(false);
+  });
+
+  it('are frozen', () => {
+    expect(Object.isFrozen(OPERATION_DESCRIPTORS)).toBe(true);
+    expect(Object.isFrozen(OPERATION_DESCRIPTORS.Decrypt)).toBe(true);
+  });
+});
