@@ -3,6 +3,7 @@
  * likely means, the configured principals, the last grant token and ciphertext. Plain data in,
  * JSON text out.
  */
+import { encodeBase64 } from '../kms/util/base64';
 import type { KeyView, WorldView } from './world';
 
 export interface Recent {
@@ -32,11 +33,9 @@ const SAMPLE_TEXT = 'Hello, grants!';
 export const SAMPLE_TAG = Object.freeze({ TagKey: 'team', TagValue: 'blue' });
 export const SAMPLE_PLAINTEXT_B64 = toBase64(SAMPLE_TEXT);
 
+/** the UTF-8 bytes of `text`, in standard base64 (as a Plaintext or Message member takes them) */
 export function toBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return encodeBase64(new TextEncoder().encode(text));
 }
 
 const USAGE_FOR: Record<string, string> = {

@@ -50,3 +50,14 @@ describe('templates for TagResource, UntagResource and ListResourceTags', () => 
     expect((await send('ListResourceTags', templateBody('ListResourceTags', ctx))).json.Tags).toEqual([]);
   });
 });
+
+describe('toBase64', () => {
+  it('is standard, padded base64 of the UTF-8 bytes, as btoa gave', async () => {
+    const { toBase64, SAMPLE_PLAINTEXT_B64 } = await import('../../src/ui/templates');
+    expect(SAMPLE_PLAINTEXT_B64).toBe('SGVsbG8sIGdyYW50cyE=');
+    for (const text of ['', 'a', 'ab', 'abc', 'é', '€ and 🙂', '\u0000\u00ff']) {
+      const viaBtoa = btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(''));
+      expect(toBase64(text)).toBe(viaBtoa);
+    }
+  });
+});
