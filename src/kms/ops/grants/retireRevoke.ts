@@ -1,8 +1,6 @@
 /** RetireGrant and RevokeGrant (docs/sources.md, Grants). */
 import { KmsError, notFound, validation } from '../../errors';
-import { accessDeniedExplicitIdentity, accessDeniedNoIdentity } from '../../auth/messages';
-import { rootArn } from '../../auth/caller';
-import { evaluatePolicy } from '../../auth/policy';
+import { authorizeRetireGrant, REVOKE_GRANT_CONDITIONS } from '../../auth/grantRemoval';
 import { drawArrivals } from '../../propagation';
 import { World, type GrantRecord, type KeyRecord } from '../../world';
 import type { Ctx } from '../context';
@@ -32,13 +30,7 @@ function remove(ctx: Ctx, g: GrantRecord, change: 'retire' | 'revoke'): void {
   });
 }
 
-/**
- * Who may retire (RetireGrant reference, Developer Guide grant-delete): the retiring principal;
- * the grantee if the grant includes RetireGrant; the account that created the grant; and
- * principals given kms:RetireGrant in an IAM policy of the key's account or the retiring
- * principal's account. kms:RetireGrant in a key policy has no effect, but an explicit Deny
- * in IAM blocks it.
- */
+/** Who may retire is auth's to say (auth/grantRemoval.ts, authorizeRetireGrant). */
 export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: string; GrantId?: string; DryRun?: boolean }) {
   let g: GrantRecord | undefined;
   let viaToken = false;
@@ -54,40 +46,9 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
   } else {
     throw validation('Grant token OR (grant ID, key ID) must be specified');
   }
-  const caller = ctx.caller;
-  const key = ctx.world.keys.get(g.keyId);
-  const resource = g.keyArn;
-  const idp = caller.identityPolicy
-    ? evaluatePolicy(caller.identityPolicy, ctx.policyContext('kms:RetireGrant', resource, { key, encryptionContext: g.constraints?.EncryptionContextEquals ?? g.constraints?.EncryptionContextSubset }))
-    : undefined;
-  const id = g.grantId.slice(0, 8) + '…';
-  if (idp?.denies.length) {
-    ctx.decide({ allowed: false, summary: `Denied by an explicit Deny on kms:RetireGrant in ${caller.arn}'s IAM policy.`, via: { kind: 'explicit-deny', policy: 'identity-policy', statement: idp.denies[0].index, sid: idp.denies[0].sid }, notes: [] });
-    throw new KmsError('AccessDeniedException', accessDeniedExplicitIdentity(caller.arn, 'kms:RetireGrant', resource));
-  }
-  const retiring = g.retiringPrincipal ?? g.retiringServicePrincipal;
-  const notes: string[] = [];
-  if (retiring === caller.principalArn) {
-    ctx.decide({ allowed: true, summary: `Allowed: ${caller.principalArn} is the retiring principal of grant ${id}.`, via: { kind: 'retiring-principal', grantId: g.grantId }, notes });
-  } else if (World.granteeOf(g) === caller.principalArn && g.operations.includes('RetireGrant') && (viaToken || ctx.world.hostViews[ctx.host].has(g.grantId))) {
-    ctx.decide({ allowed: true, summary: `Allowed: grant ${id} gives its grantee ${caller.principalArn} the RetireGrant operation.`, via: { kind: viaToken ? 'grant-token' : 'grant', grantId: g.grantId }, notes });
-  } else if (caller.isRoot && rootArn(caller.account) === g.issuingAccount) {
-    ctx.decide({ allowed: true, summary: `Allowed: ${caller.arn} is the account that created grant ${id}.`, via: { kind: 'issuing-account', grantId: g.grantId }, notes });
-  } else if (
-    (caller.isRoot || idp?.allows.length) &&
-    (caller.account === key?.account || (retiring !== undefined && caller.account === (retiring.match(/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/)?.[1] ?? '')))
-  ) {
-    // an account's root holds every IAM permission in its account, kms:RetireGrant included
-    if (caller.isRoot) {
-      ctx.decide({ allowed: true, summary: `Allowed: ${caller.arn} is the root of ${caller.account === key?.account ? 'the account that owns the key' : "the retiring principal's account"}, where IAM decides kms:RetireGrant.`, via: { kind: 'not-required' }, notes });
-    } else {
-      ctx.decide({ allowed: true, summary: `Allowed by ${caller.arn}'s IAM policy, which gives kms:RetireGrant.`, via: { kind: 'identity-policy', statement: idp!.allows[0].index, sid: idp!.allows[0].sid }, notes });
-    }
-  } else {
-    notes.push(`The retiring principal of grant ${id} is ${retiring ?? '(none)'}; its grantee is ${World.granteeOf(g)} with ${g.operations.join(', ')}; it was created by ${g.issuingAccount}.`);
-    ctx.decide({ allowed: false, summary: `Denied: ${caller.arn} is neither the retiring principal, nor a grantee allowed RetireGrant, nor the issuing account of grant ${id}.`, via: { kind: 'none' }, notes });
-    throw new KmsError('AccessDeniedException', accessDeniedNoIdentity(caller.arn, 'kms:RetireGrant', resource));
-  }
+  const auth = authorizeRetireGrant({ caller: ctx.caller, grant: g, viaToken, world: ctx.world, host: ctx.host, policyContext: (action, resource, opts) => ctx.policyContext(action, resource, opts) });
+  ctx.decide(auth.decision);
+  if (!auth.ok) throw auth.error;
   ctx.dryRun(input.DryRun);
   remove(ctx, g, 'retire');
   return undefined;
@@ -95,7 +56,7 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
 
 export function revokeGrant(ctx: Ctx, input: { KeyId: string; GrantId: string; DryRun?: boolean }) {
   const key = ctx.key(input.KeyId, { aliases: false });
-  ctx.authorize(key, { conditions: { 'kms:GrantIsForAWSResource': false } });
+  ctx.authorize(key, { conditions: REVOKE_GRANT_CONDITIONS });
   const g = grantOnKey(ctx, key, input.GrantId);
   ctx.dryRun(input.DryRun);
   remove(ctx, g, 'revoke');
