@@ -330,6 +330,7 @@ function findGrant(world: World, req: AuthRequest, notes: string[], misses: Gran
   const { caller, key, host, now } = req;
   const op = req.grantOperation!;
   let best: { grant: GrantRecord; viaToken: boolean } | null = null;
+  const ecLc = requestContextLc(req.encryptionContext);
   let noted = 0;
   let unnoted = 0;
   /** whether one more grant may be noted (else it is counted) */
@@ -375,9 +376,9 @@ function findGrant(world: World, req: AuthRequest, notes: string[], misses: Gran
       if (room()) notes.push(`Grant ${id} was ${g.removed.change === 'retire' ? 'retired' : 'revoked'}, but host ${host} has not heard yet.`);
     }
     if (!usable) return false;
-    const why = constraintMismatch(g, req.encryptionContext, op);
+    const why = constraintMiss(g, req.encryptionContext, op, ecLc);
     if (why) {
-      if (room()) notes.push(`Grant ${id}: ${why}`);
+      if (room()) notes.push(`Grant ${id}: ${why()}`);
       return false;
     }
     const arnWhy = sourceArnMismatch(g, caller, op);
@@ -469,19 +470,36 @@ const EC_OPERATIONS = new Set([
  * They do not apply to operations without an encryption context (DescribeKey, RetireGrant...).
  */
 export function constraintMismatch(g: GrantRecord, ec: Record<string, string> | undefined, op: string): string | null {
+  const why = constraintMiss(g, ec, op, requestContextLc(ec));
+  return why === null ? null : why();
+}
+
+/** the request's encryption context with its keys lower-cased, made on first use and then kept */
+function requestContextLc(ec: Record<string, string> | undefined): () => Map<string, string> {
+  let lc: Map<string, string> | undefined;
+  return () => (lc ??= lowerKeys(ec ?? {}));
+}
+
+/**
+ * constraintMismatch for one grant of a request: `reqLc` lower-cases the request's encryption
+ * context once for all the grants a request looks at, and the reason is written only when it
+ * is shown (a decision notes at most MAX_GRANT_NOTES grants)
+ */
+function constraintMiss(g: GrantRecord, ec: Record<string, string> | undefined, op: string, reqLc: () => Map<string, string>): (() => string) | null {
   const c = g.constraints;
   if (!c || !EC_OPERATIONS.has(op)) return null;
-  const req = lowerKeys(ec ?? {});
   if (c.EncryptionContextEquals) {
+    const req = reqLc();
     const want = lowerKeys(c.EncryptionContextEquals);
     if (want.size !== req.size || [...want].some(([k, v]) => req.get(k) !== v)) {
-      return `its EncryptionContextEquals constraint ${JSON.stringify(c.EncryptionContextEquals)} does not match the request's encryption context ${JSON.stringify(ec ?? {})}.`;
+      return () => `its EncryptionContextEquals constraint ${JSON.stringify(c.EncryptionContextEquals)} does not match the request's encryption context ${JSON.stringify(ec ?? {})}.`;
     }
   }
   if (c.EncryptionContextSubset) {
+    const req = reqLc();
     const want = lowerKeys(c.EncryptionContextSubset);
     if ([...want].some(([k, v]) => req.get(k) !== v)) {
-      return `its EncryptionContextSubset constraint ${JSON.stringify(c.EncryptionContextSubset)} is not contained in the request's encryption context ${JSON.stringify(ec ?? {})}.`;
+      return () => `its EncryptionContextSubset constraint ${JSON.stringify(c.EncryptionContextSubset)} is not contained in the request's encryption context ${JSON.stringify(ec ?? {})}.`;
     }
   }
   return null;
