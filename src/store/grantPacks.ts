@@ -15,7 +15,7 @@
  * records as last written: grants change only when removed, and each change is committed with
  * the input that made it), set by load() and advanced after each successful commit.
  */
-import type { GrantRecord } from '../kms/world';
+import type { GrantRecord } from '../kms/api';
 
 export const GRANT_PACK = 128;
 

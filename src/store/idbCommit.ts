@@ -9,9 +9,7 @@
  * If not, the check aborts the transaction and commit rejects with a ConflictError. After the
  * transaction completes, the commit is announced to the other tabs.
  */
-import type { LogEntry, StoreChange, StoredSimulator } from '../kms/api';
-import type { SimEvent } from '../kms/events';
-import type { GrantRecord } from '../kms/world';
+import type { GrantRecord, LogEntry, SimEvent, StoreChange, StoredSimulator } from '../kms/api';
 import { planChunks } from './chunks';
 import { planGrants, type GrantMirror } from './grantPacks';
 import { run, type IdbContext } from './idbConnection';

@@ -4,8 +4,8 @@
  * workspace with its world. Grants go in packs (grantPacks.ts), the log and events in chunks
  * (chunks.ts); the layout is schema.ts's.
  */
-import type { StoredSimulator } from '../kms/api';
-import { World, type GrantRecord } from '../kms/world';
+import type { GrantRecord, StoredSimulator } from '../kms/api';
+import { World } from '../kms/world';
 import { chunkAll, unchunk } from './chunks';
 import { mirrorOf, packAll } from './grantPacks';
 import { run, type IdbContext, type WriteTx } from './idbConnection';

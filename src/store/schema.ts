@@ -20,10 +20,7 @@
  * blocks it does not know.
  */
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { LogEntry, SimulatorOptions } from '../kms/api';
-import type { EngineMeta } from '../kms/engine';
-import type { SimEvent } from '../kms/events';
-import type { AliasRecord, GrantRecord, KeyRecord } from '../kms/world';
+import type { AliasRecord, EngineMeta, GrantRecord, KeyRecord, LogEntry, SimEvent, SimulatorOptions } from '../kms/api';
 import type { Scenario } from '../scenario/format';
 
 export const DB_VERSION = 2;

@@ -1,6 +1,5 @@
 /** Small helpers shared by the IndexedDB store and the in-memory fallback. */
-import type { StoreChange } from '../kms/api';
-import type { GrantRecord } from '../kms/world';
+import type { GrantRecord, StoreChange } from '../kms/api';
 import { LIMITS } from '../scenario/limits';
 import { readText, Refusal, refuse } from '../scenario/validate';
 import type { GrantPackRow, GrantRow } from './schema';
