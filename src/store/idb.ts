@@ -10,7 +10,7 @@
  * | idbScenarios.ts | saved scenarios and settings |
  * | idbWatch.ts | other tabs' commits, confirmed against the database and throttled |
  *
- * Transaction rule (idb's README; docs/architecture.md, Persistence): a transaction closes as soon as control
+ * Transaction rule (src/store/README.md; docs/architecture.md, Persistence): a transaction closes as soon as control
  * returns to the event loop with no request pending, so nothing but the transaction's own
  * requests is awaited inside one. A commit computes everything first, issues every request of
  * the change synchronously (the conflict check included), then awaits
