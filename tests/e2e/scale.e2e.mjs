@@ -77,4 +77,38 @@ export default {
     await page.getByTestId('time-travel').getByRole('button', { name: 'Return to the present' }).click();
     await page.getByTestId('time-travel').waitFor({ state: 'detached' });
   },
+
+  'the state browser windows a key’s 2,000 grants: few rows in the page, each reachable by scrolling and by keys': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1');
+    await tenThousandEvents(page);
+    const show = page.getByRole('button', { name: 'Show all 2000 grants' });
+    await show.waitFor({ timeout: 30_000 });
+    await show.click();
+    const region = page.locator('section.state .table-scroll.windowed');
+    await region.waitFor();
+    const table = region.getByRole('table');
+    assert((await table.getAttribute('aria-rowcount')) === '2001', 'the table says it has 2,000 grant rows and a header row');
+    const rows = await table.locator('tbody tr.grant').count();
+    assert(rows > 10 && rows < 100, `only the rows in view (and a margin) are in the page: ${rows}`);
+    assert((await table.locator('thead th').count()) === 6, 'grant, grantee, operations and one column per host');
+    const lastIndex = () =>
+      page.evaluate(() => {
+        const r = document.querySelectorAll('section.state .table-scroll.windowed tbody tr.grant');
+        return [r[0]?.getAttribute('aria-rowindex'), r[r.length - 1]?.getAttribute('aria-rowindex')];
+      });
+    // scrolled to the end: the last grant is drawn
+    await region.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForFunction(() => {
+      const r = document.querySelectorAll('section.state .table-scroll.windowed tbody tr.grant');
+      return r[r.length - 1]?.getAttribute('aria-rowindex') === '2001';
+    });
+    // with the keys: the region takes the focus, Home scrolls back to the first grant
+    await region.focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('section.state .table-scroll.windowed tbody tr.grant')?.getAttribute('aria-rowindex') === '2');
+    const [first] = await lastIndex();
+    assert(first === '2', `the first grant is back in view: ${first}`);
+    await page.getByRole('button', { name: 'Show the first 25 grants' }).click();
+    await region.waitFor({ state: 'detached' });
+  },
 };
