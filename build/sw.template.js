@@ -4,7 +4,9 @@
  * build's file list and a hash of their contents, so every release gets its own cache.
  *
  * - install: precache every built file (pages, JS and CSS chunks, Monaco and its workers,
- *   fonts, favicon, scenario.schema.json). No skipWaiting: a new release waits until no page
+ *   fonts, favicon, scenario.schema.json); on a touch screen (the page registers `sw.js?lite`)
+ *   all but Monaco, which such a page loads only when asked (then it is kept as it loads, like
+ *   any file the list does not hold). No skipWaiting: a new release waits until no page
  *   of the old one is open, because an old page still loads old chunks lazily (Monaco, a
  *   lesson) that only the old cache holds
  * - activate: delete the caches of older releases, and take control of the open pages
@@ -20,6 +22,10 @@ const PREFIX = 'kms-playground-';
 // a precached file has one version: ignore Vary (servers send `Vary: Origin` or `Accept-Encoding`,
 // and a page's crossorigin module request carries an Origin header the precache request did not)
 const MATCH = { ignoreVary: true };
+/** Monaco's files (its core, its features with the JSON mode, its workers, styles and icon font) */
+const MONACO = /^assets\/((editor|monaco|jsonMode|editor\.worker|json\.worker)-[^/]*\.(js|css)|codicon-[^/]*\.ttf)$/;
+const LITE = new URL(self.location.href).searchParams.has('lite');
+const PRECACHE = LITE ? ASSETS.filter((path) => !MONACO.test(path)) : ASSETS;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -27,7 +33,7 @@ self.addEventListener('install', (event) => {
       const cache = await caches.open(CACHE);
       // 'no-cache' revalidates with the server, so an unhashed file (a page, the schema) is
       // never taken stale from the HTTP cache into a new release's cache
-      await cache.addAll(ASSETS.map((path) => new Request(path, { cache: 'no-cache' })));
+      await cache.addAll(PRECACHE.map((path) => new Request(path, { cache: 'no-cache' })));
     })(),
   );
 });

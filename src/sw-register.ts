@@ -7,10 +7,15 @@
  * It waits for the page's `load` event so precaching (Monaco is most of it) does not compete
  * with the first paint. Once the worker is active it also serves the page that registered it
  * (clients.claim), so that page's later requests work offline as well as the next load's.
+ *
+ * On a touch screen (a phone, a tablet: the test Prefs uses) it registers `sw.js?lite`, which
+ * precaches everything but Monaco: such a page keeps the plain editor unless asked, so Monaco's
+ * 1.2 MB gzip would mostly be downloaded for nothing.
  */
 function register(): void {
+  const lite = matchMedia('(pointer: coarse)').matches;
   // relative to the page: every page sits next to sw.js, whatever path the app is served under
-  navigator.serviceWorker.register(new URL('sw.js', location.href), { type: 'classic', updateViaCache: 'none' }).catch((e: unknown) => {
+  navigator.serviceWorker.register(new URL(lite ? 'sw.js?lite' : 'sw.js', location.href), { type: 'classic', updateViaCache: 'none' }).catch((e: unknown) => {
     // offline support is an extra: a failure is reported, never fatal
     console.warn('the offline service worker could not be registered:', e);
   });
