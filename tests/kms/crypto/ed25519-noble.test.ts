@@ -33,7 +33,7 @@ const cat = (...parts: Uint8Array[]): Uint8Array => {
   for (const p of parts) (out.set(p, o), (o += p.length));
   return out;
 };
-const sha512 = async (b: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-512', b));
+const sha512 = async (b: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-512', b as Uint8Array<ArrayBuffer>));
 const DOM2_PH = cat(new TextEncoder().encode('SigEd25519 no Ed25519 collisions'), Uint8Array.of(1, 0));
 
 /** both verifiers on the same input: they must agree; returns the shared answer */
