@@ -165,6 +165,16 @@ class LazyRequestContext implements RequestContext {
     }
     return this.#index;
   }
+  /** the name a condition key was set under, by its lower-cased name (policy.ts: answers by value) */
+  conditionName(keyLc: string): string | undefined {
+    this.conditionIndex();
+    return this.#names!.get(keyLc);
+  }
+  /** where the value of the key set under `name` came from */
+  conditionSource(name: string): string | undefined {
+    this.conditionIndex();
+    return this.#derived!.sources[name];
+  }
   /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
   describe(key: string): string | undefined {
     this.conditionIndex();

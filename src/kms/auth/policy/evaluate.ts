@@ -5,11 +5,11 @@
  * Pure: no clock, no randomness, no I/O.
  */
 
-import { withStepBudget } from '../glob';
+import { chargeSteps, withStepBudget } from '../glob';
 import { anyPattern, compiled, principalMatch } from './compile';
 import { checkCondition, EMPTY_INDEX, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
 import { POLICY_STEP_BUDGET, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
-import { expandedCondition, expandedResources } from './variables';
+import { compileSteps, expandedCondition, expandedResources } from './variables';
 
 /**
  * the request's condition keys by lower-cased name (built only when a statement has conditions,
@@ -46,6 +46,9 @@ function buildIndex(conditions: Readonly<Record<string, ContextValue>>): Map<str
  * the same policy, action, resource and principal then give the same answer, and a burst of
  * calls by one caller on one key (the common case) evaluates the policy once. Evaluations are
  * read, never changed, by their users, so the memo hands back the same object.
+ *
+ * Module state, but only a memo: a policy is never changed once parsed (a new text is a new
+ * ParsedPolicy), and the answer is a function of the policy and what the memo compares.
  */
 interface Memo {
   action: string;
@@ -58,23 +61,123 @@ interface Memo {
 const memos = new WeakMap<ParsedPolicy, Memo>();
 
 /**
+ * Answers by value: the last evaluation of each policy whose answer read condition keys, with
+ * what it could have read: for each key a statement names (in a condition, or as a policy
+ * variable), its value, the name the request set it under and that value's source (all that
+ * describe() shows). A request with the same action, resource, principal and the same three for
+ * every such key gets the same answer, so a stream of requests that differ only in keys no
+ * statement reads (the time, ...) evaluates the policy once. Only for contexts that say where
+ * their values come from (conditionName / conditionSource), and never for an evaluation that ran
+ * out of steps. Module state, but a memo of the same kind as `memos`.
+ */
+interface ValueMemo extends Memo {
+  /** per key of `keysRead(policy)`: value, name as set, source */
+  values: ContextValue[];
+  names: (string | undefined)[];
+  sources: (string | undefined)[];
+  /**
+   * the matching steps the evaluation took, charged again on every repeat so that glob.ts counts
+   * the same work as evaluating again would (compiling expanded text is left out: a repeat finds
+   * it compiled)
+   */
+  steps: number;
+}
+const valueMemos = new WeakMap<ParsedPolicy, ValueMemo>();
+
+/** the lower-cased condition keys a policy's statements can read (conditions and policy variables) */
+const readKeys = new WeakMap<ParsedPolicy, readonly string[]>();
+
+function keysRead(policy: ParsedPolicy): readonly string[] {
+  let keys = readKeys.get(policy);
+  if (keys !== undefined) return keys;
+  const set = new Set<string>();
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      set.add(c.key.toLowerCase());
+      if (s.variables && VARIABLE_OPERATORS.has(c.base)) for (const v of c.values) variableKeys(v, set);
+    }
+    if (s.variables) for (const r of s.resource ?? s.notResource ?? []) variableKeys(r, set);
+  }
+  readKeys.set(policy, (keys = [...set]));
+  return keys;
+}
+
+/** the keys the policy variables of `text` name, as variables.ts `expand` reads them */
+function variableKeys(text: string, into: Set<string>): void {
+  let i = 0;
+  for (;;) {
+    const j = text.indexOf('${', i);
+    if (j < 0) return;
+    const end = text.indexOf('}', j + 2);
+    if (end < 0) return;
+    const inner = text.slice(j + 2, end);
+    i = end + 1;
+    if (inner === '*' || inner === '?' || inner === '$') continue;
+    const comma = inner.indexOf(',');
+    into.add((comma < 0 ? inner : inner.slice(0, comma)).trim().toLowerCase());
+  }
+}
+
+function sameValue(a: ContextValue, b: ContextValue): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function samePrincipal(m: Memo, ctx: RequestContext): boolean {
+  const p = ctx.principal;
+  return m.action === ctx.action && m.resource === ctx.resource && m.arn === p.arn && m.account === p.account && m.service === p.service;
+}
+
+/** the memo's answer when this request reads the same as the one it was made for */
+function byValue(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation | undefined {
+  const m = valueMemos.get(policy);
+  if (m === undefined || !samePrincipal(m, ctx)) return undefined;
+  const idx = indexOf(ctx);
+  const keys = keysRead(policy);
+  for (let i = 0; i < keys.length; i++) {
+    const v = idx.get(keys[i]);
+    if (!sameValue(v, m.values[i])) return undefined;
+    if (v === undefined) continue;
+    const name = ctx.conditionName!(keys[i]);
+    if (name !== m.names[i] || ctx.conditionSource!(name!) !== m.sources[i]) return undefined;
+  }
+  chargeSteps(m.steps);
+  return m.result;
+}
+
+function rememberByValue(policy: ParsedPolicy, ctx: RequestContext, result: PolicyEvaluation, steps: number): void {
+  const idx = indexOf(ctx);
+  const keys = keysRead(policy);
+  const values: ContextValue[] = [];
+  const names: (string | undefined)[] = [];
+  const sources: (string | undefined)[] = [];
+  for (const k of keys) {
+    const v = idx.get(k);
+    values.push(v);
+    const name = v === undefined ? undefined : ctx.conditionName!(k);
+    names.push(name);
+    sources.push(name === undefined ? undefined : ctx.conditionSource!(name));
+  }
+  const p = ctx.principal;
+  valueMemos.set(policy, { action: ctx.action, resource: ctx.resource, arn: p.arn, account: p.account, service: p.service, result, values, names, sources, steps });
+}
+
+/**
  * Which statements of `policy` apply to the request: Allow and Deny matches, and for every other
  * statement the first reason it does not apply (principal, action, resource, then conditions).
  */
 export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
   const memo = memos.get(policy);
-  const principal = ctx.principal;
-  if (
-    memo !== undefined &&
-    memo.action === ctx.action &&
-    memo.resource === ctx.resource &&
-    memo.arn === principal.arn &&
-    memo.account === principal.account &&
-    memo.service === principal.service
-  ) {
-    return memo.result;
+  if (memo !== undefined && samePrincipal(memo, ctx)) return memo.result;
+  const byValues = ctx.conditionName !== undefined && ctx.conditionSource !== undefined;
+  if (byValues) {
+    const hit = byValue(policy, ctx);
+    if (hit !== undefined) return hit;
   }
   conditionsRead = false;
+  const compiled0 = compileSteps();
   const run = withStepBudget(POLICY_STEP_BUDGET, () => evaluate(policy, ctx, false));
   let result: PolicyEvaluation;
   if (run.ok) result = run.value;
@@ -82,7 +185,9 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
     result = evaluate(policy, ctx, true);
     result.exhausted = `The policy's conditions took more than ${POLICY_STEP_BUDGET.toLocaleString('en-US')} steps of matching against this request's values, so the playground stopped evaluating them and failed closed: every statement with conditions that otherwise applies counts as a Deny if it is one, and does not apply if it is an Allow. Real AWS would evaluate them.`;
   }
+  const principal = ctx.principal;
   if (!conditionsRead) memos.set(policy, { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result });
+  else if (byValues && run.ok) rememberByValue(policy, ctx, result, run.steps - (compileSteps() - compiled0));
   return result;
 }
 

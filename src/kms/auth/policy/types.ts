@@ -124,6 +124,14 @@ export interface RequestContext {
    * itself so that the key policy and the IAM policy of one request share it
    */
   conditionIndex?(): Map<string, ContextValue>;
+  /**
+   * optional, with conditionSource: the name, as the request set it, of the condition key with
+   * this lower-cased name, and where its value came from. describe() reads nothing else, so an
+   * evaluation that read the same names, values and sources gives the same answer: a context that
+   * has both lets evaluatePolicy reuse its last answer for a policy (evaluate.ts, "answers by value").
+   */
+  conditionName?(keyLc: string): string | undefined;
+  conditionSource?(name: string): string | undefined;
 }
 
 export interface StatementMatch {

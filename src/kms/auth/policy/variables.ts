@@ -72,10 +72,17 @@ const expandedConditions = new Map<string, CompiledCondition>();
 const EXPANDED_KEPT = 256;
 const EXPANDED_KEPT_CHARS = 4096;
 
+/** the steps charged for compiling expanded text so far (evaluate.ts: what a repeat would not pay) */
+let compileCharged = 0;
+export function compileSteps(): number {
+  return compileCharged;
+}
+
 function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
   let v = m.get(k);
   if (v === undefined) {
     // compiling reads the pattern once: charged like the matching it prepares
+    compileCharged += (k.length >> 2) + 1;
     chargeSteps((k.length >> 2) + 1);
     v = make();
     // a pattern made long by a request value (a variable can stand for a 1 MiB encryption
