@@ -72,3 +72,17 @@ describe('TimelineView', () => {
     expect(view.key('x')).toBe(false);
   });
 });
+
+describe('TimelineView while following the clock', () => {
+  it('holding or panning starts from the view shown, not from an old manual end', async () => {
+    const { view } = await setup();
+    const shown = view.view;
+    view.hold();
+    expect(view.follow).toBe(false);
+    expect(view.view).toEqual(shown);
+    view.follow = true;
+    const again = view.view;
+    view.pan(0.5);
+    expect(view.view.t1).toBe(again.t1 + view.span / 2);
+  });
+});

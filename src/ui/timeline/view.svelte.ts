@@ -68,10 +68,15 @@ export class TimelineView {
     return [`${laneName(h.item.lane)}:`, ...lines];
   });
 
-  /** stops following the clock, keeping the view where it is */
+  /**
+   * Stops following the clock, keeping the view where it is. The end is read first: once
+   * `follow` is false the view is derived from `manualEnd`, so reading it after would give the
+   * old `manualEnd` back (0 at first: the view jumped to 1970).
+   */
   hold(): void {
+    const end = this.view.t1;
     this.follow = false;
-    this.manualEnd = this.view.t1;
+    this.manualEnd = end;
   }
 
   /** shows time t (the view moves only when t is out of it) */
@@ -84,8 +89,9 @@ export class TimelineView {
 
   /** pans by a share of the span (positive: later) */
   pan(share: number): void {
+    const end = this.view.t1 + share * this.span;
     this.follow = false;
-    this.manualEnd = this.view.t1 + share * this.span;
+    this.manualEnd = end;
   }
 
   /** one zoom step: -1 in, 1 out */
