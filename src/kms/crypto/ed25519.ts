@@ -1,100 +1,28 @@
 /**
- * Ed25519 / Ed25519ph (RFC 8032) in BigInt. WebCrypto has pure Ed25519 (Node 20, Chromium 137+)
- * but no Ed25519ph, which KMS exposes as ED25519_PH_SHA_512; this module provides both so the
- * engine also works where WebCrypto lacks Ed25519.
+ * Ed25519 / Ed25519ph (RFC 8032) on @noble/curves (audited, pure, deterministic). WebCrypto has
+ * pure Ed25519 (Node 20, Chromium 137+) but no Ed25519ph, which KMS exposes as
+ * ED25519_PH_SHA_512; this module provides both so the engine also works where WebCrypto lacks
+ * Ed25519. Public keys and signatures are the bytes the hand-written BigInt version gave (RFC 8032
+ * signing is deterministic; tests/kms/crypto/ed25519-noble.test.ts keeps that version as an
+ * oracle). Never call noble's randomSecretKey/keygen here: key seeds come from the engine's
+ * seeded `random`.
  */
-import { bigIntToBytesLE, bytesToBigIntLE, concat, equalBytes, mod, modInv, modPow, utf8 } from './bytes';
+import { ed25519, ed25519ph } from '@noble/curves/ed25519.js';
+import { bytesToBigIntLE, concat, mod, utf8 } from './bytes';
 import * as der from './der';
 import { digest } from './hash';
 
-const P = (1n << 255n) - 19n;
 const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-const D = mod(-121665n * modInv(121666n, P), P);
-const SQRT_M1 = modPow(2n, (P - 1n) / 4n, P);
+const Point = ed25519.Point;
 
 export const ED25519_OID = '1.3.101.112';
 
-type Ext = { X: bigint; Y: bigint; Z: bigint; T: bigint };
-
-const GY = mod(4n * modInv(5n, P), P);
-const GX = recoverX(GY, 0)!;
-const G: Ext = { X: GX, Y: GY, Z: 1n, T: mod(GX * GY, P) };
-const ZERO: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
-
-function recoverX(y: bigint, sign: number): bigint | null {
-  if (y >= P) return null;
-  const x2 = mod((y * y - 1n) * modInv(D * y * y + 1n, P), P);
-  if (x2 === 0n) return sign ? null : 0n;
-  let x = modPow(x2, (P + 3n) / 8n, P);
-  if (mod(x * x - x2, P) !== 0n) x = mod(x * SQRT_M1, P);
-  if (mod(x * x - x2, P) !== 0n) return null;
-  if (Number(x & 1n) !== sign) x = P - x;
-  return x;
-}
-
-function add(p: Ext, q: Ext): Ext {
-  const A = mod((p.Y - p.X) * (q.Y - q.X), P);
-  const B = mod((p.Y + p.X) * (q.Y + q.X), P);
-  const C = mod(2n * p.T * q.T * D, P);
-  const Dd = mod(2n * p.Z * q.Z, P);
-  const E = B - A;
-  const F = Dd - C;
-  const Gg = Dd + C;
-  const H = B + A;
-  return { X: mod(E * F, P), Y: mod(Gg * H, P), Z: mod(F * Gg, P), T: mod(E * H, P) };
-}
-
-function scalarMul(k: bigint, p: Ext): Ext {
-  let R = ZERO;
-  let Q = p;
-  while (k > 0n) {
-    if (k & 1n) R = add(R, Q);
-    Q = add(Q, Q);
-    k >>= 1n;
-  }
-  return R;
-}
-
-function encode(p: Ext): Uint8Array {
-  const zi = modInv(p.Z, P);
-  const x = mod(p.X * zi, P);
-  const y = mod(p.Y * zi, P);
-  const out = bigIntToBytesLE(y, 32);
-  if (x & 1n) out[31] |= 0x80;
-  return out;
-}
-
-function decode(b: Uint8Array): Ext | null {
-  if (b.length !== 32) return null;
-  const bytes = Uint8Array.from(b);
-  const sign = bytes[31] >> 7;
-  bytes[31] &= 0x7f;
-  const y = bytesToBigIntLE(bytes);
-  const x = recoverX(y, sign);
-  if (x === null) return null;
-  return { X: x, Y: y, Z: 1n, T: mod(x * y, P) };
-}
-
-async function expand(seed: Uint8Array) {
-  const hh = await digest('SHA-512', seed);
-  const a = Uint8Array.from(hh.subarray(0, 32));
-  a[0] &= 248;
-  a[31] &= 127;
-  a[31] |= 64;
-  return { s: bytesToBigIntLE(a), prefix: hh.subarray(32) };
-}
-
 export async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
-  const { s } = await expand(seed);
-  return encode(scalarMul(s, G));
+  return ed25519.getPublicKey(seed);
 }
 
 /** dom2(phflag=1, context="") per RFC 8032 §5.1 (Ed25519ph). */
 const DOM2_PH = concat(utf8('SigEd25519 no Ed25519 collisions'), Uint8Array.of(1, 0));
-
-async function hashToScalar(...parts: Uint8Array[]): Promise<bigint> {
-  return mod(bytesToBigIntLE(await digest('SHA-512', concat(...parts))), L);
-}
 
 /**
  * Sign. `prehash` selects Ed25519ph: the signed value is SHA-512(message) with the dom2 prefix.
@@ -102,17 +30,15 @@ async function hashToScalar(...parts: Uint8Array[]): Promise<bigint> {
  * so the input ends up hashed twice, exactly as the KMS documentation warns.)
  */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array, prehash: boolean): Promise<Uint8Array> {
-  const { s, prefix } = await expand(seed);
-  const A = encode(scalarMul(s, G));
-  const dom = prehash ? DOM2_PH : new Uint8Array(0);
-  const M = prehash ? await digest('SHA-512', message) : message;
-  const r = await hashToScalar(dom, prefix, M);
-  const R = encode(scalarMul(r, G));
-  const k = await hashToScalar(dom, R, A, M);
-  const S = mod(r + k * s, L);
-  return concat(R, bigIntToBytesLE(S, 32));
+  return prehash ? ed25519ph.sign(message, seed) : ed25519.sign(message, seed);
 }
 
+/**
+ * Verify, as RFC 8032 §5.1.7 with the cofactorless equation [S]B = R + [k]A (what the BigInt
+ * version checked, and OpenSSL): A and R must be canonical encodings, S < L; small-order A is not
+ * refused. noble's own verify is cofactored and refuses small-order keys, so it would answer
+ * differently on crafted inputs; only its point arithmetic is used here.
+ */
 export async function ed25519Verify(
   publicKey: Uint8Array,
   message: Uint8Array,
@@ -120,17 +46,19 @@ export async function ed25519Verify(
   prehash: boolean,
 ): Promise<boolean> {
   if (signature.length !== 64) return false;
-  const A = decode(publicKey);
-  const R = decode(signature.subarray(0, 32));
-  if (!A || !R) return false;
+  let A, R;
+  try {
+    A = Point.fromBytes(publicKey);
+    R = Point.fromBytes(signature.subarray(0, 32));
+  } catch {
+    return false;
+  }
   const S = bytesToBigIntLE(signature.subarray(32));
   if (S >= L) return false;
   const dom = prehash ? DOM2_PH : new Uint8Array(0);
   const M = prehash ? await digest('SHA-512', message) : message;
-  const k = await hashToScalar(dom, signature.subarray(0, 32), publicKey, M);
-  const lhs = encode(scalarMul(S, G));
-  const rhs = encode(add(R, scalarMul(k, A)));
-  return equalBytes(lhs, rhs);
+  const k = mod(bytesToBigIntLE(await digest('SHA-512', concat(dom, signature.subarray(0, 32), publicKey, M))), L);
+  return Point.BASE.multiplyUnsafe(S).equals(R.add(A.multiplyUnsafe(k)));
 }
 
 /** RFC 8410 PKCS#8 for Ed25519 (seed only, no public key — the form Node and Chromium export). */
