@@ -211,6 +211,7 @@ try {
       ...globalThis.__bench,
       fp: performance.getEntriesByName('first-paint')[0]?.startTime,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kms:')).map((m) => [m.name, m.startTime])),
     }));
     const early = (t.longtasks ?? []).filter((x) => x.start < t.answer);
     answers.push({ ...t, afterPaint: t.answer - t.fp, ltCount: early.length, ltMax: Math.max(0, ...early.map((x) => x.duration)) });
@@ -224,6 +225,15 @@ try {
   console.log(`  response shown                 ${range(answers.map((a) => a.answer))}`);
   console.log(`  response shown after the click ${range(answers.map((a) => a.answer - a.clicked))}`);
   console.log(`  … after the first paint        ${range(answers.map((a) => a.afterPaint))}   (goal ≤ 300 ms)`);
+  // the page's own marks (src/main.ts, WorkspaceApp): the engine's chunks in, the storage open, the simulator ready
+  for (const [name, label] of [
+    ['kms:chunks', 'engine chunks evaluated'],
+    ['kms:storage', 'storage open'],
+    ['kms:simulator', 'simulator ready'],
+  ]) {
+    const xs = answers.map((a) => a.marks?.[name]).filter((x) => x !== undefined);
+    if (xs.length) console.log(`  ${label.padEnd(30)} ${range(xs)}`);
+  }
   console.log(`  long tasks before the answer   ${answers.map((a) => `${a.ltCount} (longest ${Math.round(a.ltMax)} ms)`).join(', ')}`);
 
   // 5: frame time with 10,000 events (BENCH_FRAMES=0 leaves it out)

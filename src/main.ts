@@ -88,22 +88,22 @@ function start(target: HTMLElement): void {
    * when BodyEditor decides (idle, or the editor is wanted), so its evaluation never holds up the
    * first Send.
    */
+  // the scenario chunks (decoding a share link, replaying it) only for a page opened with a link
+  const link = location.hash !== '';
+  const loadScenario = () => Promise.all([import('./scenario/codec'), import('./scenario/run'), import('./scenario/format')]);
   const backend: Promise<Backend> = afterFirstFrame().then(() => {
-    return Promise.all([
-      import('./kms/index'),
-      import('./kms/model/shapes.generated'),
-      import('./store/index'),
-      import('./scenario/codec'),
-      import('./scenario/run'),
-      import('./scenario/format'),
-    ]);
-  }).then(async ([kms, model, store, codec, run, format]) => {
+    return Promise.all([import('./kms/index'), import('./kms/model/shapes.generated'), import('./store/index'), link ? loadScenario() : undefined]);
+  }).then(async ([kms, model, store, scenario]) => {
+    // performance marks (read by bench/ui.mjs): the milestones between the first paint and the first answer
+    performance.mark('kms:chunks');
+    const [codec, run, format] = scenario ?? [];
     const storage = inMemory
       ? (store.createMemoryPlaygroundStore({
           name: DB_NAME,
           reason: 'This page was opened with ?seed= or ?e2e=1, so it uses a fresh workspace kept in memory only (open the playground without them to keep your work).',
         }) as Backend['storage'])
       : await store.openPlaygroundStorage({ name: DB_NAME, onNotice: (n) => app.connectionNotice(n) });
+    performance.mark('kms:storage');
     return {
       storage,
       // the real-time timer: a request body that never finishes arriving is given up, not waited for
@@ -111,9 +111,14 @@ function start(target: HTMLElement): void {
       scratch: (options) => kms.createSimulator({ ...options, timer: realTimer }),
       describeStoreError: store.describeStoreError,
       reapplyInputs: store.reapplyInputs,
-      fromHash: codec.scenarioFromHash,
-      optionsOf: (scenario) => format.simulatorOptions(scenario),
+      // without a link in the address these are never called (boot reads the hash once)
+      fromHash: (hash) => (codec ? codec.scenarioFromHash(hash) : null),
+      optionsOf: (scenario) => {
+        if (!format) throw new Error('the scenario chunks were not loaded');
+        return format.simulatorOptions(scenario);
+      },
       replayInto: async (sim, scenario) => {
+        if (!run) throw new Error('the scenario chunks were not loaded');
         await run.replayWith(() => sim, scenario);
       },
       info: {
