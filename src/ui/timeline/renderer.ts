@@ -217,12 +217,47 @@ function overlay(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: nu
   }
 }
 
-/** draws every marker of one kind: positions as x, y pairs (a fill each: one fill of them all costs more) */
+/**
+ * Markers are stamped from sprites: each kind's shape and overlay drawn once (per palette, radius
+ * and pixel ratio) into a small canvas, then copied onto whole device pixels (a plain blit, the
+ * pixels the paths give there): a dense view has thousands of markers, and a blit costs a fraction
+ * of an anti-aliased fill in software. Without a canvas to draw them in (tests), the paths.
+ */
+const sprites = new Map<ItemKind, { image: OffscreenCanvas; centre: number } | null>();
+let spriteKey = '';
+
+function stamp(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): boolean {
+  const m = typeof ctx.getTransform === 'function' && typeof OffscreenCanvas === 'function' ? ctx.getTransform() : undefined;
+  const dpr = m?.a;
+  if (!m || !dpr || dpr !== m.d || m.b || m.c || m.e || m.f) return false;
+  const key = `${r}|${dpr}|${p.bg}|${p.create}|${p.remove}|${p.allowed}|${p.denied}|${p.failed}|${p.key}`;
+  if (key !== spriteKey) sprites.clear();
+  spriteKey = key;
+  if (!sprites.has(kind)) {
+    const centre = Math.ceil((r + 3) * dpr);
+    const image = new OffscreenCanvas(2 * centre + 1, 2 * centre + 1);
+    const c = image.getContext('2d') as unknown as CanvasRenderingContext2D | null;
+    sprites.set(kind, null); // none while it is drawn: markers() below draws the paths into it
+    c?.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (c) markers(c, kind, [centre / dpr, centre / dpr], r, p), sprites.set(kind, { image, centre });
+  }
+  const sprite = sprites.get(kind);
+  if (!sprite) return false;
+  const smoothing = ctx.imageSmoothingEnabled;
+  ctx.imageSmoothingEnabled = false;
+  const size = (2 * sprite.centre + 1) / dpr;
+  for (let k = 0; k < xy.length; k += 2) ctx.drawImage(sprite.image, (Math.round(xy[k] * dpr) - sprite.centre) / dpr, (Math.round(xy[k + 1] * dpr) - sprite.centre) / dpr, size, size);
+  ctx.imageSmoothingEnabled = smoothing;
+  return true;
+}
+
+/** draws every marker of one kind: positions as x, y pairs (stamped from sprites; else a fill each: one fill of them all costs more) */
 function markers(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): void {
-  // one kind's markers share their colours: set once, not per marker
+  // one kind's markers share their colours: set once, not per marker (a sprite is drawn the same way)
   ctx.fillStyle = colourFor(kind, p);
   ctx.strokeStyle = p.bg;
   ctx.lineWidth = 1.5;
+  if (xy.length && stamp(ctx, kind, xy, r, p)) return;
   for (let k = 0; k < xy.length; k += 2) {
     ctx.beginPath();
     shape(ctx, kind, xy[k], xy[k + 1], r);
