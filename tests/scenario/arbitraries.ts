@@ -19,6 +19,26 @@ const policyObject = fc.record({
   ),
 });
 
+/** a map with these pairs as own members (a "__proto__" key stays a member, as JSON.parse makes it) */
+function ownMap(pairs: [string, string][]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of pairs) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** IAM tags as IAM allows them, prototype-named keys included (distinct keys, regardless of case) */
+const tagsArbitrary = fc
+  .uniqueArray(fc.tuple(fc.constantFrom('team', 'Cost Center', 'a:b/c=d+e-f@g', 'équipe', '__proto__', 'constructor', 'x'.repeat(LIMITS.tagKeyLength)), fc.constantFrom('', 'blue', 'red team', 'v'.repeat(LIMITS.tagValueLength))), {
+    maxLength: 4,
+    selector: ([k]) => k.toLowerCase(),
+  })
+  .map(ownMap);
+
+/** organizations by account, for the accounts the arbitraries use and one more */
+const organizationsArbitrary = fc
+  .uniqueArray(fc.tuple(fc.constantFrom(...ACCOUNTS, '999988887777'), fc.constantFrom('o-a1b2c3d4e5', 'o-' + 'z9'.repeat(16))), { maxLength: 3, selector: ([a]) => a })
+  .map(ownMap);
+
 function principal(accountId: string, i: number) {
   return fc.record(
     {
@@ -26,6 +46,7 @@ function principal(accountId: string, i: number) {
       accessKeyId: fc.constant(`AKIA${String(i).padStart(16, '0')}`),
       secretAccessKey: fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcXYZ019+/=!~') }),
       policy: fc.oneof(policyObject.map((o) => JSON.stringify(o)), policyObject),
+      tags: tagsArbitrary,
     },
     { requiredKeys: ['arn', 'accessKeyId'] },
   );
@@ -49,6 +70,7 @@ const settingsArbitrary: fc.Arbitrary<ScenarioSettings> = fc
           .tuple(fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.integer({ min: 0, max: LIMITS.propagationMs }), fc.constantFrom(undefined, 'uniform' as const, 'realistic' as const))
           .map(([a, b, distribution]) => ({ minMs: Math.min(a, b), maxMs: Math.max(a, b), ...(distribution && { distribution }) })),
         principals: fc.tuple(...Array.from({ length: n }, (_, i) => principal(accountId, i))),
+        organizations: organizationsArbitrary,
       },
       { requiredKeys: [] },
     ),
