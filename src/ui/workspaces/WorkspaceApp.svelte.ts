@@ -31,7 +31,6 @@ import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulato
 import { plural } from '../format';
 import { rebuildHistory } from './history';
 import { sharedWorkspaceName } from '../share/names';
-import { safeFileName } from './download';
 import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, isConflict, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
 import { Drafts } from './drafts';
 
@@ -552,6 +551,7 @@ export class WorkspaceApp {
     return this.#enqueue(async () => {
       if (id === this.#current?.id) await this.#sim?.flush();
       const file = await this.#backend!.storage.exportWorkspace(id, { exportedAt: Date.now() });
+      const { safeFileName } = await import('./download');
       const safe = safeFileName(file.workspace.name, 'workspace');
       return { fileName: `${safe}.kms-workspace.json`, text: JSON.stringify(file, null, 1) };
     });
