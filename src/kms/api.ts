@@ -54,6 +54,14 @@ export interface AliasRecord {
   updated: number;
 }
 
+/**
+ * The id an alias record is kept under, in the world and in a store (StoreChange's records with
+ * store 'aliases'): one account's alias names are unique per region.
+ */
+export function aliasRecordId(account: string, region: string, aliasName: string): string {
+  return `${account}:${region}:${aliasName}`;
+}
+
 export interface GrantConstraints {
   EncryptionContextSubset?: Record<string, string>;
   EncryptionContextEquals?: Record<string, string>;

@@ -12,6 +12,7 @@ import { defaultKeyPolicy, parsePolicy, type ParsedPolicy } from './auth/policy'
 import { Clock } from './clock';
 import { Ctx, type EngineServices } from './ops/context';
 import { HANDLERS } from './ops/index';
+import { OperationLists } from './ops/grants/operationLists';
 import { normalizePropagation } from './propagation';
 import { Rng } from './rng';
 import { GrantTokens } from './tokens';
@@ -72,7 +73,11 @@ export class Engine implements EngineServices {
   #seq = 0;
   #roundRobin = 0;
 
-  constructor(options: SimulatorOptions = {}) {
+  /** grants' operation lists kept once; a simulator hands the same table to every engine it builds */
+  readonly operationLists: OperationLists;
+
+  constructor(options: SimulatorOptions = {}, shared: { operationLists?: OperationLists } = {}) {
+    this.operationLists = shared.operationLists ?? new OperationLists();
     const seed = options.seed ?? DEFAULTS.seed;
     this.region = options.region ?? DEFAULTS.region;
     this.accountId = options.accountId ?? DEFAULTS.accountId;

@@ -44,6 +44,7 @@ export type {
   SimEventType,
   GrantChange,
 } from './api';
+export { aliasRecordId } from './api';
 export { Engine, DEFAULTS } from './engine';
 export { KmsError } from './errors';
 export { HANDLERS, OPERATION_GROUPS, SUPPORTED_OPERATIONS } from './ops/index';

@@ -22,7 +22,11 @@ export interface Scope {
 
 export const keyArn = (region: string, account: string, keyId: string) => `arn:aws:kms:${region}:${account}:key/${keyId}`;
 export const aliasArn = (region: string, account: string, aliasName: string) => `arn:aws:kms:${region}:${account}:${aliasName}`;
-/** the last id found well formed (most calls name the same key again); starts as a well-formed id */
+/**
+ * The last id found well formed (most calls name the same key again); starts as a well-formed id.
+ * A pure memo shared by every simulator on the page: whether an id is well formed depends on the
+ * id alone, so it remembers no simulator's state.
+ */
 let lastWellFormed = '00000000-0000-4000-8000-000000000000';
 export const isWellFormedKeyId = (id: string): boolean => {
   if (id === lastWellFormed) return true;

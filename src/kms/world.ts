@@ -7,7 +7,7 @@
  * world untouched; every mutation goes through a method here that marks what it touched, so
  * the simulator can hand a store one change set per request.
  */
-import type { AliasRecord, GrantChange, GrantRecord, KeyRecord, StoreName } from './api';
+import { aliasRecordId, type AliasRecord, type GrantChange, type GrantRecord, type KeyRecord, type StoreName } from './api';
 import { Rng, type RngState } from './rng';
 import { MinHeap } from './util/heap';
 import { SortedIds } from './util/sortedIds';
@@ -55,6 +55,10 @@ export interface WorldConfig {
   hosts: number;
 }
 
+/**
+ * The last grantee key built (World.granteeKey): a pure memo shared by every simulator on the
+ * page, since the key depends on its two strings alone; it holds one string, no world's state.
+ */
 let lastGrantee = { keyId: '', principal: '', key: '\n' };
 
 export class World {
@@ -129,7 +133,7 @@ export class World {
   // ---- aliases ----------------------------------------------------------------------------
 
   static aliasId(account: string, region: string, aliasName: string): string {
-    return `${account}:${region}:${aliasName}`;
+    return aliasRecordId(account, region, aliasName);
   }
 
   putAlias(a: AliasRecord): void {

@@ -15,6 +15,7 @@ import type { Rng } from '../rng';
 import type { GrantTokens } from '../tokens';
 import type { GrantRecord, KeyRecord, World } from '../world';
 import type { PropagationOptions } from '../api';
+import type { OperationLists } from './grants/operationLists';
 
 export interface EngineServices {
   world: World;
@@ -27,9 +28,15 @@ export interface EngineServices {
   parseKeyPolicy(text: string): ParsedPolicy;
   defaultKeyPolicy(account: string): string;
   deletionScheduled(t: number): void;
+  /** the simulator's table of grants' operation lists, each kept once (ops/grants/operationLists.ts) */
+  readonly operationLists: OperationLists;
 }
 
-/** 'kms:' + operation, one flat string per operation (compared and lower-cased on every call) */
+/**
+ * 'kms:' + operation, one flat string per operation (compared and lower-cased on every call). A
+ * pure memo shared by every simulator: its keys are the model's operation names (a handler runs
+ * only for one), and each value depends on its key alone.
+ */
 const ACTIONS = new Map<string, string>();
 function actionOf(op: string): string {
   let a = ACTIONS.get(op);

@@ -7,6 +7,7 @@
 import type { Decision, LogEntry, SimEvent, SimulatorOptions, SimulatorStore, StoreName } from '../api';
 import { Engine } from '../engine';
 import { WireCache } from '../wire/http';
+import { OperationLists } from '../ops/grants/operationLists';
 import type { World } from '../world';
 import { Checkpoints } from './checkpoints';
 import { RequestInterner } from './interning';
@@ -50,19 +51,21 @@ export class SimCore {
   readonly checkpoints = new Checkpoints();
   readonly interner = new RequestInterner();
   readonly wire = new WireCache();
+  /** grants' operation lists, shared by the engines this simulator builds (seek, load) */
+  readonly operationLists = new OperationLists();
 
   constructor(
     readonly options: SimulatorOptions & SimulatorHostOptions,
     readonly queue: JobQueue,
   ) {
     this.store = options.store;
-    this.engine = new Engine(options);
+    this.engine = this.newEngine();
     this.attach(this.engine);
   }
 
   /** a new engine with this simulator's options, for seek and load to fill */
   newEngine(): Engine {
-    return new Engine(this.options);
+    return new Engine(this.options, { operationLists: this.operationLists });
   }
 
   /** makes `e` the engine whose events reach the listeners (not while replaying) */

@@ -6,7 +6,6 @@ import type { GrantConstraints, GrantRecord } from '../../world';
 import type { Ctx } from '../context';
 import { childExceedsParent, grantOperationsFor, sameGrantParameters } from './rules';
 import { accessDeniedNoResource } from '../../auth/messages';
-import { ENUMS } from '../../model/shapes.generated';
 import { ownStringMap } from '../maps';
 
 /** Grants per KMS key (Developer Guide, resource-limits: "Grants per KMS key: 50,000") */
@@ -28,46 +27,11 @@ export interface CreateGrantInput {
   DryRun?: boolean;
 }
 
-interface OpsNode {
-  next: Map<string, OpsNode>;
-  list?: string[];
-}
-/** a trie over operation names: looking a list up allocates nothing */
-const interned: OpsNode = { next: new Map() };
-let internedNodes = 0;
-const MAX_INTERNED = 4_096;
-/** each grant operation's place in the model's GrantOperation enum */
-const ENUM_ORDER = new Map<string, number>(ENUMS.GrantOperation.map((o, i) => [o, i]));
-
 /**
- * The operations as KMS keeps them: without repeats, in the GrantOperation enum's order, not the
- * request's. AWS's own examples show it: CreateGrant with ["Encrypt","Decrypt"] returns grant
- * 0c237476…, which ListRetirableGrants lists with ["Decrypt","Encrypt"] (docs/fidelity.md).
+ * The last principal found valid (most calls name the same grantee again); starts as a valid one.
+ * A pure memo, shared by every simulator on the page: whether a string is a valid principal
+ * depends on the string alone, so this remembers no simulator's state.
  */
-function canonicalOperations(ops: readonly string[]): string[] {
-  const rank = (o: string) => ENUM_ORDER.get(o) ?? ENUM_ORDER.size;
-  return [...new Set(ops)].sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * The grant's operations in canonical form, as one array shared by every grant (and event) with
- * the same list: most grants repeat a few lists, and records never change them.
- */
-function internOperations(ops: readonly string[]): string[] {
-  let node = interned;
-  for (const o of ops) {
-    let n = node.next.get(o);
-    if (n === undefined) {
-      if (internedNodes >= MAX_INTERNED) return canonicalOperations(ops);
-      node.next.set(o, (n = { next: new Map() }));
-      internedNodes++;
-    }
-    node = n;
-  }
-  return (node.list ??= canonicalOperations(ops));
-}
-
-/** the last principal found valid (most calls name the same grantee again); starts as a valid one */
 let lastValidPrincipal = '000000000000';
 function validPrincipal(p: string): boolean {
   if (p === lastValidPrincipal) return true;
@@ -143,7 +107,7 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
 
   const key = ctx.key(input.KeyId, { aliases: false });
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
-  const operations = internOperations(ops);
+  const operations = ctx.svc.operationLists.intern(ops);
   const constraintType = c?.EncryptionContextEquals ? 'EncryptionContextEquals' : c?.EncryptionContextSubset ? 'EncryptionContextSubset' : undefined;
   const { grant: parent } = ctx.authorize(key, {
     grantOperation: 'CreateGrant',
