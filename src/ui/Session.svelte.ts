@@ -56,8 +56,8 @@ export class Session {
       { arn: rootArn, label: 'Account root' },
       ...configuredCallers(config.accountId, config.principals).map((p) =>
         isServiceName(p.arn)
-          ? { arn: p.arn, accessKeyId: p.accessKeyId, label: `service ${p.arn}`, service: true }
-          : { arn: p.arn, accessKeyId: p.accessKeyId, label: shortPrincipal(p.arn) },
+          ? { arn: p.arn, accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey, label: `service ${p.arn}`, service: true }
+          : { arn: p.arn, accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey, label: shortPrincipal(p.arn) },
       ),
     ];
     const engine = new Engine(sim, config, callers, rootArn);
