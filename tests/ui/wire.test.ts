@@ -10,7 +10,6 @@ import { INVALID_SIGNATURE_EXCEPTION, INVALID_SIGNATURE_MESSAGE } from '../../sr
 import { resolveSettings, type Scenario } from '../../src/scenario/format';
 import { buildRequest as replayRequest } from '../../src/scenario/run';
 import { replay } from '../../src/scenario/replay';
-import { lessonSimulatorOptions } from '../../src/ui/lessons/model';
 import { buildRequest, captureResponse, errorType, type Caller } from '../../src/ui/wire';
 
 const ACCOUNT = '111122223333';
@@ -104,7 +103,7 @@ describe('a lesson whose principal has a secret', () => {
   } as Scenario;
 
   it("keeps the secret in the learner's simulator, and the editor's requests get the answers replay gets", async () => {
-    const options = lessonSimulatorOptions({ seed: 5, accountId: ACCOUNT, startTime: START, principals: lesson.settings!.principals });
+    const options = { seed: 5, accountId: ACCOUNT, startTime: START, principals: lesson.settings!.principals };
     expect(options.principals?.[0].secretAccessKey).toBe(SECRET);
     const sim = createSimulator(options);
     await sim.ready;

@@ -15,7 +15,6 @@ import type { SimulatorWithEngine } from '../../kms/index';
 import { Session, type HistoryEntry } from '../Session.svelte';
 import { isTimeTravelSimulator, type TimeTravelSimulator } from '../deferredSimulator';
 import { groupsFrom } from '../operations';
-import { lessonSimulatorOptions } from '../lessons/model';
 import { HISTORY_LIMIT, requestOf } from '../workspaces/history';
 import { captureResponse } from '../wire';
 
@@ -71,7 +70,6 @@ export async function replayLog(sim: TimeTravelSimulator, options: SimulatorOpti
  */
 export async function batchSession(options: SimulatorOptions, log: readonly LogEntry[], base?: Session, opts: BatchOptions = {}): Promise<Session> {
   const [kms, model] = await loadEngine();
-  const settings = lessonSimulatorOptions(options);
   let sim: TimeTravelSimulator;
   let history: readonly Omit<HistoryEntry, 'n'>[] = [];
   if (base && isTimeTravelSimulator(base.sim)) {
@@ -80,18 +78,18 @@ export async function batchSession(options: SimulatorOptions, log: readonly LogE
     sim = base.sim;
     history = base.history;
   } else {
-    const fresh: SimulatorWithEngine = kms.createSimulator(settings);
+    const fresh: SimulatorWithEngine = kms.createSimulator(options);
     await fresh.ready;
     sim = fresh;
   }
-  const added = await replayLog(sim, settings, log, opts);
+  const added = await replayLog(sim, options, log, opts);
   const session = new Session(sim, {
-    seed: settings.seed ?? kms.DEFAULTS.seed,
-    region: settings.region ?? kms.DEFAULTS.region,
-    accountId: settings.accountId ?? kms.DEFAULTS.accountId,
-    hosts: settings.hosts ?? kms.DEFAULTS.hosts,
-    startTime: settings.startTime ?? kms.DEFAULTS.startTime,
-    principals: settings.principals ?? [],
+    seed: options.seed ?? kms.DEFAULTS.seed,
+    region: options.region ?? kms.DEFAULTS.region,
+    accountId: options.accountId ?? kms.DEFAULTS.accountId,
+    hosts: options.hosts ?? kms.DEFAULTS.hosts,
+    startTime: options.startTime ?? kms.DEFAULTS.startTime,
+    principals: options.principals ?? [],
     operationGroups: groupsFrom(kms.OPERATION_GROUPS),
     requiredMembers: (operation) => {
       const def = (model.OPERATIONS as Record<string, { input: string | null }>)[operation];

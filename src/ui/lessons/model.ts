@@ -6,7 +6,7 @@
  *
  * The step types are scenario format v2's (src/scenario/format.ts), under the player's names.
  */
-import type { SimulatorOptions } from '../../kms/api';
+import { decodeBase64Lenient, latin1Text } from '../../kms/util/base64';
 import { REFERENCE, type AdvanceStep, type Expectation, type Scenario, type SettleStep, type Step } from '../../scenario/format';
 import { show, type CheckFailure } from '../../scenario/expect';
 import { formatDuration } from '../format';
@@ -137,12 +137,10 @@ function owner(segments: readonly string[]): string | undefined {
 /** the base64 of printable ASCII text, decoded ("aGVsbG8=" → "hello"); undefined otherwise */
 function base64Text(value: string): string | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return undefined;
-  try {
-    const text = atob(value);
-    return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  const bytes = decodeBase64Lenient(value);
+  if (!bytes || bytes.length === 0) return undefined;
+  const text = latin1Text(bytes);
+  return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
 }
 
 function valueSpans(field: string, value: unknown): Span[] {
@@ -211,13 +209,3 @@ export function referencedSteps(value: unknown): string[] {
   return [...out];
 }
 
-// ---- the simulator --------------------------------------------------------------------------
-
-/**
- * The simulator options a lesson session uses: the scenario's own, secret keys included. The
- * editor signs its requests as replay does (src/scenario/request.ts), so a principal with a
- * secret answers the learner's calls as it answers the lesson's own steps.
- */
-export function lessonSimulatorOptions(options: SimulatorOptions): SimulatorOptions {
-  return options;
-}

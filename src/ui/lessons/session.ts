@@ -6,7 +6,6 @@ import type { SimulatorOptions } from '../../kms/api';
 import { Session, type EngineInfo } from '../Session.svelte';
 import { deferredSimulator } from '../deferredSimulator';
 import { groupsFrom } from '../operations';
-import { lessonSimulatorOptions } from './model';
 import { realTimer } from '../realTimer';
 
 const DEFAULT_START = 1_767_225_600_000;
@@ -25,8 +24,7 @@ export interface ScenarioSession {
   ready: Promise<void>;
 }
 
-export function createScenarioSession(scenarioOptions: SimulatorOptions): ScenarioSession {
-  const options = lessonSimulatorOptions(scenarioOptions);
+export function createScenarioSession(options: SimulatorOptions): ScenarioSession {
   const startTime = options.startTime ?? DEFAULT_START;
   const booted = loadEngine().then(async ([kms, model]) => {
     const sim = kms.createSimulator({ ...options, timer: realTimer });
