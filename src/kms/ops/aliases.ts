@@ -3,6 +3,7 @@ import { KmsError, notFound, validation } from '../errors';
 import { aliasArn } from '../keys';
 import { World, type AliasRecord } from '../world';
 import type { Ctx } from './context';
+import type { CreateAliasRequest, DeleteAliasRequest, ListAliasesRequest, UpdateAliasRequest } from '../model/shapes.generated';
 
 function checkName(name: string): void {
   // recorded from real KMS (docs/sources.md, Errors)
@@ -10,7 +11,7 @@ function checkName(name: string): void {
   if (name.startsWith('alias/aws/')) throw new KmsError('NotAuthorizedException', 'Cannot create alias with prefix alias/aws/ because it is reserved for AWS managed keys.');
 }
 
-export function createAlias(ctx: Ctx, input: { AliasName: string; TargetKeyId: string }) {
+export function createAlias(ctx: Ctx, input: CreateAliasRequest) {
   checkName(input.AliasName);
   const key = ctx.key(input.TargetKeyId, { aliases: false });
   ctx.authorize(key);
@@ -22,7 +23,7 @@ export function createAlias(ctx: Ctx, input: { AliasName: string; TargetKeyId: s
   ctx.world.putAlias(a);
 }
 
-export function updateAlias(ctx: Ctx, input: { AliasName: string; TargetKeyId: string }) {
+export function updateAlias(ctx: Ctx, input: UpdateAliasRequest) {
   checkName(input.AliasName);
   const id = World.aliasId(ctx.caller.account, ctx.region, input.AliasName);
   const a = ctx.world.aliases.get(id);
@@ -33,7 +34,7 @@ export function updateAlias(ctx: Ctx, input: { AliasName: string; TargetKeyId: s
   ctx.world.putAlias({ ...a, targetKeyId: key.keyId, updated: ctx.now });
 }
 
-export function deleteAlias(ctx: Ctx, input: { AliasName: string }) {
+export function deleteAlias(ctx: Ctx, input: DeleteAliasRequest) {
   const id = World.aliasId(ctx.caller.account, ctx.region, input.AliasName);
   const a = ctx.world.aliases.get(id);
   if (!a) throw notFound(`Alias ${aliasArn(ctx.region, ctx.caller.account, input.AliasName)} is not found.`);
@@ -42,7 +43,7 @@ export function deleteAlias(ctx: Ctx, input: { AliasName: string }) {
   ctx.world.deleteAlias(id);
 }
 
-export function listAliases(ctx: Ctx, input: { KeyId?: string; Limit?: number; Marker?: string }) {
+export function listAliases(ctx: Ctx, input: ListAliasesRequest) {
   let targetKeyId: string | undefined;
   if (input.KeyId !== undefined) {
     const key = ctx.key(input.KeyId, { aliases: false });

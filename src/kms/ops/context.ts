@@ -15,6 +15,7 @@ import type { Rng } from '../rng';
 import type { GrantTokens } from '../tokens';
 import type { GrantRecord, KeyRecord, World } from '../world';
 import type { PropagationOptions } from '../api';
+import type { OperationInput, OperationName } from '../model/shapes.generated';
 import type { OperationLists } from './grants/operationLists';
 
 export interface EngineServices {
@@ -150,3 +151,10 @@ export class Ctx {
 }
 
 export type Handler = (ctx: Ctx, input: any) => unknown;
+
+/**
+ * A handler typed by its operation's request as the API model gives it (model/shapes.generated.ts):
+ * the operation table holds these, so a handler whose input type disagrees with the model does
+ * not compile. The wire hands it the validated body, nulls removed.
+ */
+export type OperationHandler<O extends OperationName> = (ctx: Ctx, input: OperationInput<O>) => unknown;

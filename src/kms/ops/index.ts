@@ -1,6 +1,6 @@
 /** The operation table: one handler per operation, keyed by its AWS name (docs/architecture.md, The engine). */
 import type { OperationName } from '../model/shapes.generated';
-import type { Handler } from './context';
+import type { Handler, OperationHandler } from './context';
 import { createGrant } from './grants/createGrant';
 import { listGrants, listRetirableGrants } from './grants/listGrants';
 import { retireGrant, revokeGrant } from './grants/retireRevoke';
@@ -26,7 +26,7 @@ import { listResourceTags, tagResource, untagResource } from './tags';
  * On a null prototype, so that looking an operation name up (engine.execute, HANDLERS[op]) never
  * finds Object.prototype's `constructor` or `toString` for a name that is no operation.
  */
-const TABLE: Partial<Record<OperationName, Handler>> = {
+const TABLE: { readonly [O in OperationName]?: OperationHandler<O> } = {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,

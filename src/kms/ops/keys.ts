@@ -10,6 +10,7 @@ import { encryptionAlgorithmsFor, keyAgreementAlgorithmsFor, macAlgorithmsFor, s
 import { evaluatePolicy } from '../auth/policy';
 import type { KeyRecord } from '../world';
 import type { Ctx } from './context';
+import type { CancelKeyDeletionRequest, CreateKeyRequest, DescribeKeyRequest, DisableKeyRequest, EnableKeyRequest, GenerateRandomRequest, GetKeyPolicyRequest, ListKeyPoliciesRequest, ListKeysRequest, PutKeyPolicyRequest, ScheduleKeyDeletionRequest, UpdateKeyDescriptionRequest } from '../model/shapes.generated';
 
 /** KeyUsage values each KeySpec accepts (CreateKey reference, KeyUsage) */
 export const USAGES_BY_SPEC: Readonly<Record<string, readonly string[]>> = {
@@ -88,10 +89,7 @@ function identityAllows(ctx: Ctx, action: string): boolean {
   );
 }
 
-export async function createKey(
-  ctx: Ctx,
-  input: { Policy?: string; Description?: string; KeyUsage?: string; CustomerMasterKeySpec?: string; KeySpec?: string; Origin?: string; CustomKeyStoreId?: string; BypassPolicyLockoutSafetyCheck?: boolean; Tags?: { TagKey: string; TagValue: string }[]; MultiRegion?: boolean; XksKeyId?: string },
-) {
+export async function createKey(ctx: Ctx, input: CreateKeyRequest) {
   identityAllows(ctx, 'kms:CreateKey');
   if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
     throw validation('You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.');
@@ -151,13 +149,13 @@ function lockoutCheck(ctx: Ctx, policy: ReturnType<Ctx['svc']['parseKeyPolicy']>
   if (!ok) throw new KmsError('MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.');
 }
 
-export function describeKey(ctx: Ctx, input: { KeyId: string; GrantTokens?: string[] }) {
+export function describeKey(ctx: Ctx, input: DescribeKeyRequest) {
   const key = ctx.key(input.KeyId, { aliases: true });
   ctx.authorize(key, { grantOperation: 'DescribeKey', tokens: input.GrantTokens });
   return { KeyMetadata: keyMetadata(key) };
 }
 
-export function listKeys(ctx: Ctx, input: { Limit?: number; Marker?: string }) {
+export function listKeys(ctx: Ctx, input: ListKeysRequest) {
   identityAllows(ctx, 'kms:ListKeys');
   const all = [...ctx.world.keys.values()].filter((k) => k.account === ctx.caller.account && k.region === ctx.region);
   const limit = Math.min(input.Limit ?? 100, 1000);
@@ -172,14 +170,14 @@ export function listKeys(ctx: Ctx, input: { Limit?: number; Marker?: string }) {
   return start + limit < all.length ? { Keys, NextMarker: page[page.length - 1].keyId, Truncated: true } : { Keys, Truncated: false };
 }
 
-export function enableKey(ctx: Ctx, input: { KeyId: string }) {
+export function enableKey(ctx: Ctx, input: EnableKeyRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
   setState(ctx, key, 'Enabled', 'enable');
 }
 
-export function disableKey(ctx: Ctx, input: { KeyId: string }) {
+export function disableKey(ctx: Ctx, input: DisableKeyRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -198,7 +196,7 @@ function setState(ctx: Ctx, key: KeyRecord, state: KeyRecord['state'], change: '
 
 const DAY_MS = 86_400_000;
 
-export function scheduleKeyDeletion(ctx: Ctx, input: { KeyId: string; PendingWindowInDays?: number }) {
+export function scheduleKeyDeletion(ctx: Ctx, input: ScheduleKeyDeletionRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -215,7 +213,7 @@ export function scheduleKeyDeletion(ctx: Ctx, input: { KeyId: string; PendingWin
   return { KeyId: key.arn, DeletionDate: deletionDate / 1000, KeyState: 'PendingDeletion', PendingWindowInDays: days };
 }
 
-export function cancelKeyDeletion(ctx: Ctx, input: { KeyId: string }) {
+export function cancelKeyDeletion(ctx: Ctx, input: CancelKeyDeletionRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -224,27 +222,27 @@ export function cancelKeyDeletion(ctx: Ctx, input: { KeyId: string }) {
   return { KeyId: key.arn };
 }
 
-export function updateKeyDescription(ctx: Ctx, input: { KeyId: string; Description: string }) {
+export function updateKeyDescription(ctx: Ctx, input: UpdateKeyDescriptionRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
   ctx.world.putKey({ ...key, description: input.Description });
 }
 
-export function getKeyPolicy(ctx: Ctx, input: { KeyId: string; PolicyName?: string }) {
+export function getKeyPolicy(ctx: Ctx, input: GetKeyPolicyRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   if (input.PolicyName !== undefined && input.PolicyName !== 'default') throw new KmsError('NotFoundException', 'No such policy exists');
   return { Policy: key.policy, PolicyName: 'default' };
 }
 
-export function listKeyPolicies(ctx: Ctx, input: { KeyId: string }) {
+export function listKeyPolicies(ctx: Ctx, input: ListKeyPoliciesRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   return { PolicyNames: ['default'], Truncated: false };
 }
 
-export function putKeyPolicy(ctx: Ctx, input: { KeyId: string; Policy: string; PolicyName?: string; BypassPolicyLockoutSafetyCheck?: boolean }) {
+export function putKeyPolicy(ctx: Ctx, input: PutKeyPolicyRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -255,7 +253,7 @@ export function putKeyPolicy(ctx: Ctx, input: { KeyId: string; Policy: string; P
   ctx.svc.emit({ type: '@kms.key.changed', at: ctx.now, keyArn: key.arn, keyState: key.state, change: 'policy' });
 }
 
-export function generateRandom(ctx: Ctx, input: { NumberOfBytes?: number; CustomKeyStoreId?: string }) {
+export function generateRandom(ctx: Ctx, input: GenerateRandomRequest) {
   // recorded: GenerateRandom {"NumberOfBytes": null} -> "NumberOfBytes is required." (docs/sources.md, Validation messages)
   if (input.NumberOfBytes === undefined) throw validation('NumberOfBytes is required.');
   identityAllows(ctx, 'kms:GenerateRandom');

@@ -11,6 +11,7 @@
  */
 import { KmsError, validation } from '../errors';
 import type { Ctx } from './context';
+import type { ListResourceTagsRequest, TagResourceRequest, UntagResourceRequest } from '../model/shapes.generated';
 
 type Tag = { TagKey: string; TagValue: string };
 
@@ -23,7 +24,7 @@ function checkTagKey(k: unknown): asserts k is string {
   if (k.toLowerCase().startsWith('aws:')) throw new KmsError('TagException', 'Tag keys beginning with aws: are reserved for AWS use.');
 }
 
-export function tagResource(ctx: Ctx, input: { KeyId: string; Tags: Tag[] }) {
+export function tagResource(ctx: Ctx, input: TagResourceRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -42,7 +43,7 @@ export function tagResource(ctx: Ctx, input: { KeyId: string; Tags: Tag[] }) {
   return undefined;
 }
 
-export function untagResource(ctx: Ctx, input: { KeyId: string; TagKeys: string[] }) {
+export function untagResource(ctx: Ctx, input: UntagResourceRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   ctx.keyState(key);
@@ -55,7 +56,7 @@ export function untagResource(ctx: Ctx, input: { KeyId: string; TagKeys: string[
   return undefined;
 }
 
-export function listResourceTags(ctx: Ctx, input: { KeyId: string; Limit?: number; Marker?: string }) {
+export function listResourceTags(ctx: Ctx, input: ListResourceTagsRequest) {
   const key = ctx.key(input.KeyId, { aliases: false });
   ctx.authorize(key);
   const limit = input.Limit ?? 50;

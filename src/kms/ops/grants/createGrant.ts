@@ -4,6 +4,7 @@ import { rootArn } from '../../auth/caller';
 import { drawArrivals } from '../../propagation';
 import type { GrantConstraints, GrantRecord } from '../../world';
 import type { Ctx } from '../context';
+import type { CreateGrantRequest } from '../../model/shapes.generated';
 import { childExceedsParent, grantOperationsFor, sameGrantParameters } from './rules';
 import { accessDeniedNoResource } from '../../auth/messages';
 import { ownStringMap } from '../maps';
@@ -14,18 +15,8 @@ export const GRANTS_PER_KEY = 50_000;
 /** the principal forms CreateGrant accepts: account, user, role, assumed role, federated user, or a service name */
 const PRINCIPAL = /^(arn:aws[a-z-]*:(iam::\d{12}:(root|user\/.+|role\/.+|federated-user\/.+)|sts::\d{12}:(assumed-role\/.+\/.+|federated-user\/.+))|\d{12}|[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?)$/;
 
-export interface CreateGrantInput {
-  KeyId: string;
-  Operations: string[];
-  GranteePrincipal?: string;
-  GranteeServicePrincipal?: string;
-  RetiringPrincipal?: string;
-  RetiringServicePrincipal?: string;
-  Constraints?: GrantConstraints;
-  GrantTokens?: string[];
-  Name?: string;
-  DryRun?: boolean;
-}
+/** CreateGrant's request, as the API model gives it */
+export type CreateGrantInput = CreateGrantRequest;
 
 /**
  * The last principal found valid (most calls name the same grantee again); starts as a valid one.

@@ -10,6 +10,7 @@ import { evaluatePolicy } from '../../auth/policy';
 import type { SortedIds } from '../../util/sortedIds';
 import type { World } from '../../world';
 import type { Ctx } from '../context';
+import type { ListGrantsRequest, ListRetirableGrantsRequest } from '../../model/shapes.generated';
 import { decodeMarker, encodeMarker, grantListEntry } from './rules';
 
 /** "it must be between 1 and 100, inclusive. If you do not include a value, it defaults to 50" */
@@ -34,7 +35,7 @@ function page(world: World, ids: SortedIds | undefined, input: { Limit?: number;
   return { Grants, Truncated: false };
 }
 
-export function listGrants(ctx: Ctx, input: { KeyId: string; Limit?: number; Marker?: string; GrantId?: string; GranteePrincipal?: string; GranteeServicePrincipal?: string }) {
+export function listGrants(ctx: Ctx, input: ListGrantsRequest) {
   if (input.GranteePrincipal !== undefined && input.GranteeServicePrincipal !== undefined) {
     throw validation('You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.');
   }
@@ -63,7 +64,7 @@ export function listGrants(ctx: Ctx, input: { KeyId: string; Limit?: number; Mar
  * one, keys of other accounts included; authorization is the caller's IAM permission
  * kms:ListRetirableGrants, and the principal must be in the caller's account (API Reference).
  */
-export function listRetirableGrants(ctx: Ctx, input: { RetiringPrincipal?: string; RetiringServicePrincipal?: string; Limit?: number; Marker?: string }) {
+export function listRetirableGrants(ctx: Ctx, input: ListRetirableGrantsRequest) {
   const principal = input.RetiringPrincipal ?? input.RetiringServicePrincipal;
   if (principal === undefined || (input.RetiringPrincipal !== undefined && input.RetiringServicePrincipal !== undefined)) {
     throw validation('You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.');
