@@ -122,7 +122,9 @@ function literal(value: unknown, indent = 0): string {
   // (JSON.stringify escapes newlines inside strings: a raw one is the layout's, and stays)
   const text = JSON.stringify(value, null, 2)
     .replace(UNSAFE_CHARS, (c) => (c === '\n' ? c : jsEscape(c)))
-    .replaceAll('<', '\\u003c');
+    .replaceAll('<', '\\u003c')
+    // in an object literal a quoted "__proto__" key sets the prototype; a computed key is a member
+    .replace(/^(\s*)"__proto__":/gm, '$1["__proto__"]:');
   return indent ? text.replace(/\n/g, '\n' + ' '.repeat(indent)) : text;
 }
 

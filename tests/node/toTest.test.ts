@@ -78,6 +78,26 @@ describe('scenarioToVitest', () => {
     const literal = /"Description": ("(?:[^"\\]|\\.)*")/.exec(code)![1];
     expect(JSON.parse(literal)).toBe(hostile);
   });
+  it('keeps a "__proto__" key as a member: the object literals of settings and bodies do not set a prototype', async () => {
+    const tags = JSON.parse('{"__proto__":"x","team":"blue"}');
+    const body = JSON.parse('{"Description":"d","Tags":[{"TagKey":"k","TagValue":"v"}],"__proto__":{"polluted":true}}');
+    const scenario: Scenario = {
+      v: 2,
+      seed: 1,
+      settings: { principals: [{ arn: 'arn:aws:iam::111122223333:role/App', accessKeyId: 'AKIAAPP0000000000001', tags, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] } }] },
+      steps: [{ kind: 'request', target: 'CreateKey', body }],
+    };
+    const code = await scenarioToVitest(scenario);
+    expect(code).not.toMatch(/^\s*"__proto__":/m);
+    // the settings literal and the request's body literal, evaluated as JavaScript, keep the member as data
+    const settings = new Function(`return (${/settings: (\{[\s\S]*?\n\})/.exec(code)![1]});`)() as { principals: { tags: object }[] };
+    expect(Object.getPrototypeOf(settings.principals[0].tags)).toBe(Object.prototype);
+    expect(Object.entries(settings.principals[0].tags)).toEqual([['__proto__', 'x'], ['team', 'blue']]);
+    const sent = new Function(`return (${/r = await send\(sim, (\{[\s\S]*?\n {4}\})\);/.exec(code)![1]});`)() as { body: object };
+    expect(Object.hasOwn(sent.body, '__proto__')).toBe(true);
+    expect((sent.body as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(code).toContain('["__proto__"]: "x"');
+  });
 });
 
 describe('scenarioToBash', () => {
