@@ -6,18 +6,20 @@
  *   identifiers): a key of another account may be named by its ARN. Every other operation on a
  *   key says "You cannot perform this operation on a KMS key in a different AWS account."
  * - `readOnly`: it has no effect on the world and draws nothing, so sim.peek() may serve it.
- * - `grantTokens`: its request takes a GrantTokens list (read from the model).
+ * - `grantTokens`: its request takes a GrantTokens list (as the model's request structure says).
  * - `aliases`: its key members (KeyId, SourceKeyId, DestinationKeyId) accept an alias name or
  *   alias ARN.
  * - `mutating`: a successful call may change keys, aliases, grants, policies or tags (the state
  *   browser reads the world again after one).
  * - `keyStates`: the key states it accepts and the error otherwise (keystate.ts reads it; the
  *   AWS KMS Developer Guide, "Key states of AWS KMS keys"); undefined for operations on no key.
- * - `keyMembers`: the input members that name a KMS key (from the model).
+ * - `keyMembers`: the request members that name a KMS key (members of shape KeyIdType in the model).
  *
- * Pure data over the generated model: it imports nothing else, so any module may read it.
+ * Pure data: it imports types only (the generated model's, typing each descriptor by its
+ * operation's request and response), so any module may read it, the page's first load included,
+ * without loading the API model.
  */
-import { OPERATION_NAMES, OPERATIONS, SHAPES, type OperationInput, type OperationName, type OperationOutput } from './model/shapes.generated';
+import type { OperationInput, OperationName, OperationOutput } from './model/shapes.generated';
 import type { KeyState } from './api';
 
 /** what a key state means for an operation: allowed, DisabledException, or KMSInvalidStateException */
@@ -48,91 +50,91 @@ export interface OperationDescriptor<O extends OperationName = OperationName> {
   readonly output?: OperationOutput<O>;
 }
 
-type Flags = Partial<Pick<OperationDescriptor, 'crossAccount' | 'readOnly' | 'aliases' | 'mutating' | 'keyStates'>>;
+/** an operation's own facts as written below; unset flags are false, unset keyMembers none */
+type Facts<O extends OperationName> = Partial<Pick<OperationDescriptor<O>, 'crossAccount' | 'readOnly' | 'grantTokens' | 'aliases' | 'mutating' | 'keyStates' | 'keyMembers'>>;
 
-/** the operations' own facts; unset flags are false, an unset keyStates is "no key state rule" */
-const FLAGS: { readonly [O in OperationName]: Flags } = {
-  CancelKeyDeletion: { mutating: true, keyStates: { PendingDeletion: 'ok' } },
+/**
+ * The table. `keyMembers` and `grantTokens` repeat what the model says of the request (the types
+ * check every member named here is one of its request's; tests/kms/operations.test.ts checks the
+ * lists are the model's), so that reading descriptors does not load the model itself.
+ */
+const FACTS: { readonly [O in OperationName]: Facts<O> } = {
+  CancelKeyDeletion: { keyMembers: ['KeyId'], mutating: true, keyStates: { PendingDeletion: 'ok' } },
   ConnectCustomKeyStore: { mutating: true },
-  CreateAlias: { mutating: true, keyStates: MANAGE },
+  CreateAlias: { keyMembers: ['TargetKeyId'], mutating: true, keyStates: MANAGE },
   CreateCustomKeyStore: { mutating: true },
-  CreateGrant: { crossAccount: true, mutating: true, keyStates: USE },
+  CreateGrant: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, mutating: true, keyStates: USE },
   CreateKey: { mutating: true },
-  Decrypt: { crossAccount: true, aliases: true, keyStates: USE },
+  Decrypt: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
   DeleteAlias: { mutating: true },
   DeleteCustomKeyStore: { mutating: true },
-  DeleteImportedKeyMaterial: { mutating: true },
-  DeriveSharedSecret: { crossAccount: true, aliases: true, keyStates: USE },
+  DeleteImportedKeyMaterial: { keyMembers: ['KeyId'], mutating: true },
+  DeriveSharedSecret: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
   DescribeCustomKeyStores: {},
-  DescribeKey: { crossAccount: true, readOnly: true, aliases: true, keyStates: ANY },
-  DisableKey: { mutating: true, keyStates: MANAGE },
-  DisableKeyRotation: { mutating: true },
+  DescribeKey: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, readOnly: true, aliases: true, keyStates: ANY },
+  DisableKey: { keyMembers: ['KeyId'], mutating: true, keyStates: MANAGE },
+  DisableKeyRotation: { keyMembers: ['KeyId'], mutating: true },
   DisconnectCustomKeyStore: { mutating: true },
-  EnableKey: { mutating: true, keyStates: MANAGE },
-  EnableKeyRotation: { mutating: true },
-  Encrypt: { crossAccount: true, aliases: true, keyStates: USE },
-  GenerateDataKey: { crossAccount: true, aliases: true, keyStates: USE },
-  GenerateDataKeyPair: { crossAccount: true, aliases: true, keyStates: USE },
-  GenerateDataKeyPairWithoutPlaintext: { crossAccount: true, aliases: true, keyStates: USE },
-  GenerateDataKeyWithoutPlaintext: { crossAccount: true, aliases: true, keyStates: USE },
-  GenerateMac: { crossAccount: true, aliases: true, keyStates: USE },
+  EnableKey: { keyMembers: ['KeyId'], mutating: true, keyStates: MANAGE },
+  EnableKeyRotation: { keyMembers: ['KeyId'], mutating: true },
+  Encrypt: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  GenerateDataKey: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  GenerateDataKeyPair: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  GenerateDataKeyPairWithoutPlaintext: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  GenerateDataKeyWithoutPlaintext: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  GenerateMac: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
   GenerateRandom: {},
-  GetKeyLastUsage: {},
-  GetKeyPolicy: { readOnly: true, keyStates: ANY },
-  GetKeyRotationStatus: { crossAccount: true },
-  GetParametersForImport: {},
-  GetPublicKey: { crossAccount: true, readOnly: true, aliases: true, keyStates: USE },
-  ImportKeyMaterial: { mutating: true },
-  ListAliases: { readOnly: true },
-  ListGrants: { crossAccount: true, readOnly: true, keyStates: ANY },
-  ListKeyPolicies: { readOnly: true, keyStates: ANY },
-  ListKeyRotations: {},
+  GetKeyLastUsage: { keyMembers: ['KeyId'] },
+  GetKeyPolicy: { keyMembers: ['KeyId'], readOnly: true, keyStates: ANY },
+  GetKeyRotationStatus: { keyMembers: ['KeyId'], crossAccount: true },
+  GetParametersForImport: { keyMembers: ['KeyId'] },
+  GetPublicKey: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, readOnly: true, aliases: true, keyStates: USE },
+  ImportKeyMaterial: { keyMembers: ['KeyId'], mutating: true },
+  ListAliases: { keyMembers: ['KeyId'], readOnly: true },
+  ListGrants: { keyMembers: ['KeyId'], crossAccount: true, readOnly: true, keyStates: ANY },
+  ListKeyPolicies: { keyMembers: ['KeyId'], readOnly: true, keyStates: ANY },
+  ListKeyRotations: { keyMembers: ['KeyId'] },
   ListKeys: { readOnly: true },
-  ListResourceTags: { keyStates: ANY },
+  ListResourceTags: { keyMembers: ['KeyId'], keyStates: ANY },
   ListRetirableGrants: { readOnly: true, keyStates: ANY },
-  PutKeyPolicy: { mutating: true, keyStates: ANY },
-  ReEncrypt: { crossAccount: true, aliases: true, keyStates: USE },
-  ReplicateKey: { mutating: true },
-  RetireGrant: { crossAccount: true, mutating: true, keyStates: ANY },
-  RevokeGrant: { crossAccount: true, mutating: true, keyStates: ANY },
-  RotateKeyOnDemand: { mutating: true },
-  ScheduleKeyDeletion: { mutating: true, keyStates: { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'ok' } },
-  Sign: { crossAccount: true, aliases: true, keyStates: USE },
-  TagResource: { mutating: true, keyStates: MANAGE },
-  UntagResource: { mutating: true, keyStates: MANAGE },
-  UpdateAlias: { mutating: true, keyStates: MANAGE },
+  PutKeyPolicy: { keyMembers: ['KeyId'], mutating: true, keyStates: ANY },
+  ReEncrypt: { keyMembers: ['SourceKeyId', 'DestinationKeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  ReplicateKey: { keyMembers: ['KeyId'], mutating: true },
+  RetireGrant: { keyMembers: ['KeyId'], crossAccount: true, mutating: true, keyStates: ANY },
+  RevokeGrant: { keyMembers: ['KeyId'], crossAccount: true, mutating: true, keyStates: ANY },
+  RotateKeyOnDemand: { keyMembers: ['KeyId'], mutating: true },
+  ScheduleKeyDeletion: { keyMembers: ['KeyId'], mutating: true, keyStates: { Enabled: 'ok', Disabled: 'ok', PendingDeletion: 'invalid', PendingImport: 'ok' } },
+  Sign: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  TagResource: { keyMembers: ['KeyId'], mutating: true, keyStates: MANAGE },
+  UntagResource: { keyMembers: ['KeyId'], mutating: true, keyStates: MANAGE },
+  UpdateAlias: { keyMembers: ['TargetKeyId'], mutating: true, keyStates: MANAGE },
   UpdateCustomKeyStore: { mutating: true },
-  UpdateKeyDescription: { mutating: true, keyStates: MANAGE },
-  UpdatePrimaryRegion: { mutating: true },
-  Verify: { crossAccount: true, aliases: true, keyStates: USE },
-  VerifyMac: { crossAccount: true, aliases: true, keyStates: USE },
+  UpdateKeyDescription: { keyMembers: ['KeyId'], mutating: true, keyStates: MANAGE },
+  UpdatePrimaryRegion: { keyMembers: ['KeyId'], mutating: true },
+  Verify: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
+  VerifyMac: { keyMembers: ['KeyId'], grantTokens: true, crossAccount: true, aliases: true, keyStates: USE },
 };
 
-/** the members of an operation's request structure whose shape is a key id */
-function membersOf(op: OperationName): Readonly<Record<string, string>> {
-  const input = OPERATIONS[op].input;
-  const shape = input === null ? undefined : SHAPES[input];
-  return shape?.type === 'structure' ? shape.members : {};
-}
-
 function describe<O extends OperationName>(name: O): OperationDescriptor<O> {
-  const f = FLAGS[name];
-  const members = membersOf(name);
+  const f: Facts<O> = FACTS[name];
   return Object.freeze({
     name,
     crossAccount: f.crossAccount ?? false,
     readOnly: f.readOnly ?? false,
-    grantTokens: Object.hasOwn(members, 'GrantTokens'),
+    grantTokens: f.grantTokens ?? false,
     aliases: f.aliases ?? false,
     mutating: f.mutating ?? false,
     keyStates: f.keyStates,
-    keyMembers: Object.freeze(Object.keys(members).filter((m) => members[m] === 'KeyIdType')) as InputMember<O>[],
+    keyMembers: Object.freeze([...(f.keyMembers ?? [])]),
   });
 }
 
+/** the model's operation names, in its (alphabetical) order */
+const NAMES = Object.keys(FACTS) as OperationName[];
+
 /** every operation of the model, by name (on a null prototype: `toString` is no operation) */
 export const OPERATION_DESCRIPTORS: { readonly [O in OperationName]: OperationDescriptor<O> } = Object.freeze(
-  Object.assign(Object.create(null) as object, Object.fromEntries(OPERATION_NAMES.map((op) => [op, describe(op)]))),
+  Object.assign(Object.create(null) as object, Object.fromEntries(NAMES.map((op) => [op, describe(op)]))),
 ) as { readonly [O in OperationName]: OperationDescriptor<O> };
 
 /** the descriptor of an operation name, undefined for a name that is no operation of the model */
@@ -142,7 +144,7 @@ export function operationDescriptor(op: string): OperationDescriptor | undefined
 
 /** the names of the operations whose descriptor passes `test`, as a set (in the model's order) */
 export function operationsWhere(test: (d: OperationDescriptor) => boolean): ReadonlySet<OperationName> {
-  return new Set(OPERATION_NAMES.filter((op) => test(OPERATION_DESCRIPTORS[op])));
+  return new Set(NAMES.filter((op) => test(OPERATION_DESCRIPTORS[op])));
 }
 
 /** operations with no effect on the world, which peek() may serve */
