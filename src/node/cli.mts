@@ -199,7 +199,7 @@ export async function runServe(args: string[], io: Io = processIo, stop?: Promis
     };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
-    stop?.then(done);
+    void stop?.then(done);
   });
   await server.close();
   io.out('stopped\n');

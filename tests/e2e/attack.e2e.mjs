@@ -423,7 +423,7 @@ export default {
     await audience.waitForFunction(() => document.querySelector('#history-h + span')?.textContent === '1 request');
     const url = new URL(audience.url());
     const id = url.searchParams.get('follow');
-    const key = new URLSearchParams(url.hash.slice(1)).get('key');
+    assert((new URLSearchParams(url.hash.slice(1)).get('key') ?? '').length >= 16, 'the audience URL carries its key in the fragment');
     const audienceErrors = [];
     audience.on('pageerror', (e) => audienceErrors.push(e.message));
     audience.on('console', (m) => m.type() === 'error' && audienceErrors.push(m.text()));

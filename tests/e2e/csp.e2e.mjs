@@ -127,7 +127,7 @@ export default {
         }
       };
       globalThis.__ran = [];
-      // eslint-disable-next-line no-eval
+       
       const viaEval = await new Promise((r) => setTimeout(() => r(attempt(() => globalThis.eval('globalThis.__ran.push("eval")'))), 0));
       const viaFunction = await new Promise((r) => setTimeout(() => r(attempt(() => new Function('globalThis.__ran.push("Function")')())), 0));
       setTimeout('globalThis.__ran.push("setTimeout string")', 0);

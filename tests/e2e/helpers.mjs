@@ -107,7 +107,7 @@ export async function axe(page, options = {}) {
   const source = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: source });
   return page.evaluate(async (opts) => {
-    // eslint-disable-next-line no-undef
+     
     const result = await window.axe.run(document, { resultTypes: ['violations'], ...opts });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`) }));
   }, options);

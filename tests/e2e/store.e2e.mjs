@@ -22,6 +22,7 @@
  *   node tests/e2e/store.e2e.mjs          (exit code 0 when every check passes)
  * Also exports `run({ log })` for a runner that imports it.
  */
+/* global storeHarness -- the page's harness (tests/store/browser-harness.ts), read inside page.evaluate */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';

@@ -22,7 +22,7 @@ async function waitForEventCount(page, predicate, arg) {
   await page.waitForFunction(
     ([src, a]) => {
       const m = /\((\d+)\)/.exec(document.querySelector('details.events summary')?.textContent ?? '');
-      // eslint-disable-next-line no-new-func
+       
       return m && new Function('n', 'a', `return ${src}`)(Number(m[1]), a);
     },
     [predicate, arg],

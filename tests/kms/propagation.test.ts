@@ -165,8 +165,8 @@ describe('incremental visibility equals visibility recomputed from scratch', () 
         sim.clock.advance(s.ms);
       } else if (live.length) {
         const [g] = live.splice(s.pick % live.length, 1);
-        if (s.kind === 'retire') e.run('RetireGrant', { GrantToken: g.token });
-        else e.run('RevokeGrant', { KeyId: key.KeyId, GrantId: g.id });
+        if (s.kind === 'retire') void e.run('RetireGrant', { GrantToken: g.token });
+        else void e.run('RevokeGrant', { KeyId: key.KeyId, GrantId: g.id });
       }
       const now = sim.clock.now();
       for (let h = 0; h < 4; h++) {

@@ -162,7 +162,6 @@ describe('bodies nested 100,000 levels deep through sim.fetch', () => {
 
 describe('prototype keys through link -> replay -> ListGrants -> file -> store -> reopen', () => {
   const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
-  const pairs = Object.fromEntries(KEYS.map((k, i) => [k, `v${i}`]));
   // JSON text keeps "__proto__" an own member; an object literal would not
   const ctxJson = `{${KEYS.map((k, i) => `"${k}":"v${i}"`).join(',')}}`;
   const ctx = JSON.parse(ctxJson) as Record<string, string>;

@@ -42,7 +42,7 @@ import { decodeBase64 } from '../util/base64';
 import { InternalError, KmsError, notFound, validation } from '../errors';
 import { keyArn } from '../keys';
 import type { Decision } from '../events';
-import type { GrantRecord, KeyRecord } from '../world';
+import type { KeyRecord } from '../world';
 import { generateKeyMaterial, publicKeySpki, RSA_SPEC_BITS, type DataKeyPairSpec, type KeyMaterial, type KeySpec } from '../crypto/material';
 import {
   encryptionAlgorithmsFor,

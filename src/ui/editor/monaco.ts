@@ -14,7 +14,7 @@ import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker
 import { type CompletionValues, NO_COMPLETIONS, editorSchema } from './schema';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var MonacoEnvironment: monaco.Environment | undefined;
 }
 

@@ -108,7 +108,7 @@ describe('generateKeyMaterial', () => {
     await expect(
       crypto.subtle.importKey('pkcs8', m.pkcs8 as Uint8Array<ArrayBuffer>, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']),
     ).resolves.toBeDefined();
-    // eslint-disable-next-line no-console
+     
     console.info(`${spec} keygen: ${ms.toFixed(0)} ms`);
   });
 
