@@ -13,7 +13,7 @@ import { KmsError } from '../errors';
 import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
-import { describeValue, requestConditionKeys, type DerivedKeys } from './conditionKeys';
+import { describeValue, encryptionContextName, lowerName, recordsOf, requestConditionKeyMaps, type DerivedKeyMaps, type DerivedKeys } from './conditionKeys';
 import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 
 export interface AuthRequest {
@@ -50,9 +50,8 @@ export type ConditionRequest = Pick<AuthRequest, 'caller' | 'encryptionContext' 
 export function conditionContext(req: ConditionRequest): Record<string, ContextValue> {
   // an ordinary object for callers outside: own keys only, each defined as a pair, so a key such
   // as `__proto__` stays a key (assignment would set the prototype instead)
-  const values = conditionContextWithSources(req).values;
   const c: Record<string, ContextValue> = {};
-  for (const k of Object.keys(values)) Object.defineProperty(c, k, { value: values[k], enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of conditionKeyMaps(req).values) Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
   return c;
 }
 
@@ -64,9 +63,12 @@ export function conditionContext(req: ConditionRequest): Record<string, ContextV
  * CreateGrant, ...) come on top.
  */
 export function conditionContextWithSources(req: ConditionRequest): DerivedKeys {
-  const derived = requestConditionKeys({ op: req.op, action: req.action, input: req.input, key: req.key, caller: req.caller, now: req.now, region: req.region, world: req.world });
-  // On a null prototype, so every key, `__proto__` or `constructor` included, is an own key set
-  // by plain assignment, and `in` never finds Object.prototype.
+  return recordsOf(conditionKeyMaps(req));
+}
+
+/** conditionContextWithSources as Maps by the key as set, in the order set (what the authorizer reads) */
+function conditionKeyMaps(req: ConditionRequest): DerivedKeyMaps {
+  const derived = requestConditionKeyMaps({ op: req.op, action: req.action, input: req.input, key: req.key, caller: req.caller, now: req.now, region: req.region, world: req.world });
   const c = derived.values;
   const sources = derived.sources;
   const src = req.caller.source;
@@ -74,34 +76,34 @@ export function conditionContextWithSources(req: ConditionRequest): DerivedKeys 
     for (const k of Object.keys(req.conditions)) {
       const v = req.conditions[k];
       if (v === undefined) {
-        delete c[k];
+        c.delete(k);
         continue;
       }
-      c[k] = v;
-      if (!(k in sources)) sources[k] = 'from the request';
+      c.set(k, v);
+      if (!sources.has(k)) sources.set(k, 'from the request');
     }
   }
   if (src?.viaService !== undefined) {
-    c['kms:ViaService'] = src.viaService;
-    sources['kms:ViaService'] = 'the x-playground-via-service header';
+    c.set('kms:ViaService', src.viaService);
+    sources.set('kms:ViaService', 'the x-playground-via-service header');
     // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
-    if ('kms:GrantIsForAWSResource' in c) c['kms:GrantIsForAWSResource'] = true;
+    if (c.has('kms:GrantIsForAWSResource')) c.set('kms:GrantIsForAWSResource', true);
   }
   if (req.encryptionContext) {
     const ec = req.encryptionContext;
     const keys = Object.keys(ec);
-    c['kms:EncryptionContextKeys'] = keys;
-    sources['kms:EncryptionContextKeys'] = "the request's encryption context";
+    c.set('kms:EncryptionContextKeys', keys);
+    sources.set('kms:EncryptionContextKeys', "the request's encryption context");
     for (const k of keys) {
-      const name = `kms:EncryptionContext:${k}`;
-      c[name] = ec[k];
-      sources[name] = "the request's encryption context";
+      const name = encryptionContextName(k);
+      c.set(name, ec[k]);
+      sources.set(name, "the request's encryption context");
     }
   }
   return derived;
 }
 
-
+/** a memo by parsed policy (never changed once parsed) */
 const aliasMentions = new WeakMap<ParsedPolicy, boolean>();
 
 /** does the policy name kms:ResourceAliases (in a condition, or a variable in a Resource)? */
@@ -123,7 +125,8 @@ function mentionsAliases(p: ParsedPolicy | undefined): boolean {
 class LazyRequestContext implements RequestContext {
   readonly action: string;
   readonly principal: RequestContext['principal'];
-  #derived: DerivedKeys | undefined;
+  #derived: DerivedKeyMaps | undefined;
+  #record: Record<string, ContextValue> | undefined;
   constructor(
     readonly req: ConditionRequest & { action: string },
     readonly resource: string,
@@ -134,15 +137,19 @@ class LazyRequestContext implements RequestContext {
     // a service is matched by Principal {"Service": ...} only, never by an AWS account or ARN
     this.principal = c.service !== undefined ? { arn: c.service, account: '', service: c.service } : { arn: c.principalArn, account: c.account };
   }
-  get conditions(): Record<string, ContextValue> {
+  /** the condition keys, built on first use */
+  #keys(): DerivedKeyMaps {
     if (this.#derived === undefined) {
       // kms:ResourceAliases reads every alias of the world: only when a policy of this request names it
       const req = this.req as Partial<AuthRequest>;
       const world = this.req.world ?? this.world;
       const aliases = world !== undefined && (mentionsAliases(req.keyPolicy) || mentionsAliases(req.caller?.identityPolicy) || this.req.world !== undefined);
-      this.#derived = conditionContextWithSources(aliases ? { ...this.req, world } : this.req.world === undefined ? this.req : { ...this.req, world: undefined });
+      this.#derived = conditionKeyMaps(aliases ? { ...this.req, world } : this.req.world === undefined ? this.req : { ...this.req, world: undefined });
     }
-    return this.#derived.values;
+    return this.#derived;
+  }
+  get conditions(): Record<string, ContextValue> {
+    return (this.#record ??= recordsOf(this.#keys()).values);
   }
   #index: Map<string, ContextValue> | undefined;
   /** lower-cased name → the name as set, built with the index */
@@ -150,13 +157,11 @@ class LazyRequestContext implements RequestContext {
   /** the condition keys by lower-cased name (policy.ts), and the names as set (describe), in one pass */
   conditionIndex(): Map<string, ContextValue> {
     if (this.#index === undefined) {
-      const values = this.conditions;
       const index = new Map<string, ContextValue>();
       const names = new Map<string, string>();
-      for (const k of Object.keys(values)) {
-        const v = values[k];
+      for (const [k, v] of this.#keys().values) {
         if (v === undefined) continue;
-        const lc = k.toLowerCase();
+        const lc = lowerName(k);
         index.set(lc, v);
         names.set(lc, k);
       }
@@ -172,14 +177,15 @@ class LazyRequestContext implements RequestContext {
   }
   /** where the value of the key set under `name` came from */
   conditionSource(name: string): string | undefined {
-    this.conditionIndex();
-    return this.#derived!.sources[name];
+    return this.#keys().sources.get(name);
   }
   /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
   describe(key: string): string | undefined {
     this.conditionIndex();
-    const k = this.#names!.get(key.toLowerCase());
-    return k === undefined ? undefined : describeValue(k, this.#derived!.values[k], this.#derived!.sources[k]);
+    const k = this.#names!.get(lowerName(key));
+    if (k === undefined) return undefined;
+    const d = this.#derived!;
+    return describeValue(k, d.values.get(k), d.sources.get(k));
   }
 }
 

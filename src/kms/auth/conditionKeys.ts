@@ -233,12 +233,35 @@ const CALLED_VIA = new Set(['athena', 'cloudformation', 'dynamodb', 'kms']);
  * keys the operation sets from its parameters (with their documented defaults) and its key.
  */
 export function requestConditionKeys(r: KeyRequest): DerivedKeys {
+  return recordsOf(requestConditionKeyMaps(r));
+}
+
+/**
+ * requestConditionKeys as two Maps by the key as set, in the order set (a Map keeps a key's place
+ * when it is set again and forgets it when deleted, as an object's own properties do): what the
+ * authorizer builds for every request, cheaper to fill and to read than objects.
+ */
+export interface DerivedKeyMaps {
+  values: Map<string, ContextValue>;
+  sources: Map<string, string>;
+}
+
+/** the Maps as objects on a null prototype, in the same order */
+export function recordsOf(m: DerivedKeyMaps): DerivedKeys {
   const values: Record<string, ContextValue> = Object.create(null) as Record<string, ContextValue>;
   const sources: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of m.values) values[k] = v;
+  for (const [k, v] of m.sources) sources[k] = v;
+  return { values, sources };
+}
+
+export function requestConditionKeyMaps(r: KeyRequest): DerivedKeyMaps {
+  const values = new Map<string, ContextValue>();
+  const sources = new Map<string, string>();
   const set = (k: string, v: ContextValue, source: string) => {
     if (v === undefined) return;
-    values[k] = v;
-    sources[k] = source;
+    values.set(k, v);
+    sources.set(k, source);
   };
   const { caller } = r;
   const op = r.op;
@@ -358,7 +381,10 @@ const REQUEST_ALIAS_OPS = new Set([...CRYPTO_OPS, 'DescribeKey']);
 
 type Entry = readonly [string, ContextValue, string];
 
-/** the last time written, to the second (requests come in bursts at one virtual time) */
+/**
+ * the last time written, to the second (requests come in bursts at one virtual time): module
+ * state, but a memo of a pure function of the second
+ */
 let lastIso: { second: number; text: string } = { second: NaN, text: '' };
 function isoSeconds(ms: number): string {
   const second = Math.floor(ms / 1000);
@@ -366,6 +392,7 @@ function isoSeconds(ms: number): string {
   return lastIso.text;
 }
 
+/** memos by caller and by key record: neither is changed once made (a changed key is a new record) */
 const callerCache = new WeakMap<Caller, readonly Entry[]>();
 
 /** the keys that describe the caller itself: principal, type, ids, tags, organization */
@@ -441,6 +468,42 @@ function requestTags(tags: unknown, set: (k: string, v: ContextValue, source: st
     set(`aws:RequestTag/${t.TagKey}`, typeof t.TagValue === 'string' ? t.TagValue : '', `${FROM_REQUEST} (Tags)`);
   }
   set('aws:TagKeys', keys, `${FROM_REQUEST} (Tags)`);
+}
+
+/**
+ * Condition key names lower-cased, and the names of encryption-context keys, remembered: the same
+ * few dozen names come with every request, and a remembered string is the same string object each
+ * time, which a Map finds without hashing it again. Module state, but a pure memo of immutable
+ * strings, bounded (cleared when full; long names are not kept).
+ */
+const lowered = new Map<string, string>();
+const contextNames = new Map<string, string>();
+const NAMES_KEPT = 4096;
+const NAME_KEPT_CHARS = 256;
+
+export function lowerName(name: string): string {
+  let lc = lowered.get(name);
+  if (lc === undefined) {
+    lc = name.toLowerCase();
+    if (name.length <= NAME_KEPT_CHARS) {
+      if (lowered.size >= NAMES_KEPT) lowered.clear();
+      lowered.set(name, lc);
+    }
+  }
+  return lc;
+}
+
+/** `kms:EncryptionContext:<k>` */
+export function encryptionContextName(k: string): string {
+  let name = contextNames.get(k);
+  if (name === undefined) {
+    name = `kms:EncryptionContext:${k}`;
+    if (k.length <= NAME_KEPT_CHARS) {
+      if (contextNames.size >= NAMES_KEPT) contextNames.clear();
+      contextNames.set(k, name);
+    }
+  }
+  return name;
 }
 
 /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: the request named no EncryptionAlgorithm" */

@@ -3,7 +3,7 @@
  * patterns (glob.ts), conditions as matchers (conditions.ts). Compiled once per statement.
  */
 
-import { anyPattern, compileCondition, compilePattern, type CompiledCondition, type Pattern } from './conditions';
+import { anyPattern, compileCondition, compilePattern, VARIABLE_OPERATORS, type CompiledCondition, type Pattern } from './conditions';
 import type { ParsedPrincipal, ParsedStatement, RequestContext } from './types';
 
 export { anyPattern };
@@ -51,14 +51,28 @@ export interface CompiledStatement {
   resources?: Pattern[];
   notResources?: Pattern[];
   conditions: CompiledCondition[];
+  /** per condition: whether its values hold policy variables to expand per request */
+  conditionVariables: boolean[];
+  /** whether Resource / NotResource holds policy variables to expand per request */
+  resourceVariables: boolean;
 }
 
+/**
+ * Each statement compiled once, on parsing (a structured-cloned ParsedStatement is compiled again
+ * on first use). Module state, but a pure memo: a parsed statement is never changed.
+ */
 const cache = new WeakMap<ParsedStatement, CompiledStatement>();
 
 export function compiled(s: ParsedStatement): CompiledStatement {
   let c = cache.get(s);
   if (c) return c;
-  c = { conditions: s.conditions.map(compileCondition) };
+  const variables = s.variables === true;
+  const hasVariable = (x: string) => x.includes('${');
+  c = {
+    conditions: s.conditions.map(compileCondition),
+    conditionVariables: s.conditions.map((x) => variables && VARIABLE_OPERATORS.has(x.base) && x.values.some(hasVariable)),
+    resourceVariables: variables && (s.resource ?? s.notResource ?? []).some(hasVariable),
+  };
   if (s.principal) c.principal = compilePrincipal(s.principal);
   if (s.notPrincipal) c.notPrincipal = compilePrincipal(s.notPrincipal);
   // an empty list is treated like a missing element: the statement has no effect

@@ -39,6 +39,11 @@ export interface CompiledCondition {
   any: ValueTest;
   /** the policy values as reasons show them, once one has */
   shown?: string;
+  /** "Condition <operator> <key>", once a reason has it */
+  label?: string;
+  /** Null: whether the policy's values include "true" (the key must be absent) / "false" (present), any case */
+  nullWantsTrue: boolean;
+  nullWantsFalse: boolean;
 }
 
 /** negated operator → its positive form (a Map: an operator name never reaches Object.prototype) */
@@ -227,7 +232,15 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
 
 export function compileCondition(c: ParsedCondition): CompiledCondition {
   const pos = NEGATED.get(c.base);
-  return { src: c, keyLc: c.key.toLowerCase(), negated: pos !== undefined, any: positiveTest(pos ?? c.base, c.values) };
+  const lower = c.base === 'Null' ? c.values.map((v) => v.toLowerCase()) : [];
+  return {
+    src: c,
+    keyLc: c.key.toLowerCase(),
+    negated: pos !== undefined,
+    any: positiveTest(pos ?? c.base, c.values),
+    nullWantsTrue: lower.includes('true'),
+    nullWantsFalse: lower.includes('false'),
+  };
 }
 // ---- IP addresses (IpAddress / NotIpAddress) ------------------------------------------------
 
@@ -287,56 +300,62 @@ export const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
 /** evaluates one condition; returns null when it holds, else the reason it does not */
 export function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): string | null {
   const { src } = c;
-  const label = `Condition ${src.operator} ${src.key}`;
   const raw = idx.get(c.keyLc);
-  let values: string[] | undefined;
-  let multi = false;
+  // the request's value: one (a string, or a boolean or number written as one), or several
+  let one: string | undefined;
+  let several: readonly string[] | undefined;
   if (raw !== undefined) {
-    if (typeof raw === 'string') values = [raw];
-    else if (typeof raw === 'boolean' || typeof raw === 'number') values = [String(raw)];
-    else if (raw.length > 0) {
-      values = raw as string[];
-      multi = true;
-    }
+    if (typeof raw === 'string') one = raw;
+    else if (typeof raw === 'boolean' || typeof raw === 'number') one = String(raw);
+    else if (raw.length > 0) several = raw;
   }
-  const present = values !== undefined;
-  const ok = (v: string) => {
-    // the value is read (hashed, lower-cased, parsed, split) at least once by native code, about
-    // four characters for one step of a matcher; the wildcard matchers count their own on top
-    chargeSteps((v.length >> 2) + 1);
-    return c.negated ? !c.any(v) : c.any(v);
-  };
+  const present = one !== undefined || several !== undefined;
+  /** the values as a list (only for the set operators and the reasons that show them all) */
+  const values = (): readonly string[] => several ?? [one!];
 
   if (src.base === 'Null') {
-    const want = src.values.map((v) => v.toLowerCase());
-    if (want.includes(present ? 'false' : 'true')) return null;
-    return present ? `${label}: the key is present (${qs(values!)}), the policy wants it absent` : `${label}: the key is not present in the request`;
+    if (present ? c.nullWantsFalse : c.nullWantsTrue) return null;
+    return present ? `${labelOf(c)}: the key is present (${qs(values())}), the policy wants it absent` : `${labelOf(c)}: the key is not present in the request`;
   }
 
   if (src.set === 'ForAllValues') {
     if (!present) return null;
-    const bad = values!.filter((v) => !ok(v));
+    const bad = values().filter((v) => !holds(c, v));
     if (!bad.length) return null;
-    return c.negated ? `${label}: value ${q(bad[0])} is in ${shown(c)}` : `${label}: value ${q(bad[0])} not in ${shown(c)}`;
+    return c.negated ? `${labelOf(c)}: value ${q(bad[0])} is in ${shown(c)}` : `${labelOf(c)}: value ${q(bad[0])} not in ${shown(c)}`;
   }
   if (src.set === 'ForAnyValue') {
     // IfExists does not rescue a missing key here: the set operator already decides
-    if (!present) return `${label}: the key is not present in the request`;
-    if (values!.some(ok)) return null;
-    return c.negated ? `${label}: every value of ${qs(values!)} is in ${shown(c)}` : `${label}: no value of ${qs(values!)} in ${shown(c)}`;
+    if (!present) return `${labelOf(c)}: the key is not present in the request`;
+    const vs = values();
+    for (let i = 0; i < vs.length; i++) if (holds(c, vs[i])) return null;
+    return c.negated ? `${labelOf(c)}: every value of ${qs(vs)} is in ${shown(c)}` : `${labelOf(c)}: no value of ${qs(vs)} in ${shown(c)}`;
   }
 
   // single-valued operator
   if (!present) {
     if (src.ifExists || c.negated) return null;
-    return `${label}: the key is not present in the request`;
+    return `${labelOf(c)}: the key is not present in the request`;
   }
-  if (multi && values!.length > 1) {
-    return `${label}: the request has several values ${qs(values!)}; a multivalued key needs ForAnyValue: or ForAllValues:`;
+  if (several !== undefined && several.length > 1) {
+    return `${labelOf(c)}: the request has several values ${qs(several)}; a multivalued key needs ForAnyValue: or ForAllValues:`;
   }
-  const v = values![0];
-  if (ok(v)) return null;
-  return c.negated ? `${label}: value ${q(v)} matches ${shown(c)}` : `${label}: value ${q(v)} not in ${shown(c)}`;
+  const v = one ?? several![0];
+  if (holds(c, v)) return null;
+  return c.negated ? `${labelOf(c)}: value ${q(v)} matches ${shown(c)}` : `${labelOf(c)}: value ${q(v)} not in ${shown(c)}`;
+}
+
+/** does one request value satisfy the condition's operator (negated operators: match no policy value)? */
+function holds(c: CompiledCondition, v: string): boolean {
+  // the value is read (hashed, lower-cased, parsed, split) at least once by native code, about
+  // four characters for one step of a matcher; the wildcard matchers count their own on top
+  chargeSteps((v.length >> 2) + 1);
+  return c.negated ? !c.any(v) : c.any(v);
+}
+
+/** "Condition StringEquals kms:EncryptionContext:app", the start of every reason (written once) */
+function labelOf(c: CompiledCondition): string {
+  return (c.label ??= `Condition ${c.src.operator} ${c.src.key}`);
 }
 
 export const EMPTY_INDEX = new Map<string, ContextValue>();

@@ -20,6 +20,7 @@ function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<s
   if (m === undefined) indexes.set(conditions, (m = buildIndex(conditions)));
   return m;
 }
+/** a memo by the conditions object, which a caller does not change once it has passed it in */
 const indexes = new WeakMap<object, Map<string, ContextValue>>();
 
 function indexOf(ctx: RequestContext): Map<string, ContextValue> {
@@ -191,7 +192,7 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
   return result;
 }
 
-/** set by evaluate() when a statement's conditions had to be checked */
+/** set by evaluate() when a statement's conditions had to be checked (read right after it, by evaluatePolicy) */
 let conditionsRead = false;
 
 /** `skipConditions`: the budget ran out, so conditions are not evaluated and fail closed */
@@ -233,7 +234,7 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
     }
 
     let used: string[] | undefined;
-    if (!reason && s.variables && !skipConditions && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+    if (!reason && c.resourceVariables && !skipConditions) {
       // the answer now depends on the request's values: not one to remember
       conditionsRead = true;
       idx ??= indexOf(ctx);
@@ -243,7 +244,7 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
       else if (c.resources) {
         if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${used.join('; ')})`;
       } else if (anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)} (${used.join('; ')})`;
-    } else if (s.variables && skipConditions && !reason && (s.resource ?? s.notResource ?? []).some((r) => r.includes('${'))) {
+    } else if (c.resourceVariables && skipConditions && !reason) {
       conditionsRead = true;
       if (s.effect === 'Allow') reason = `Resource not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
     } else if (!reason) {
@@ -263,9 +264,9 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
       // the answer now depends on the request's condition keys: not one to remember
       conditionsRead = true;
       idx ??= indexOf(ctx);
-      for (const cc0 of c.conditions) {
-        let cc = cc0;
-        if (s.variables && VARIABLE_OPERATORS.has(cc.src.base) && cc.src.values.some((v) => v.includes('${'))) {
+      for (let ci = 0; ci < c.conditions.length; ci++) {
+        let cc = c.conditions[ci];
+        if (c.conditionVariables[ci]) {
           const e = expandedCondition(cc, idx, (used ??= []), ctx);
           if (typeof e === 'string') {
             reason = e;

@@ -259,7 +259,11 @@ export function parsePolicy(text: string, kind: PolicyKind): ParseResult {
   return result;
 }
 
-/** parse results by kind and text, least recently used first (results are never changed by their users) */
+/**
+ * parse results by kind and text, least recently used first (results are never changed by their
+ * users). Module state shared by every simulator, but a pure memo: the result is a function of
+ * the kind and the text alone.
+ */
 const parsed = new Map<string, ParseResult>();
 const PARSED_KEPT = 32;
 

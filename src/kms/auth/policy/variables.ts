@@ -66,7 +66,11 @@ function expand(text: string, idx: Map<string, ContextValue>, wildcard: boolean,
   return { ok: true, text: out };
 }
 
-/** compiled patterns and conditions of expanded policy text, the most recent few hundred */
+/**
+ * compiled patterns and conditions of expanded policy text, the most recent few hundred. Module
+ * state shared by every simulator, but a memo of immutable text: what it holds changes no answer,
+ * only whether the compiling steps are charged again (a few steps a pattern, far below any budget).
+ */
 const expandedGlobs = new Map<string, Glob>();
 const expandedConditions = new Map<string, CompiledCondition>();
 const EXPANDED_KEPT = 256;
