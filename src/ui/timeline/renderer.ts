@@ -223,7 +223,7 @@ function overlay(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: nu
  * pixels the paths give there): a dense view has thousands of markers, and a blit costs a fraction
  * of an anti-aliased fill in software. Without a canvas to draw them in (tests), the paths.
  */
-const sprites = new Map<ItemKind, { image: OffscreenCanvas; centre: number } | null>();
+const sprites = new Map<ItemKind, { image: ImageBitmap; centre: number } | null>();
 let spriteKey = '';
 
 function stamp(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): boolean {
@@ -238,8 +238,8 @@ function stamp(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly numbe
     const image = new OffscreenCanvas(2 * centre + 1, 2 * centre + 1);
     const c = image.getContext('2d') as unknown as CanvasRenderingContext2D | null;
     sprites.set(kind, null); // none while it is drawn: markers() below draws the paths into it
-    c?.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (c) markers(c, kind, [centre / dpr, centre / dpr], r, p), sprites.set(kind, { image, centre });
+    c?.setTransform(dpr, 0, 0, dpr, 0, 0); // (kept as an ImageBitmap: a canvas is snapshot at every copy)
+    if (c) markers(c, kind, [centre / dpr, centre / dpr], r, p), sprites.set(kind, { image: image.transferToImageBitmap(), centre });
   }
   const sprite = sprites.get(kind);
   if (!sprite) return false;
