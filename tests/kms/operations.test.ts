@@ -7,6 +7,8 @@ import { OPERATION_NAMES, OPERATIONS, SHAPES, type OperationName } from '../../s
 // the UI's own lists, read only: the descriptors must reproduce each exactly before the UI switches to them
 import { TAKES_GRANT_TOKENS } from '../../src/ui/templates';
 import { changesAccountByName as changesAccount } from '../../src/ui/session/mutating';
+import { matrixRequest } from '../../src/kms/index';
+import { ACCOUNT, ROOT, makeSim } from './helpers';
 
 const names = (test: Parameters<typeof operationsWhere>[0]) => [...operationsWhere(test)].sort();
 const sorted = (xs: Iterable<string>) => [...xs].sort();
@@ -90,5 +92,40 @@ describe('operation descriptors', () => {
   it('are frozen', () => {
     expect(Object.isFrozen(OPERATION_DESCRIPTORS)).toBe(true);
     expect(Object.isFrozen(OPERATION_DESCRIPTORS.Decrypt)).toBe(true);
+  });
+});
+
+describe('the descriptors drive the engine', () => {
+  /** a body each operation accepts but for its key, from the access matrix's own (matrixRequest) */
+  const EXTRA: Record<string, Record<string, unknown>> = {
+    CreateAlias: { AliasName: 'alias/new-one' },
+    UpdateAlias: { AliasName: 'alias/existing' },
+    TagResource: { Tags: [{ TagKey: 'team', TagValue: 'blue' }] },
+    UntagResource: { TagKeys: ['team'] },
+    RetireGrant: { GrantId: '0'.repeat(64) },
+    RevokeGrant: { GrantId: '0'.repeat(64) },
+  };
+
+  it('every supported operation resolves an alias name exactly where its descriptor says `aliases`', async () => {
+    const { sim, call, createKey } = makeSim();
+    const made = await createKey();
+    expect((await call('CreateAlias', { AliasName: 'alias/existing', TargetKeyId: made.KeyId })).status).toBe(200);
+    const key = sim.engine.world.keys.get(made.KeyId)!;
+    const seen: string[] = [];
+    for (const op of SUPPORTED_OPERATIONS) {
+      const d = OPERATION_DESCRIPTORS[op];
+      if (d.keyMembers.length === 0) continue;
+      const body: Record<string, unknown> = { ...matrixRequest(op, key, { arn: ROOT, account: ACCOUNT }, ROOT), ...EXTRA[op] };
+      for (const m of Object.keys(body)) if (body[m] === key.keyId) delete body[m];
+      for (const m of d.keyMembers) body[m] = 'alias/no-such-alias';
+      const out = await sim.decide(
+        new Request('https://kms.us-east-1.amazonaws.com/', { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${op}` }, body: JSON.stringify(body) }),
+      );
+      const answer = `${out.errorType} ${out.message}`;
+      if (d.aliases) expect([op, answer]).toEqual([op, 'NotFoundException Alias arn:aws:kms:us-east-1:111122223333:alias/no-such-alias is not found.']);
+      else expect([op, answer]).toEqual([op, 'InvalidArnException Key Aliases are not supported for this operation.']);
+      seen.push(op);
+    }
+    expect(seen.length).toBeGreaterThan(25);
   });
 });

@@ -13,7 +13,7 @@ function checkName(name: string): void {
 
 export function createAlias(ctx: Ctx, input: CreateAliasRequest) {
   checkName(input.AliasName);
-  const key = ctx.key(input.TargetKeyId, { aliases: false });
+  const key = ctx.key(input.TargetKeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   const id = World.aliasId(ctx.caller.account, ctx.region, input.AliasName);
@@ -28,7 +28,7 @@ export function updateAlias(ctx: Ctx, input: UpdateAliasRequest) {
   const id = World.aliasId(ctx.caller.account, ctx.region, input.AliasName);
   const a = ctx.world.aliases.get(id);
   if (!a) throw notFound(`Alias ${aliasArn(ctx.region, ctx.caller.account, input.AliasName)} is not found.`);
-  const key = ctx.key(input.TargetKeyId, { aliases: false });
+  const key = ctx.key(input.TargetKeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   ctx.world.putAlias({ ...a, targetKeyId: key.keyId, updated: ctx.now });
@@ -46,7 +46,7 @@ export function deleteAlias(ctx: Ctx, input: DeleteAliasRequest) {
 export function listAliases(ctx: Ctx, input: ListAliasesRequest) {
   let targetKeyId: string | undefined;
   if (input.KeyId !== undefined) {
-    const key = ctx.key(input.KeyId, { aliases: false });
+    const key = ctx.key(input.KeyId);
     ctx.authorize(key);
     targetKeyId = key.keyId;
   } else {

@@ -11,6 +11,7 @@ import type { Caller } from '../auth/caller';
 import type { ContextValue, ParsedPolicy, RequestContext } from '../auth/policy';
 import { checkKeyState } from '../keystate';
 import { CROSS_ACCOUNT_OPERATIONS, notInCallerAccount, resolveKey } from '../keys';
+import { operationDescriptor } from '../operations';
 import type { Rng } from '../rng';
 import type { GrantTokens } from '../tokens';
 import type { GrantRecord, KeyRecord, World } from '../world';
@@ -72,11 +73,13 @@ export class Ctx {
   }
 
   /**
-   * resolves KeyId (aliases only where the operation takes them); a key of another account
-   * only in the operations that are cross-account (docs/sources.md, Key identifiers)
+   * resolves KeyId (aliases only where the operation takes them: its descriptor's `aliases`); a
+   * key of another account only in the operations that are cross-account (docs/sources.md, Key
+   * identifiers)
    */
-  key(keyId: string, opts: { aliases: boolean }): KeyRecord {
-    const k = resolveKey(this.world, keyId, this.scope, opts.aliases);
+  key(keyId: string): KeyRecord {
+    const aliases = operationDescriptor(this.op)?.aliases === true;
+    const k = resolveKey(this.world, keyId, this.scope, aliases);
     if (k instanceof KmsError) throw k;
     if (k.account !== this.caller.account && !CROSS_ACCOUNT_OPERATIONS.has(this.op)) throw notInCallerAccount(k);
     return k;

@@ -179,7 +179,7 @@ function prepareEncrypt(ctx: Ctx, key: KeyRecord, operation: string, algorithm: 
 
 export async function encrypt(ctx: Ctx, input: EncryptRequest) {
   const ec = ownStringMap(input.EncryptionContext);
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'Encrypt', tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   const algorithm = input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
@@ -200,7 +200,7 @@ export async function encrypt(ctx: Ctx, input: EncryptRequest) {
 function resolveSource(ctx: Ctx, keyId: string | undefined, ciphertext: Uint8Array | null, algorithm: EncryptionAlgorithmSpec) {
   const parsed = ciphertext && algorithm === 'SYMMETRIC_DEFAULT' ? parseCiphertextBlob(ciphertext) : null;
   if (keyId !== undefined) {
-    const key = ctx.key(keyId, { aliases: true });
+    const key = ctx.key(keyId);
     if (parsed && parsed.keyId !== key.keyId) throw incorrectKey();
     return { key, parsed };
   }
@@ -277,7 +277,7 @@ export async function reEncrypt(ctx: Ctx, input: ReEncryptRequest) {
   const srcEc = ownStringMap(input.SourceEncryptionContext);
   const dstEc = ownStringMap(input.DestinationEncryptionContext);
   const { key: src } = resolveSource(ctx, input.SourceKeyId, ciphertext, srcAlgorithm);
-  const dst = ctx.key(input.DestinationKeyId, { aliases: true });
+  const dst = ctx.key(input.DestinationKeyId);
 
   // One token check for both authorizations; each key gets its own grant operation and context.
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
@@ -348,7 +348,7 @@ async function dataKey(ctx: Ctx, input: GenerateDataKeyRequest, withPlaintext: b
   if ((input.KeySpec === undefined) === (input.NumberOfBytes === undefined)) throw validation('Please specify either number of bytes or key spec.');
   if (withPlaintext) noRecipient(input);
   const ec = ownStringMap(input.EncryptionContext);
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   checkDataKeyKey(key, ctx.op);
@@ -368,7 +368,7 @@ export const generateDataKeyWithoutPlaintext = (ctx: Ctx, input: GenerateDataKey
 async function dataKeyPair(ctx: Ctx, input: GenerateDataKeyPairRequest, withPlaintext: boolean) {
   if (withPlaintext) noRecipient(input);
   const ec = ownStringMap(input.EncryptionContext);
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: ctx.op, tokens: input.GrantTokens, encryptionContext: ec });
   ctx.keyState(key);
   checkDataKeyKey(key, ctx.op);
@@ -410,7 +410,7 @@ function checkSigning(key: KeyRecord, operation: string, algorithm: SigningAlgor
 }
 
 export async function signHandler(ctx: Ctx, input: SignRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'Sign', tokens: input.GrantTokens });
   ctx.keyState(key);
   const message = bytes(input.Message);
@@ -424,7 +424,7 @@ export async function signHandler(ctx: Ctx, input: SignRequest) {
 }
 
 export async function verifyHandler(ctx: Ctx, input: VerifyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'Verify', tokens: input.GrantTokens });
   ctx.keyState(key);
   const message = bytes(input.Message);
@@ -441,7 +441,7 @@ export async function verifyHandler(ctx: Ctx, input: VerifyRequest) {
 }
 
 export function getPublicKey(ctx: Ctx, input: GetPublicKeyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'GetPublicKey', tokens: input.GrantTokens });
   ctx.keyState(key);
   if (key.keySpec === 'SYMMETRIC_DEFAULT' || key.keySpec.startsWith('HMAC_')) {
@@ -472,7 +472,7 @@ function checkMac(key: KeyRecord, operation: string, algorithm: MacAlgorithmSpec
 }
 
 export async function generateMacHandler(ctx: Ctx, input: GenerateMacRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'GenerateMac', tokens: input.GrantTokens });
   ctx.keyState(key);
   const m = checkMac(key, 'GenerateMac', input.MacAlgorithm);
@@ -482,7 +482,7 @@ export async function generateMacHandler(ctx: Ctx, input: GenerateMacRequest) {
 }
 
 export async function verifyMacHandler(ctx: Ctx, input: VerifyMacRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'VerifyMac', tokens: input.GrantTokens });
   ctx.keyState(key);
   const m = checkMac(key, 'VerifyMac', input.MacAlgorithm);
@@ -493,7 +493,7 @@ export async function verifyMacHandler(ctx: Ctx, input: VerifyMacRequest) {
 
 export async function deriveSharedSecretHandler(ctx: Ctx, input: DeriveSharedSecretRequest) {
   noRecipient(input);
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'DeriveSharedSecret', tokens: input.GrantTokens });
   ctx.keyState(key);
   requireUsage(key, 'KEY_AGREEMENT', 'DeriveSharedSecret');

@@ -150,7 +150,7 @@ function lockoutCheck(ctx: Ctx, policy: ReturnType<Ctx['svc']['parseKeyPolicy']>
 }
 
 export function describeKey(ctx: Ctx, input: DescribeKeyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: true });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'DescribeKey', tokens: input.GrantTokens });
   return { KeyMetadata: keyMetadata(key) };
 }
@@ -171,14 +171,14 @@ export function listKeys(ctx: Ctx, input: ListKeysRequest) {
 }
 
 export function enableKey(ctx: Ctx, input: EnableKeyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   setState(ctx, key, 'Enabled', 'enable');
 }
 
 export function disableKey(ctx: Ctx, input: DisableKeyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   setState(ctx, key, 'Disabled', 'disable');
@@ -197,7 +197,7 @@ function setState(ctx: Ctx, key: KeyRecord, state: KeyRecord['state'], change: '
 const DAY_MS = 86_400_000;
 
 export function scheduleKeyDeletion(ctx: Ctx, input: ScheduleKeyDeletionRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   const days = input.PendingWindowInDays ?? 30;
@@ -214,7 +214,7 @@ export function scheduleKeyDeletion(ctx: Ctx, input: ScheduleKeyDeletionRequest)
 }
 
 export function cancelKeyDeletion(ctx: Ctx, input: CancelKeyDeletionRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   // "the key state of the KMS key is Disabled" after cancelling (validated, docs/sources.md, Key states)
@@ -223,27 +223,27 @@ export function cancelKeyDeletion(ctx: Ctx, input: CancelKeyDeletionRequest) {
 }
 
 export function updateKeyDescription(ctx: Ctx, input: UpdateKeyDescriptionRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   ctx.world.putKey({ ...key, description: input.Description });
 }
 
 export function getKeyPolicy(ctx: Ctx, input: GetKeyPolicyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   if (input.PolicyName !== undefined && input.PolicyName !== 'default') throw new KmsError('NotFoundException', 'No such policy exists');
   return { Policy: key.policy, PolicyName: 'default' };
 }
 
 export function listKeyPolicies(ctx: Ctx, input: ListKeyPoliciesRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   return { PolicyNames: ['default'], Truncated: false };
 }
 
 export function putKeyPolicy(ctx: Ctx, input: PutKeyPolicyRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   if (input.PolicyName !== undefined && input.PolicyName !== 'default') throw new KmsError('NotFoundException', 'No such policy exists');

@@ -13,8 +13,6 @@ import { KmsError, validation } from '../errors';
 import type { Ctx } from './context';
 import type { ListResourceTagsRequest, TagResourceRequest, UntagResourceRequest } from '../model/shapes.generated';
 
-type Tag = { TagKey: string; TagValue: string };
-
 /** "Tags per KMS key: 50" (AWS KMS Developer Guide, "Resource quotas") */
 export const MAX_TAGS_PER_KEY = 50;
 
@@ -25,7 +23,7 @@ function checkTagKey(k: unknown): asserts k is string {
 }
 
 export function tagResource(ctx: Ctx, input: TagResourceRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   const tags = key.tags.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
@@ -44,7 +42,7 @@ export function tagResource(ctx: Ctx, input: TagResourceRequest) {
 }
 
 export function untagResource(ctx: Ctx, input: UntagResourceRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   ctx.keyState(key);
   const drop = new Set<string>();
@@ -57,7 +55,7 @@ export function untagResource(ctx: Ctx, input: UntagResourceRequest) {
 }
 
 export function listResourceTags(ctx: Ctx, input: ListResourceTagsRequest) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key);
   const limit = input.Limit ?? 50;
   let start = 0;

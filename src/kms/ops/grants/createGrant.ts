@@ -96,7 +96,7 @@ export function createGrant(ctx: Ctx, input: CreateGrantInput) {
   const retiringPrincipal = input.RetiringPrincipal;
   if (retiringPrincipal !== undefined && !validPrincipal(retiringPrincipal)) throw new KmsError('InvalidArnException', `RetiringPrincipal '${retiringPrincipal}' is not a valid principal.`);
 
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   const tokenGrants = ctx.tokenGrants(input.GrantTokens);
   const operations = ctx.svc.operationLists.intern(ops);
   const constraintType = c?.EncryptionContextEquals ? 'EncryptionContextEquals' : c?.EncryptionContextSubset ? 'EncryptionContextSubset' : undefined;

@@ -39,7 +39,7 @@ export function listGrants(ctx: Ctx, input: ListGrantsRequest) {
   if (input.GranteePrincipal !== undefined && input.GranteeServicePrincipal !== undefined) {
     throw validation('You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.');
   }
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { conditions: { 'kms:GrantIsForAWSResource': false } });
   ctx.keyState(key);
   const world = ctx.world;

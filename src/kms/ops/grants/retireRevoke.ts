@@ -41,7 +41,7 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
     if (!g || g.removed) throw notFound(`Grant ID ${id} not found`);
     viaToken = true;
   } else if (input.KeyId !== undefined && input.GrantId !== undefined) {
-    const key = ctx.key(input.KeyId, { aliases: false });
+    const key = ctx.key(input.KeyId);
     g = grantOnKey(ctx, key, input.GrantId);
   } else {
     throw validation('Grant token OR (grant ID, key ID) must be specified');
@@ -55,7 +55,7 @@ export function retireGrant(ctx: Ctx, input: { GrantToken?: string; KeyId?: stri
 }
 
 export function revokeGrant(ctx: Ctx, input: { KeyId: string; GrantId: string; DryRun?: boolean }) {
-  const key = ctx.key(input.KeyId, { aliases: false });
+  const key = ctx.key(input.KeyId);
   ctx.authorize(key, { conditions: REVOKE_GRANT_CONDITIONS });
   const g = grantOnKey(ctx, key, input.GrantId);
   ctx.dryRun(input.DryRun);
