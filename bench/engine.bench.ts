@@ -158,13 +158,13 @@ async function removals(n: number, half: number, s: Sim, tokens: string[], ids: 
   let stop = start();
   for (let i = 0; i < half; i++) {
     if (wire) await (await s.sim.fetch(req('RetireGrant', { GrantToken: tokens[i] }))).text();
-    else s.sim.engine.run('RetireGrant', { GrantToken: tokens[i] });
+    else void s.sim.engine.run('RetireGrant', { GrantToken: tokens[i] });
   }
   const retire = stop();
   stop = start();
   for (let i = half; i < n; i++) {
     if (wire) await (await s.sim.fetch(req('RevokeGrant', { KeyId: s.keyId, GrantId: ids[i] }))).text();
-    else s.sim.engine.run('RevokeGrant', { KeyId: s.keyId, GrantId: ids[i] });
+    else void s.sim.engine.run('RevokeGrant', { KeyId: s.keyId, GrantId: ids[i] });
   }
   return { retire, revoke: stop() };
 }
@@ -285,7 +285,7 @@ async function bench(n: number) {
   // from the timed runs: a forced collection just before one shrinks the young generation, and
   // the first thousands of calls after it then mostly measure the collector growing it back).
   const heapPerGrant = await heapPerGrantOf(n, (sim, keyId) => {
-    sim.engine.run('CreateGrant', grant(keyId));
+    void sim.engine.run('CreateGrant', grant(keyId));
   });
   const heapPerGrantWire = await heapPerGrantOf(n, async (sim, keyId) => {
     await (await sim.fetch(req('CreateGrant', grant(keyId)))).text();
@@ -343,13 +343,13 @@ async function warmUp(n = 20_000) {
     const made = await makeGrants(s, n, wire);
     for (let i = 0; i < 200; i++) {
       if (wire) await (await sim.fetch(req('ListGrants', { KeyId: keyId, Limit: 100 }))).text();
-      else sim.engine.run('ListGrants', { KeyId: keyId, Limit: 100 });
+      else void sim.engine.run('ListGrants', { KeyId: keyId, Limit: 100 });
     }
     for (let i = 0; i < n; i++) {
       const input = i % 2 ? { GrantToken: made.tokens[i] } : { KeyId: keyId, GrantId: made.ids[i] };
       const op = i % 2 ? 'RetireGrant' : 'RevokeGrant';
       if (wire) await (await sim.fetch(req(op, input))).text();
-      else sim.engine.run(op, input);
+      else void sim.engine.run(op, input);
     }
   }
 }

@@ -35,7 +35,7 @@ export function precacheManifest(files: ReadonlyMap<string, string | Uint8Array>
 }
 
 export function renderServiceWorker(version: string, assets: readonly string[]): string {
-  return readFileSync(TEMPLATE, 'utf8').replace("'__VERSION__'", () => JSON.stringify(version)).replace('__ASSETS__', () => JSON.stringify(assets, null, 2));
+  return readFileSync(TEMPLATE, 'utf8').replace(/^\/\* global __ASSETS__ .*\*\/\n/m, '').replace("'__VERSION__'", () => JSON.stringify(version)).replace('const ASSETS = __ASSETS__;', () => `const ASSETS = ${JSON.stringify(assets, null, 2)};`);
 }
 
 export function serviceWorker(): Plugin {

@@ -14,7 +14,7 @@
  *   the cached page whatever the query string (?lesson=, ?seed=, ?e2e=1 work offline; the
  *   #fragment never reaches a worker). Anything else passes through untouched.
  */
-/* eslint-env serviceworker */
+/* global __ASSETS__ -- build/serviceWorker.ts writes the precache list in its place */
 const VERSION = '__VERSION__';
 const ASSETS = __ASSETS__;
 const CACHE = `kms-playground-${VERSION}`;
