@@ -4,8 +4,11 @@
  * request's encryption context, kms:EncryptionAlgorithm with its default, kms:ViaService,
  * aws:PrincipalArn, aws:ResourceTag, a policy variable, long lists of allowed values that fill the
  * quota), authorized for an Encrypt by a role through the key policy and its IAM policy: every
- * request builds its condition keys afresh (nothing is remembered between requests but the
- * compiled policy). Goal: under 20 µs a request (CPU).
+ * request builds its condition keys afresh. The engine remembers a policy's last answer by the
+ * values its statements read (src/kms/auth/policy/evaluate.ts, "answers by value"), and these
+ * requests differ only in the time, which no statement reads; a second figure gives each request
+ * a new encryption-context value that the statements do read, so every policy is evaluated in
+ * full. Goal: under 20 µs a request (CPU).
  */
 import { authorize, type AuthRequest } from '../src/kms/auth/authorize';
 import { makeCaller } from '../src/kms/auth/caller';
@@ -71,7 +74,8 @@ export interface ConditionsFigure {
   allowed: boolean;
 }
 
-export function benchPolicyConditions(runs = 7, perRun = 2_000): ConditionsFigure {
+/** `fresh`: each request carries a new kms:EncryptionContext:tenant value (no answer can be reused) */
+export function benchPolicyConditions(runs = 7, perRun = 2_000, fresh = false): ConditionsFigure {
   const text = conditionsPolicy();
   const keyPolicy = parsed(text, 'resource');
   const identity = parsed(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: `arn:aws:kms:*:\${aws:PrincipalAccount}:key/*` }, { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT' } } }] }), 'identity');
@@ -90,6 +94,7 @@ export function benchPolicyConditions(runs = 7, perRun = 2_000): ConditionsFigur
   const caller = { ...makeCaller(ROLE), identityPolicy: identity };
   let allowed = false;
   const one = (i: number) => {
+    const context: Record<string, string> = fresh ? { AppName: 'ExampleApp', tenant: `t-${i}` } : { AppName: 'ExampleApp' };
     const req: AuthRequest = {
       action: 'kms:Encrypt',
       caller,
@@ -98,9 +103,9 @@ export function benchPolicyConditions(runs = 7, perRun = 2_000): ConditionsFigur
       host: 0,
       now: 1_767_225_600_000 + i,
       op: 'Encrypt',
-      input: { KeyId: KEY_ID, Plaintext: 'aGVsbG8=', EncryptionContext: { AppName: 'ExampleApp' } },
+      input: { KeyId: KEY_ID, Plaintext: 'aGVsbG8=', EncryptionContext: context },
       region: 'us-east-1',
-      encryptionContext: { AppName: 'ExampleApp' },
+      encryptionContext: context,
       grantOperation: 'Encrypt',
     };
     allowed = authorize(world, req).ok;
@@ -119,8 +124,10 @@ export function benchPolicyConditions(runs = 7, perRun = 2_000): ConditionsFigur
 
 export function printPolicyConditions(log: (line: string) => void = console.log): ConditionsFigure {
   const f = benchPolicyConditions();
+  const g = benchPolicyConditions(7, 2_000, true);
   log(
     `conditions (issue 17): ${f.us.toFixed(1)} µs (CPU, median) to authorize one Encrypt under a ${f.policyChars.toLocaleString('en-US')}-character key policy of ${f.statements} statements with conditions and an IAM policy with a variable and the documented EncryptionAlgorithm Deny (${f.allowed ? 'allowed' : 'DENIED: the bench is wrong'}); goal < 20 µs: ${f.us < 20 ? 'met' : 'NOT met'}`,
   );
+  log(`conditions (issue 17), a new encryption-context value each request (every policy evaluated in full): ${g.us.toFixed(1)} µs (${g.allowed ? 'allowed' : 'DENIED: the bench is wrong'})`);
   return f;
 }
