@@ -19,7 +19,7 @@ import { World, type GrantRecord, type KeyRecord } from './world';
 import { validateInput } from './model/validate';
 import type { OperationName } from './model/shapes.generated';
 import { HANDLERS } from './ops/index';
-import { encryptionAlgorithmsFor, macAlgorithmsFor, signingAlgorithmsFor, keyAgreementAlgorithmsFor } from './crypto/ops';
+import { encryptionAlgorithmsFor, macAlgorithmsFor, signingAlgorithmsFor, keyAgreementAlgorithmsFor } from './crypto/algorithms';
 import type { KeySpec } from './crypto/material';
 
 export { DECIDED, DecideCtx, ranThrough } from './ops/decide';

@@ -21,6 +21,7 @@
  */
 import type { EngineMeta, GrantChange, KeyState, SimEvent, StoredSimulator } from '../kms/api';
 import { checkSnapshotResumes as resumes, simulatorHosts } from '../kms/index';
+import { decodeBase64Lenient, encodeBase64 } from '../kms/util/base64';
 import { LIMITS } from '../scenario/limits';
 import { has, isRecord, kind, readClock, readInt, readLog, readRecord, readSimulatorOptions, readText, Refusal, refuse, show, type TextRule } from '../scenario/validate';
 import type { WorkspaceOptions } from './schema';
@@ -56,25 +57,11 @@ function define(o: object, k: string, value: unknown): void {
   Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-export function base64ToBytes(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** a value JSON.stringify keeps exactly: bytes and non-finite numbers become marker objects */
 export function toJsonSafe(value: unknown): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : { $num: String(value) };
-  if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
+  if (value instanceof Uint8Array) return { $bytes: encodeBase64(value) };
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toJsonSafe(v)));
   if (typeof value === 'object') {
     const out: { [k: string]: JsonValue } = {};
@@ -96,7 +83,7 @@ export function fromJsonSafe(value: unknown): unknown {
   const o = value as Record<string, unknown>;
   const keys = Object.keys(o);
   if (keys.length === 1 && keys[0] === '$bytes') {
-    const bytes = typeof o.$bytes === 'string' ? base64ToBytes(o.$bytes) : null;
+    const bytes = typeof o.$bytes === 'string' ? decodeBase64Lenient(o.$bytes) : null;
     if (!bytes) throw new TypeError('a $bytes member (stored bytes) is not base64 text');
     return bytes;
   }

@@ -6,7 +6,7 @@
 import { KmsError, validation } from '../errors';
 import { keyArn } from '../keys';
 import { generateKeyMaterial, type KeySpec } from '../crypto/material';
-import { encryptionAlgorithmsFor, keyAgreementAlgorithmsFor, macAlgorithmsFor, signingAlgorithmsFor } from '../crypto/ops';
+import { encryptionAlgorithmsFor, keyAgreementAlgorithmsFor, macAlgorithmsFor, signingAlgorithmsFor } from '../crypto/algorithms';
 import { evaluatePolicy } from '../auth/policy';
 import type { KeyRecord } from '../world';
 import type { Ctx } from './context';

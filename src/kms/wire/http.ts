@@ -12,7 +12,7 @@ import { decisionOf } from '../engine';
 import type { Ctx } from '../ops/context';
 import { validateInput } from '../model/validate';
 import { OPERATIONS, SHAPES, type OperationName } from '../model/shapes.generated';
-import { encodeBase64 } from '../model/base64';
+import { encodeBase64 } from '../util/base64';
 import { Interner } from '../util/intern';
 import { checkSigV4Request, parseAuthorization, verifySignature } from './sigv4';
 import {

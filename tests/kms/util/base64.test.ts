@@ -65,7 +65,7 @@ const oracle = (() => {
     return out;
   }
 
-  // src/kms/model/base64.ts
+  // the standard-base64 module this one replaced (model/base64.ts), frozen as an oracle
   const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const SDEC = new Int8Array(128).fill(-1);
   for (let i = 0; i < 64; i++) SDEC[STD.charCodeAt(i)] = i;
