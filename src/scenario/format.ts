@@ -7,6 +7,7 @@
  * input from outside (URL, file, storage) goes through parseScenario (migrate, then validate),
  * which copies the accepted fields one by one so nothing else travels with them.
  */
+import { TARGET_PREFIX } from '../kms/protocol';
 import type { PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
 import { LIMITS, PATTERNS } from './limits';
 import { copyJson, has, isRecord, kind, readInt, readJsonObject, readRecord, readSettings, readText, Refusal, refuse, show, type ScenarioSettings } from './validate';
@@ -506,7 +507,7 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
         const step: Record<string, unknown> = { kind: 'request' };
         if (r.t !== undefined) step.at = r.t;
         if (r.as !== undefined) step.caller = r.as;
-        step.target = r.op.startsWith('TrentService.') ? r.op.slice('TrentService.'.length) : r.op;
+        step.target = r.op.startsWith(TARGET_PREFIX) ? r.op.slice(TARGET_PREFIX.length) : r.op;
         step.body = r.input ?? {};
         return step;
       });

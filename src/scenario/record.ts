@@ -3,6 +3,7 @@
  * list into a scenario to share. Literal ids in the bodies (KeyId, GrantId, ciphertexts) stay
  * valid because replay with the same seed and settings makes the same ids again.
  */
+import { TARGET_PREFIX } from '../kms/protocol';
 import { resolveSettings, rootArn, SCENARIO_VERSION, stripDefaults, type RequestStep, type Scenario, type ScenarioSettings, type Step } from './format';
 
 export interface LoggedRequest {
@@ -32,7 +33,7 @@ export function stepsFromLog(log: readonly LoggedRequest[], settings?: ScenarioS
     if (offset !== clock) step.at = offset;
     clock = offset;
     if (entry.caller !== undefined && entry.caller !== root) step.caller = entry.caller;
-    step.target = entry.target.startsWith('TrentService.') ? entry.target.slice('TrentService.'.length) : entry.target;
+    step.target = entry.target.startsWith(TARGET_PREFIX) ? entry.target.slice(TARGET_PREFIX.length) : entry.target;
     step.body = JSON.parse(JSON.stringify(entry.body)) as Record<string, unknown>;
     if (entry.host !== undefined) step.host = entry.host;
     if (entry.note !== undefined) step.note = entry.note;

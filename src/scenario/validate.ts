@@ -22,6 +22,7 @@
  */
 import type { LogEntry, PrincipalConfig, PropagationOptions, Routing, SimulatorOptions } from '../kms/api';
 import { parsePolicy } from '../kms/auth/policy';
+import { TARGET_PREFIX } from '../kms/protocol';
 import { LIMITS, PATTERNS } from './limits';
 
 /** A checked value, or why it was refused (one plain sentence naming the field). */
@@ -479,7 +480,6 @@ export function readOperation(x: unknown, path: string): string {
   return readText(x, path, { max: 64, min: 1, pattern: PATTERNS.operation, what: 'an operation name (letters only, such as CreateGrant)' });
 }
 
-const TARGET_PREFIX = 'TrentService.';
 
 const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 

@@ -6,7 +6,7 @@
 import type { Decision } from '../events';
 import { KmsError } from '../errors';
 import { unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
-import { SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER } from '../protocol';
+import { CONTENT_TYPE, DECISION_HEADER, HOST_HEADER, SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER } from '../protocol';
 import type { Engine } from '../engine';
 import { decisionOf } from '../engine';
 import type { Ctx } from '../ops/context';
@@ -23,7 +23,7 @@ import {
   UNRECOGNIZED_CLIENT_MESSAGE,
 } from './authErrors';
 
-export const CONTENT_TYPE = 'application/x-amz-json-1.1';
+export { CONTENT_TYPE };
 /** KMS request bodies are small: the largest member is a 128 KiB key policy. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const TARGET = /^TrentService\.([A-Za-z]+)$/;
@@ -76,8 +76,8 @@ export function errorResponse(e: KmsError, requestId: string, extra: Record<stri
 }
 
 function playgroundHeaders(host: number, decision: SharedDecision | undefined): Record<string, string> {
-  const h: Record<string, string> = { 'x-playground-host': String(host) };
-  if (decision) h['x-playground-decision'] = decision.header;
+  const h: Record<string, string> = { [HOST_HEADER]: String(host) };
+  if (decision) h[DECISION_HEADER] = decision.header;
   return h;
 }
 
