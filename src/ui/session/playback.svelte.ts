@@ -6,7 +6,13 @@
  * so a frame moves the clock by the whole milliseconds it has earned and carries the fraction to
  * the next frame: at 0.25× a 16.7 ms frame is 4.17 virtual ms, and the carry keeps the speed exact.
  */
-import type { Session } from '../Session.svelte';
+
+/** what playback drives (a Session is one) */
+export interface PlaybackTarget {
+  readonly now: number;
+  commit(): void;
+  playTo(time: number, ts: number): void;
+}
 
 export const SPEEDS: readonly number[] = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
 
@@ -20,7 +26,7 @@ export function advanceMsOf(seconds: number): number | undefined {
 }
 
 export class Playback {
-  readonly #session: Session;
+  readonly #session: PlaybackTarget;
   #playing = $state.raw(false);
   #speed = $state.raw(1);
   #frame = 0;
@@ -28,7 +34,7 @@ export class Playback {
   /** virtual time earned but not yet moved, always in [0, 1) ms */
   #carry = 0;
 
-  constructor(session: Session) {
+  constructor(session: PlaybackTarget) {
     this.#session = session;
   }
 

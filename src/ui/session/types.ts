@@ -5,7 +5,6 @@
 import type { PrincipalConfig } from '../../kms/api';
 import type { OperationGroup } from '../operations';
 import type { WireResponse } from '../wire';
-import type { Session } from '../Session.svelte';
 
 export interface SessionConfig {
   seed: number;
@@ -68,10 +67,15 @@ export interface HistoryEntry extends SentRequest {
   readonly refused?: string;
 }
 
+/** what a redirect needs of the session that takes a request over (a Session is one) */
+export interface RequestTaker {
+  readonly sender: { run(req: SentRequest, hops?: number): Promise<HistoryEntry> };
+}
+
 /** where a request goes instead of this session's simulator (SendGuard) */
 export type SendRedirect =
   /** send it there instead (the session that replaced this one) */
-  | { session: Session }
+  | { session: RequestTaker }
   /** it was sent again elsewhere, and this is what is shown for it (its saved answer) */
   | { entry: HistoryEntry }
   /** not sent, or not shown: why, in plain words */
