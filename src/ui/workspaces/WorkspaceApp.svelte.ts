@@ -31,7 +31,7 @@ import { deferredSimulator, type TimeTravelSimulator } from '../deferredSimulato
 import { plural } from '../format';
 import { rebuildHistory } from './history';
 import { sharedWorkspaceName } from '../share/names';
-import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, isConflict, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
+import { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, checkedOptions, configFor, isConflict, message, sameConfig, type Backend, type NoticeItem, type Reloaded } from './backend';
 import { Drafts } from './drafts';
 
 export { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, sameConfig, type Backend, type NoticeItem } from './backend';
@@ -41,18 +41,6 @@ export const DELETED_SEND = 'This request was not sent: this workspace was delet
 const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can no longer be sent here: switch to another workspace, or create one.';
 const RESENT_UNSHOWN = 'This request was sent again on top of another tab’s change and saved; the History pane shows only the latest requests.';
 const SWITCHED_SEND = 'This request was not sent: the workspace shown was reset, switched or opened again meanwhile. Send it again.';
-
-/**
- * A failure in plain words (./errors). Its words are a chunk of their own, loaded on the first
- * failure (the page's first load does not carry them); when even that cannot load (offline), the
- * error's own message.
- */
-function message(e: unknown): Promise<string> {
-  return import('./errors').then(
-    (m) => m.describeFailure(e),
-    () => (e instanceof Error && e.message ? e.message : String(e)),
-  );
-}
 
 export class WorkspaceApp {
   #session = $state.raw() as Session;
@@ -593,17 +581,3 @@ export class WorkspaceApp {
     return { log: sim.log, options: ws.options, until: sim.clock.now(), start: ws.options.startTime ?? Date.UTC(2026, 0, 1), title };
   }
 }
-
-/**
- * A workspace's stored options after the boundary check the store's openWorkspaceSimulator makes
- * (the simulator runs on this copy): the Session's settings and the History's replay use the same.
- * The check is loaded with the store, so this import is already there when a workspace opens.
- */
-async function checkedOptions(ws: { name: string; options: WorkspaceOptions }): Promise<WorkspaceOptions> {
-  const { checkSimulatorOptions } = await import('../../scenario/validate');
-  const checked = checkSimulatorOptions(ws.options, 'options');
-  if (!checked.ok) throw new TypeError(`The settings saved with workspace “${ws.name}” cannot be used: ${checked.error}.`);
-  return checked.value;
-}
-
-export { plural };

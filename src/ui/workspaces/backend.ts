@@ -1,8 +1,9 @@
 /**
  * What the workspace UI (WorkspaceApp) shares with the composition root and tests: the Backend
  * the lazily loaded chunks provide, the Session's view of a workspace's options, and the names
- * of settings and imported workspaces. Types only from the engine, store and scenario: nothing
- * here loads them.
+ * of settings and imported workspaces, a failure in plain words, and the check of a stored
+ * workspace's options. Types only from the engine, store and scenario: what it needs of them
+ * (the failure words, the options check) it loads when first asked.
  */
 import type { LogEntry } from '../../kms/api';
 import type { SimulatorWithEngine } from '../../kms/index';
@@ -86,4 +87,28 @@ export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
     a.startTime === b.startTime &&
     JSON.stringify(a.principals) === JSON.stringify(b.principals)
   );
+}
+
+/**
+ * A failure in plain words (./errors). Its words are a chunk of their own, loaded on the first
+ * failure (the page's first load does not carry them); when even that cannot load (offline), the
+ * error's own message.
+ */
+export function message(e: unknown): Promise<string> {
+  return import('./errors').then(
+    (m) => m.describeFailure(e),
+    () => (e instanceof Error && e.message ? e.message : String(e)),
+  );
+}
+
+/**
+ * A workspace's stored options after the boundary check the store's openWorkspaceSimulator makes
+ * (the simulator runs on this copy): the Session's settings and the History's replay use the same.
+ * The check is loaded with the store, so this import is already there when a workspace opens.
+ */
+export async function checkedOptions(ws: { name: string; options: WorkspaceOptions }): Promise<WorkspaceOptions> {
+  const { checkSimulatorOptions } = await import('../../scenario/validate');
+  const checked = checkSimulatorOptions(ws.options, 'options');
+  if (!checked.ok) throw new TypeError(`The settings saved with workspace “${ws.name}” cannot be used: ${checked.error}.`);
+  return checked.value;
 }
