@@ -17,10 +17,19 @@ export interface CompiledPrincipal {
   arns: Set<string>;
   accounts: Set<string>;
   services: Set<string>;
+  /**
+   * the last caller matched and the answer (a burst of requests comes from one caller, and the
+   * statements of a policy are matched against it one after another): kept by the statement
+   * itself, a memo of a pure function of the three strings
+   */
+  lastArn?: string;
+  lastAccount?: string;
+  lastService?: string;
+  lastMatch?: 'direct' | 'account' | null;
 }
 
 function compilePrincipal(p: ParsedPrincipal): CompiledPrincipal {
-  const c: CompiledPrincipal = { any: p.any, arns: new Set(), accounts: new Set(), services: new Set() };
+  const c: CompiledPrincipal = { any: p.any, arns: new Set(), accounts: new Set(), services: new Set(), lastArn: undefined, lastAccount: undefined, lastService: undefined, lastMatch: undefined };
   for (const a of p.aws) {
     if (ACCOUNT_ID.test(a)) {
       c.accounts.add(a);
@@ -37,6 +46,16 @@ function compilePrincipal(p: ParsedPrincipal): CompiledPrincipal {
 /** 'direct' | 'account' | null */
 export function principalMatch(c: CompiledPrincipal, who: RequestContext['principal']): 'direct' | 'account' | null {
   if (c.any) return 'direct';
+  if (c.lastMatch !== undefined && c.lastArn === who.arn && c.lastAccount === who.account && c.lastService === who.service) return c.lastMatch;
+  const m = matchPrincipal(c, who);
+  c.lastArn = who.arn;
+  c.lastAccount = who.account;
+  c.lastService = who.service;
+  c.lastMatch = m;
+  return m;
+}
+
+function matchPrincipal(c: CompiledPrincipal, who: RequestContext['principal']): 'direct' | 'account' | null {
   if (who.service !== undefined && c.services.has(who.service.toLowerCase())) return 'direct';
   if (who.arn && c.arns.has(who.arn)) return 'direct';
   if (who.account && c.accounts.has(who.account)) return 'account';

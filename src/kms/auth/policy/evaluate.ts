@@ -6,7 +6,7 @@
  */
 
 import { chargeSteps, withStepBudget } from '../glob';
-import { anyPattern, compiled, principalMatch } from './compile';
+import { anyPattern, compiled, principalMatch, type CompiledStatement } from './compile';
 import { checkCondition, EMPTY_INDEX, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
 import { POLICY_STEP_BUDGET, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
 import { compileSteps, expandedCondition, expandedResources } from './variables';
@@ -48,8 +48,9 @@ function buildIndex(conditions: Readonly<Record<string, ContextValue>>): Map<str
  * calls by one caller on one key (the common case) evaluates the policy once. Evaluations are
  * read, never changed, by their users, so the memo hands back the same object.
  *
- * Module state, but only a memo: a policy is never changed once parsed (a new text is a new
- * ParsedPolicy), and the answer is a function of the policy and what the memo compares.
+ * Kept with the policy (PolicyState), and only a memo: a policy is never changed once parsed (a
+ * new text is a new ParsedPolicy), and the answer is a function of the policy and what the memo
+ * compares.
  */
 interface Memo {
   action: string;
@@ -59,7 +60,6 @@ interface Memo {
   service: string | undefined;
   result: PolicyEvaluation;
 }
-const memos = new WeakMap<ParsedPolicy, Memo>();
 
 /**
  * Answers by value: the last evaluation of each policy whose answer read condition keys, with
@@ -69,7 +69,7 @@ const memos = new WeakMap<ParsedPolicy, Memo>();
  * every such key gets the same answer, so a stream of requests that differ only in keys no
  * statement reads (the time, ...) evaluates the policy once. Only for contexts that say where
  * their values come from (conditionName / conditionSource), and never for an evaluation that ran
- * out of steps. Module state, but a memo of the same kind as `memos`.
+ * out of steps. Kept with the policy too, a memo of the same kind as Memo.
  */
 interface ValueMemo extends Memo {
   /** per key of `keysRead(policy)`: value, name as set, source */
@@ -83,14 +83,28 @@ interface ValueMemo extends Memo {
    */
   steps: number;
 }
-const valueMemos = new WeakMap<ParsedPolicy, ValueMemo>();
 
-/** the lower-cased condition keys a policy's statements can read (conditions and policy variables) */
-const readKeys = new WeakMap<ParsedPolicy, readonly string[]>();
+/**
+ * What evaluating a policy keeps for it, in one place found by one lookup: its statements
+ * compiled, the keys they read, and the two memos above. A policy is never changed once parsed.
+ */
+interface PolicyState {
+  compiled: readonly CompiledStatement[];
+  /** the lower-cased condition keys the statements can read (conditions and policy variables), once asked */
+  keys: readonly string[] | undefined;
+  memo: Memo | undefined;
+  valueMemo: ValueMemo | undefined;
+}
+const states = new WeakMap<ParsedPolicy, PolicyState>();
 
-function keysRead(policy: ParsedPolicy): readonly string[] {
-  let keys = readKeys.get(policy);
-  if (keys !== undefined) return keys;
+function stateOf(policy: ParsedPolicy): PolicyState {
+  let st = states.get(policy);
+  if (st === undefined) states.set(policy, (st = { compiled: policy.statements.map(compiled), keys: undefined, memo: undefined, valueMemo: undefined }));
+  return st;
+}
+
+function keysRead(policy: ParsedPolicy, st: PolicyState): readonly string[] {
+  if (st.keys !== undefined) return st.keys;
   const set = new Set<string>();
   for (const s of policy.statements) {
     for (const c of s.conditions) {
@@ -99,8 +113,7 @@ function keysRead(policy: ParsedPolicy): readonly string[] {
     }
     if (s.variables) for (const r of s.resource ?? s.notResource ?? []) variableKeys(r, set);
   }
-  readKeys.set(policy, (keys = [...set]));
-  return keys;
+  return (st.keys = [...set]);
 }
 
 /** the keys the policy variables of `text` name, as variables.ts `expand` reads them */
@@ -132,11 +145,11 @@ function samePrincipal(m: Memo, ctx: RequestContext): boolean {
 }
 
 /** the memo's answer when this request reads the same as the one it was made for */
-function byValue(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation | undefined {
-  const m = valueMemos.get(policy);
+function byValue(policy: ParsedPolicy, st: PolicyState, ctx: RequestContext): PolicyEvaluation | undefined {
+  const m = st.valueMemo;
   if (m === undefined || !samePrincipal(m, ctx)) return undefined;
   const idx = indexOf(ctx);
-  const keys = keysRead(policy);
+  const keys = keysRead(policy, st);
   for (let i = 0; i < keys.length; i++) {
     const v = idx.get(keys[i]);
     if (!sameValue(v, m.values[i])) return undefined;
@@ -148,9 +161,9 @@ function byValue(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation | 
   return m.result;
 }
 
-function rememberByValue(policy: ParsedPolicy, ctx: RequestContext, result: PolicyEvaluation, steps: number): void {
+function rememberByValue(policy: ParsedPolicy, st: PolicyState, ctx: RequestContext, result: PolicyEvaluation, steps: number): void {
   const idx = indexOf(ctx);
-  const keys = keysRead(policy);
+  const keys = keysRead(policy, st);
   const values: ContextValue[] = [];
   const names: (string | undefined)[] = [];
   const sources: (string | undefined)[] = [];
@@ -162,7 +175,7 @@ function rememberByValue(policy: ParsedPolicy, ctx: RequestContext, result: Poli
     sources.push(name === undefined ? undefined : ctx.conditionSource!(name));
   }
   const p = ctx.principal;
-  valueMemos.set(policy, { action: ctx.action, resource: ctx.resource, arn: p.arn, account: p.account, service: p.service, result, values, names, sources, steps });
+  st.valueMemo = { action: ctx.action, resource: ctx.resource, arn: p.arn, account: p.account, service: p.service, result, values, names, sources, steps };
 }
 
 /**
@@ -170,25 +183,26 @@ function rememberByValue(policy: ParsedPolicy, ctx: RequestContext, result: Poli
  * statement the first reason it does not apply (principal, action, resource, then conditions).
  */
 export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): PolicyEvaluation {
-  const memo = memos.get(policy);
+  const st = stateOf(policy);
+  const memo = st.memo;
   if (memo !== undefined && samePrincipal(memo, ctx)) return memo.result;
   const byValues = ctx.conditionName !== undefined && ctx.conditionSource !== undefined;
   if (byValues) {
-    const hit = byValue(policy, ctx);
+    const hit = byValue(policy, st, ctx);
     if (hit !== undefined) return hit;
   }
   conditionsRead = false;
   const compiled0 = compileSteps();
-  const run = withStepBudget(POLICY_STEP_BUDGET, () => evaluate(policy, ctx, false));
+  const run = withStepBudget(POLICY_STEP_BUDGET, () => evaluate(policy, st.compiled, ctx, false));
   let result: PolicyEvaluation;
   if (run.ok) result = run.value;
   else {
-    result = evaluate(policy, ctx, true);
+    result = evaluate(policy, st.compiled, ctx, true);
     result.exhausted = `The policy's conditions took more than ${POLICY_STEP_BUDGET.toLocaleString('en-US')} steps of matching against this request's values, so the playground stopped evaluating them and failed closed: every statement with conditions that otherwise applies counts as a Deny if it is one, and does not apply if it is an Allow. Real AWS would evaluate them.`;
   }
   const principal = ctx.principal;
-  if (!conditionsRead) memos.set(policy, { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result });
-  else if (byValues && run.ok) rememberByValue(policy, ctx, result, run.steps - (compileSteps() - compiled0));
+  if (!conditionsRead) st.memo = { action: ctx.action, resource: ctx.resource, arn: principal.arn, account: principal.account, service: principal.service, result };
+  else if (byValues && run.ok) rememberByValue(policy, st, ctx, result, run.steps - (compileSteps() - compiled0));
   return result;
 }
 
@@ -196,7 +210,7 @@ export function evaluatePolicy(policy: ParsedPolicy, ctx: RequestContext): Polic
 let conditionsRead = false;
 
 /** `skipConditions`: the budget ran out, so conditions are not evaluated and fail closed */
-function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boolean): PolicyEvaluation {
+function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledStatement[], ctx: RequestContext, skipConditions: boolean): PolicyEvaluation {
   const allows: StatementMatch[] = [];
   const denies: StatementMatch[] = [];
   const misses: StatementMiss[] = [];
@@ -204,8 +218,10 @@ function evaluate(policy: ParsedPolicy, ctx: RequestContext, skipConditions: boo
   const resourcePolicy = policy.kind === 'resource';
   let idx: Map<string, ContextValue> | undefined;
 
-  for (const s of policy.statements) {
-    const c = compiled(s);
+  const statements = policy.statements;
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
+    const c = compiledStatements[si];
     let reason: string | null = null;
     let pm: 'direct' | 'account' | undefined;
 
