@@ -13,8 +13,9 @@ import { KmsError } from '../errors';
 import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
-import { describeValue, encryptionContextName, lowerName, recordsOf, requestConditionKeyMaps, type DerivedKeyMaps, type DerivedKeys } from './conditionKeys';
+import { recordsOf, type DerivedKeys } from './conditionKeys';
 import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
+import { conditionKeyMaps, LazyRequestContext, type ConditionRequest } from './requestContext';
 
 export interface AuthRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
@@ -45,7 +46,7 @@ export interface AuthRequest {
 export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } | { ok: false; decision: Decision; error: KmsError };
 
 /** what conditionContext needs: the caller, and when known, the operation, its input and key */
-export type ConditionRequest = Pick<AuthRequest, 'caller' | 'encryptionContext' | 'conditions'> & Partial<Pick<AuthRequest, 'action' | 'op' | 'input' | 'key' | 'now' | 'region' | 'world'>>;
+export type { ConditionRequest };
 
 export function conditionContext(req: ConditionRequest): Record<string, ContextValue> {
   // an ordinary object for callers outside: own keys only, each defined as a pair, so a key such
@@ -60,133 +61,10 @@ export function conditionContext(req: ConditionRequest): Record<string, ContextV
  * Guide, "AWS global condition context keys"), and for each (by lower-cased name) where its
  * value came from. conditionKeys.ts holds the table and derives the keys from the caller, the
  * operation's parameters and the key; `req.conditions` (set by the operation: the grant keys of
- * CreateGrant, ...) come on top.
+ * CreateGrant, ...) come on top (requestContext.ts).
  */
 export function conditionContextWithSources(req: ConditionRequest): DerivedKeys {
   return recordsOf(conditionKeyMaps(req));
-}
-
-/** conditionContextWithSources as Maps by the key as set, in the order set (what the authorizer reads) */
-function conditionKeyMaps(req: ConditionRequest): DerivedKeyMaps {
-  const derived = requestConditionKeyMaps({ op: req.op, action: req.action, input: req.input, key: req.key, caller: req.caller, now: req.now, region: req.region, world: req.world });
-  const c = derived.values;
-  const sources = derived.sources;
-  const src = req.caller.source;
-  if (req.conditions) {
-    for (const k of Object.keys(req.conditions)) {
-      const v = req.conditions[k];
-      if (v === undefined) {
-        c.delete(k);
-        continue;
-      }
-      c.set(k, v);
-      if (!sources.has(k)) sources.set(k, 'from the request');
-    }
-  }
-  if (src?.viaService !== undefined) {
-    c.set('kms:ViaService', src.viaService);
-    sources.set('kms:ViaService', 'the x-playground-via-service header');
-    // "kms:GrantIsForAWSResource: ... the call is made by an AWS service integrated with KMS on the principal's behalf"
-    if (c.has('kms:GrantIsForAWSResource')) c.set('kms:GrantIsForAWSResource', true);
-  }
-  if (req.encryptionContext) {
-    const ec = req.encryptionContext;
-    const keys = Object.keys(ec);
-    c.set('kms:EncryptionContextKeys', keys);
-    sources.set('kms:EncryptionContextKeys', "the request's encryption context");
-    for (const k of keys) {
-      const name = encryptionContextName(k);
-      c.set(name, ec[k]);
-      sources.set(name, "the request's encryption context");
-    }
-  }
-  return derived;
-}
-
-/** a memo by parsed policy (never changed once parsed) */
-const aliasMentions = new WeakMap<ParsedPolicy, boolean>();
-
-/** does the policy name kms:ResourceAliases (in a condition, or a variable in a Resource)? */
-function mentionsAliases(p: ParsedPolicy | undefined): boolean {
-  if (p === undefined) return false;
-  let m = aliasMentions.get(p);
-  if (m === undefined) {
-    m = p.statements.some(
-      (s) =>
-        s.conditions.some((c) => c.key.toLowerCase() === 'kms:resourcealiases' || c.values.some((v) => v.toLowerCase().includes('kms:resourcealiases'))) ||
-        [...(s.resource ?? []), ...(s.notResource ?? [])].some((r) => r.toLowerCase().includes('kms:resourcealiases')),
-    );
-    aliasMentions.set(p, m);
-  }
-  return m;
-}
-
-/** a request's context whose condition keys are built only if a statement has conditions (the default policy has none) */
-class LazyRequestContext implements RequestContext {
-  readonly action: string;
-  readonly principal: RequestContext['principal'];
-  #derived: DerivedKeyMaps | undefined;
-  #record: Record<string, ContextValue> | undefined;
-  constructor(
-    readonly req: ConditionRequest & { action: string },
-    readonly resource: string,
-    readonly world?: World,
-  ) {
-    this.action = req.action;
-    const c = req.caller;
-    // a service is matched by Principal {"Service": ...} only, never by an AWS account or ARN
-    this.principal = c.service !== undefined ? { arn: c.service, account: '', service: c.service } : { arn: c.principalArn, account: c.account };
-  }
-  /** the condition keys, built on first use */
-  #keys(): DerivedKeyMaps {
-    if (this.#derived === undefined) {
-      // kms:ResourceAliases reads every alias of the world: only when a policy of this request names it
-      const req = this.req as Partial<AuthRequest>;
-      const world = this.req.world ?? this.world;
-      const aliases = world !== undefined && (mentionsAliases(req.keyPolicy) || mentionsAliases(req.caller?.identityPolicy) || this.req.world !== undefined);
-      this.#derived = conditionKeyMaps(aliases ? { ...this.req, world } : this.req.world === undefined ? this.req : { ...this.req, world: undefined });
-    }
-    return this.#derived;
-  }
-  get conditions(): Record<string, ContextValue> {
-    return (this.#record ??= recordsOf(this.#keys()).values);
-  }
-  #index: Map<string, ContextValue> | undefined;
-  /** lower-cased name → the name as set, built with the index */
-  #names: Map<string, string> | undefined;
-  /** the condition keys by lower-cased name (policy.ts), and the names as set (describe), in one pass */
-  conditionIndex(): Map<string, ContextValue> {
-    if (this.#index === undefined) {
-      const index = new Map<string, ContextValue>();
-      const names = new Map<string, string>();
-      for (const [k, v] of this.#keys().values) {
-        if (v === undefined) continue;
-        const lc = lowerName(k);
-        index.set(lc, v);
-        names.set(lc, k);
-      }
-      this.#index = index;
-      this.#names = names;
-    }
-    return this.#index;
-  }
-  /** the name a condition key was set under, by its lower-cased name (policy.ts: answers by value) */
-  conditionName(keyLc: string): string | undefined {
-    this.conditionIndex();
-    return this.#names!.get(keyLc);
-  }
-  /** where the value of the key set under `name` came from */
-  conditionSource(name: string): string | undefined {
-    return this.#keys().sources.get(name);
-  }
-  /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
-  describe(key: string): string | undefined {
-    this.conditionIndex();
-    const k = this.#names!.get(lowerName(key));
-    if (k === undefined) return undefined;
-    const d = this.#derived!;
-    return describeValue(k, d.values.get(k), d.sources.get(k));
-  }
 }
 
 function requestContext(req: AuthRequest, resource: string, world?: World): RequestContext {

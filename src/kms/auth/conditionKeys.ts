@@ -263,12 +263,37 @@ export function requestConditionKeyMaps(r: KeyRequest): DerivedKeyMaps {
     values.set(k, v);
     sources.set(k, source);
   };
+  collectConditionKeys(r, { set, put: (e) => set(e.name, e.value, e.source) });
+  return { values, sources };
+}
+
+/** one condition key of a request: its name as set and lower-cased, its value, where it came from */
+export interface KeyEntry {
+  readonly name: string;
+  readonly lc: string;
+  readonly value: ContextValue;
+  readonly source: string;
+  /** describeValue of the entry, once asked for (it never changes) */
+  shown?: string;
+}
+
+/** where collectConditionKeys writes the keys, in the order set */
+export interface KeySink {
+  /** a key (left out when its value is undefined) */
+  set(name: string, value: ContextValue, source: string): void;
+  /** a key already made into an entry (the caller's and the key's are kept per record) */
+  put(e: KeyEntry): void;
+}
+
+/** the keys of requestConditionKeyMaps, each handed to `sink` as it is set */
+export function collectConditionKeys(r: KeyRequest, sink: KeySink): void {
+  const set = (k: string, v: ContextValue, source: string) => sink.set(k, v, source);
   const { caller } = r;
   const op = r.op;
   const input = (typeof r.input === 'object' && r.input !== null ? r.input : {}) as Record<string, unknown>;
 
   // ---- the caller (the same for each of its requests: kept per caller) ------------------------
-  for (const [k, v, source] of callerEntries(caller)) set(k, v, source);
+  for (const e of callerEntries(caller)) sink.put(e);
   if (caller.service !== undefined) {
     set('aws:SourceArn', caller.source?.sourceArn, 'the x-playground-source-arn header');
     set('aws:SourceAccount', caller.source?.sourceAccount, 'the x-playground-source-account header (or the source ARN)');
@@ -299,7 +324,7 @@ export function requestConditionKeyMaps(r: KeyRequest): DerivedKeyMaps {
   // ---- the key (a key record is replaced, never changed: kept per record) --------------------------
   const key = r.key;
   if (key) {
-    for (const [k, v, source] of keyEntries(key)) set(k, v, source);
+    for (const e of keyEntries(key)) sink.put(e);
     if (r.world) {
       const names: string[] = [];
       for (const a of r.world.aliases.values()) if (a.targetKeyId === key.keyId && a.account === key.account && a.region === key.region) names.push(a.aliasName);
@@ -374,12 +399,15 @@ export function requestConditionKeyMaps(r: KeyRequest): DerivedKeyMaps {
     const alias = aliasNameOf(input[member]);
     if (alias !== undefined) set('kms:RequestAlias', alias, `${FROM_REQUEST} (${member} names the key by its alias)`);
   }
-  return { values, sources };
 }
 
 const REQUEST_ALIAS_OPS = new Set([...CRYPTO_OPS, 'DescribeKey']);
 
-type Entry = readonly [string, ContextValue, string];
+type Entry = KeyEntry;
+
+function entry(name: string, value: ContextValue, source: string): KeyEntry {
+  return { name, lc: name.toLowerCase(), value, source, shown: undefined };
+}
 
 /**
  * the last time written, to the second (requests come in bursts at one virtual time): module
@@ -401,7 +429,7 @@ function callerEntries(caller: Caller): readonly Entry[] {
   if (out !== undefined) return out;
   const e: Entry[] = [];
   const put = (k: string, v: ContextValue, source: string) => {
-    if (v !== undefined) e.push([k, v, source]);
+    if (v !== undefined) e.push(entry(k, v, source));
   };
   if (caller.service !== undefined) {
     put('aws:PrincipalServiceName', caller.service, 'the calling service');
@@ -446,15 +474,15 @@ function keyEntries(key: KeyRecord): readonly Entry[] {
   let out = keyCache.get(key);
   if (out !== undefined) return out;
   const e: Entry[] = [
-    ['kms:KeySpec', key.keySpec, FROM_KEY],
-    ['kms:CustomerMasterKeySpec', key.keySpec, FROM_KEY],
-    ['kms:KeyUsage', key.keyUsage, FROM_KEY],
-    ['kms:CustomerMasterKeyUsage', key.keyUsage, FROM_KEY],
-    ['kms:KeyOrigin', key.origin, FROM_KEY],
-    ['kms:MultiRegion', key.multiRegion, FROM_KEY],
+    entry('kms:KeySpec', key.keySpec, FROM_KEY),
+    entry('kms:CustomerMasterKeySpec', key.keySpec, FROM_KEY),
+    entry('kms:KeyUsage', key.keyUsage, FROM_KEY),
+    entry('kms:CustomerMasterKeyUsage', key.keyUsage, FROM_KEY),
+    entry('kms:KeyOrigin', key.origin, FROM_KEY),
+    entry('kms:MultiRegion', key.multiRegion, FROM_KEY),
   ];
-  if (key.multiRegion) e.push(['kms:MultiRegionKeyType', 'PRIMARY', FROM_KEY]);
-  for (const t of key.tags) e.push([`aws:ResourceTag/${t.TagKey}`, t.TagValue, "the key's tags"]);
+  if (key.multiRegion) e.push(entry('kms:MultiRegionKeyType', 'PRIMARY', FROM_KEY));
+  for (const t of key.tags) e.push(entry(`aws:ResourceTag/${t.TagKey}`, t.TagValue, "the key's tags"));
   keyCache.set(key, (out = e));
   return out;
 }

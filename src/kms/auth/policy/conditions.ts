@@ -9,7 +9,7 @@
  */
 
 import { chargeSteps, compileGlob, matchGlob, type Glob } from '../glob';
-import type { ConditionOperatorName, ContextValue, ParsedCondition } from './types';
+import type { ConditionIndex, ConditionOperatorName, ContextValue, ParsedCondition } from './types';
 
 /** a compiled wildcard pattern (glob.ts: linear-time, no RegExp) */
 export type Pattern = Glob;
@@ -298,7 +298,7 @@ export const SHOWN_VALUES = 20;
 export const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
 
 /** evaluates one condition; returns null when it holds, else the reason it does not */
-export function checkCondition(c: CompiledCondition, idx: Map<string, ContextValue>): string | null {
+export function checkCondition(c: CompiledCondition, idx: ConditionIndex): string | null {
   const { src } = c;
   const raw = idx.get(c.keyLc);
   // the request's value: one (a string, or a boolean or number written as one), or several

@@ -8,7 +8,7 @@
 import { chargeSteps, withStepBudget } from '../glob';
 import { anyPattern, compiled, principalMatch, type CompiledStatement } from './compile';
 import { checkCondition, EMPTY_INDEX, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
-import { POLICY_STEP_BUDGET, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
+import { POLICY_STEP_BUDGET, type ConditionIndex, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
 import { compileSteps, expandedCondition, expandedResources } from './variables';
 
 /**
@@ -23,7 +23,7 @@ function contextIndex(conditions: Readonly<Record<string, ContextValue>>): Map<s
 /** a memo by the conditions object, which a caller does not change once it has passed it in */
 const indexes = new WeakMap<object, Map<string, ContextValue>>();
 
-function indexOf(ctx: RequestContext): Map<string, ContextValue> {
+function indexOf(ctx: RequestContext): ConditionIndex {
   if (ctx.conditionIndex) return ctx.conditionIndex();
   return ctx.conditions ? contextIndex(ctx.conditions) : EMPTY_INDEX;
 }
@@ -216,7 +216,7 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
   const misses: StatementMiss[] = [];
   const action = ctx.action.toLowerCase();
   const resourcePolicy = policy.kind === 'resource';
-  let idx: Map<string, ContextValue> | undefined;
+  let idx: ConditionIndex | undefined;
 
   const statements = policy.statements;
   for (let si = 0; si < statements.length; si++) {

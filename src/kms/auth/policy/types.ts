@@ -105,6 +105,12 @@ export type ParseResult =
 
 export type ContextValue = string | readonly string[] | boolean | number | undefined;
 
+/** a request's condition keys by lower-cased name (a Map is one) */
+export interface ConditionIndex {
+  get(keyLc: string): ContextValue;
+  has(keyLc: string): boolean;
+}
+
 export interface RequestContext {
   /** e.g. 'kms:CreateGrant' (matched case-insensitively, wildcards * and ?) */
   action: string;
@@ -123,7 +129,7 @@ export interface RequestContext {
    * optional: the condition keys by lower-cased name (buildConditionIndex), kept by the context
    * itself so that the key policy and the IAM policy of one request share it
    */
-  conditionIndex?(): Map<string, ContextValue>;
+  conditionIndex?(): ConditionIndex;
   /**
    * optional, with conditionSource: the name, as the request set it, of the condition key with
    * this lower-cased name, and where its value came from. describe() reads nothing else, so an

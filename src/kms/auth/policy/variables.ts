@@ -6,7 +6,7 @@
 
 import { chargeSteps, type Glob } from '../glob';
 import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type Pattern } from './conditions';
-import type { ContextValue, RequestContext } from './types';
+import type { ConditionIndex, RequestContext } from './types';
 
 type Expansion = { ok: true; text: string } | { ok: false; missing: string };
 
@@ -21,7 +21,7 @@ type Expansion = { ok: true; text: string } | { ok: false; missing: string };
  * (Resource, StringLike, Arn*), `${*}` and `${?}` become `?`: glob.ts has no escape, and `?`
  * matches the literal character among others (docs/fidelity.md §7).
  */
-function expand(text: string, idx: Map<string, ContextValue>, wildcard: boolean, used: string[] | undefined, ctx: RequestContext): Expansion {
+function expand(text: string, idx: ConditionIndex, wildcard: boolean, used: string[] | undefined, ctx: RequestContext): Expansion {
   let out = '';
   let i = 0;
   for (;;) {
@@ -100,7 +100,7 @@ function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
 }
 
 /** the statement's Resource / NotResource patterns for this request, or the reason there are none */
-export function expandedResources(list: readonly string[], idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): Pattern[] | string {
+export function expandedResources(list: readonly string[], idx: ConditionIndex, used: string[], ctx: RequestContext): Pattern[] | string {
   const out: Pattern[] = [];
   for (const r of list) {
     if (!r.includes('${')) {
@@ -116,7 +116,7 @@ export function expandedResources(list: readonly string[], idx: Map<string, Cont
 }
 
 /** a condition whose values hold variables, expanded for this request, or the reason it cannot be */
-export function expandedCondition(cc: CompiledCondition, idx: Map<string, ContextValue>, used: string[], ctx: RequestContext): CompiledCondition | string {
+export function expandedCondition(cc: CompiledCondition, idx: ConditionIndex, used: string[], ctx: RequestContext): CompiledCondition | string {
   const src = cc.src;
   const values: string[] = [];
   const wildcard = src.base.endsWith('Like') || src.base.startsWith('Arn');
