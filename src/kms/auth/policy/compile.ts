@@ -3,7 +3,7 @@
  * patterns (glob.ts), conditions as matchers (conditions.ts). Compiled once per statement.
  */
 
-import { anyPattern, compileCondition, compilePattern, VARIABLE_OPERATORS, type CompiledCondition, type Pattern } from './conditions';
+import { anyPattern, compileCondition, compilePattern, VARIABLE_OPERATORS, type CompiledCondition, type KeptExpansion, type Pattern } from './conditions';
 import type { ParsedPrincipal, ParsedStatement, RequestContext } from './types';
 
 export { anyPattern };
@@ -74,6 +74,8 @@ export interface CompiledStatement {
   conditionVariables: boolean[];
   /** whether Resource / NotResource holds policy variables to expand per request */
   resourceVariables: boolean;
+  /** with resourceVariables: the last expansion of Resource / NotResource (variables.ts) */
+  resourceExpansion?: KeptExpansion<Pattern[]>;
 }
 
 /**

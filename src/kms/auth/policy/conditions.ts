@@ -28,6 +28,20 @@ export function dateValue(s: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/**
+ * The last expansion of one statement's Resource list or one condition's values (policy
+ * variables), kept with the compiled statement or condition, so per policy: the expanded texts
+ * and what was compiled from them, found in (or put in) variables.ts's memos of expanded text
+ * while the count of entries those have let go stood at `dropped`. While it still does, the same
+ * texts would find the same compiled object there with no steps charged, so it is handed back
+ * without building the memo's key again.
+ */
+export interface KeptExpansion<T> {
+  texts: readonly string[];
+  value: T;
+  dropped: number;
+}
+
 export type ValueTest = (v: string) => boolean;
 
 export interface CompiledCondition {
@@ -41,6 +55,8 @@ export interface CompiledCondition {
   shown?: string;
   /** "Condition <operator> <key>", once a reason has it */
   label?: string;
+  /** when its values hold policy variables: their last expansion (variables.ts) */
+  expansion?: KeptExpansion<CompiledCondition>;
   /** Null: whether the policy's values include "true" (the key must be absent) / "false" (present), any case */
   nullWantsTrue: boolean;
   nullWantsFalse: boolean;

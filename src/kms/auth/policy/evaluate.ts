@@ -255,7 +255,7 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
       conditionsRead = true;
       idx ??= indexOf(ctx);
       used = [];
-      const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx);
+      const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx, c);
       if (typeof ps === 'string') reason = ps;
       else if (c.resources) {
         if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${used.join('; ')})`;

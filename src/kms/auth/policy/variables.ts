@@ -5,7 +5,7 @@
  */
 
 import { chargeSteps, type Glob } from '../glob';
-import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type Pattern } from './conditions';
+import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type KeptExpansion, type Pattern } from './conditions';
 import type { ConditionIndex, RequestContext } from './types';
 
 type Expansion = { ok: true; text: string } | { ok: false; missing: string };
@@ -78,6 +78,17 @@ const EXPANDED_KEPT_CHARS = 4096;
 
 /** the steps charged for compiling expanded text so far (evaluate.ts: what a repeat would not pay) */
 let compileCharged = 0;
+/**
+ * how many entries the two memos above have let go so far: an entry found or put in them stays
+ * until this count moves (a counter, not a memo)
+ */
+let dropped = 0;
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 export function compileSteps(): number {
   return compileCharged;
 }
@@ -93,25 +104,37 @@ function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
     // context value) is compiled for this request only, never kept
     if (k.length <= EXPANDED_KEPT_CHARS) {
       m.set(k, v);
-      if (m.size > EXPANDED_KEPT) m.delete(m.keys().next().value!);
+      if (m.size > EXPANDED_KEPT) {
+        m.delete(m.keys().next().value!);
+        dropped++;
+      }
     }
   }
   return v;
 }
 
 /** the statement's Resource / NotResource patterns for this request, or the reason there are none */
-export function expandedResources(list: readonly string[], idx: ConditionIndex, used: string[], ctx: RequestContext): Pattern[] | string {
-  const out: Pattern[] = [];
+export function expandedResources(list: readonly string[], idx: ConditionIndex, used: string[], ctx: RequestContext, kept: { resourceExpansion?: KeptExpansion<Pattern[]> }): Pattern[] | string {
+  const texts: string[] = [];
   for (const r of list) {
     if (!r.includes('${')) {
-      out.push(remember(expandedGlobs, r, () => compilePattern(r)));
+      texts.push(r);
       continue;
     }
     const e = expand(r, idx, true, used, ctx);
     if (!e.ok) return `Resource ${r} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
-    const text = e.text;
-    out.push(remember(expandedGlobs, text, () => compilePattern(text)));
+    texts.push(e.text);
   }
+  const last = kept.resourceExpansion;
+  if (last !== undefined && last.dropped === dropped && sameTexts(last.texts, texts)) return last.value;
+  const before = dropped;
+  let all = true;
+  const out: Pattern[] = [];
+  for (const text of texts) {
+    out.push(remember(expandedGlobs, text, () => compilePattern(text)));
+    if (text.length > EXPANDED_KEPT_CHARS) all = false;
+  }
+  if (all && dropped === before) kept.resourceExpansion = { texts, value: out, dropped };
   return out;
 }
 
@@ -129,6 +152,11 @@ export function expandedCondition(cc: CompiledCondition, idx: ConditionIndex, us
     if (!e.ok) return `Condition ${src.operator} ${src.key}: the value ${q(v)} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
     values.push(e.text);
   }
+  const last = cc.expansion;
+  if (last !== undefined && last.dropped === dropped && sameTexts(last.texts, values)) return last.value;
+  const before = dropped;
   const k = `${src.operator}\u0000${src.key}\u0000${values.join('\u0000')}`;
-  return remember(expandedConditions, k, () => compileCondition({ ...src, values }));
+  const out = remember(expandedConditions, k, () => compileCondition({ ...src, values }));
+  if (k.length <= EXPANDED_KEPT_CHARS && dropped === before) cc.expansion = { texts: values, value: out, dropped };
+  return out;
 }
