@@ -1,7 +1,8 @@
 /**
  * The engine: the world plus everything that moves it — the virtual clock, propagation, the
  * event stream and the operation table. It knows nothing of HTTP: `execute` takes an
- * operation name and a validated input and returns the output or throws a KmsError.
+ * operation name and a validated input and returns an outcome: the output or a KmsError, with
+ * the decision the request's authorization made.
  * The wire layer (wire/http.ts) is the only place that turns either into a Response.
  */
 import type { EngineMeta, PrincipalConfig, PropagationOptions, Routing, SimulatorOptions, WorldState } from './api';
@@ -50,7 +51,13 @@ export interface ExecuteOptions {
 
 export type { EngineMeta, WorldState } from './api';
 
-export type ExecuteResult = { ok: true; output: unknown; decision?: Decision; host: number } | { ok: false; error: KmsError; decision?: Decision; host: number };
+/**
+ * What one request came to: its output or its error, and the decision its authorization made
+ * (undefined when it never got that far, or needs none). Data, never hung on the error.
+ */
+export type Outcome = { ok: true; output: unknown; decision: Decision | undefined } | { ok: false; error: KmsError; decision: Decision | undefined };
+
+export type ExecuteResult = Outcome & { host: number };
 
 export class Engine implements EngineServices {
   readonly world: World;
@@ -295,38 +302,37 @@ export class Engine implements EngineServices {
   }
 
   /**
-   * Runs one operation with an already validated input. Synchronous where the operation is
-   * (the grant operations are), a Promise where it needs WebCrypto.
+   * Runs one operation with an already validated input and answers its outcome: the output or
+   * the KmsError the handler threw, with the decision the request's authorization made either
+   * way (a denial explains itself). Synchronous where the operation is (the grant operations
+   * are), a Promise where it needs WebCrypto. Anything else a handler throws is a broken
+   * invariant and is thrown on.
    */
-  execute(op: OperationName, input: Record<string, unknown>, caller: Caller, region: string, host: number): { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }> {
+  execute(op: OperationName, input: Record<string, unknown>, caller: Caller, region: string, host: number): Outcome | Promise<Outcome> {
     const deciding = this.#deciding;
     if (!deciding) this.#applyDue();
     const handler = HANDLERS[op];
-    if (!handler) throw new KmsError('UnsupportedOperationException', `The KMS Grant Playground does not simulate ${op}.`);
+    if (!handler) return { ok: false, error: new KmsError('UnsupportedOperationException', `The KMS Grant Playground does not simulate ${op}.`), decision: undefined };
     const ctx = deciding ? new DecideCtx(this, op, caller, region, host, deciding.at, deciding.view) : new Ctx(this, op, caller, region, host, this.clock.now());
     let out: unknown;
     try {
       out = handler(ctx, input);
     } catch (e) {
-      if (deciding && e === DECIDED) return { output: undefined, ctx };
-      throw annotate(e, ctx);
+      return thrown(e, ctx, deciding !== undefined);
     }
     if (out instanceof Promise) {
       return out.then(
-        (output) => {
+        (output): Outcome => {
           if (deciding) ranThrough(op);
           this.#applyDue();
-          return { output, ctx };
+          return { ok: true, output, decision: ctx.decision };
         },
-        (e) => {
-          if (deciding && e === DECIDED) return { output: undefined, ctx };
-          throw annotate(e, ctx);
-        },
+        (e) => thrown(e, ctx, deciding !== undefined),
       );
     }
     if (deciding) ranThrough(op);
     this.#applyDue();
-    return { output: out, ctx };
+    return { ok: true, output: out, decision: ctx.decision };
   }
 
   /** set while deciding(): execute decides instead of running (accessMatrix.ts) */
@@ -354,36 +360,21 @@ export class Engine implements EngineServices {
   run(op: OperationName, input: Record<string, unknown>, opts: ExecuteOptions = {}): ExecuteResult | Promise<ExecuteResult> {
     const host = this.pickHost(opts.host);
     const caller = withSource(this.callerFor(opts.caller), opts);
-    let r: { output: unknown; ctx: Ctx } | Promise<{ output: unknown; ctx: Ctx }>;
-    try {
-      r = this.execute(op, input, caller, opts.region ?? this.region, host);
-    } catch (e) {
-      return failed(e, host);
-    }
-    if (r instanceof Promise) return r.then((x) => succeeded(x, host), (e) => failed(e, host));
-    return succeeded(r, host);
+    const r = this.execute(op, input, caller, opts.region ?? this.region, host);
+    return r instanceof Promise ? r.then((o) => withHost(o, host)) : withHost(r, host);
   }
 }
 
-function succeeded(r: { output: unknown; ctx: Ctx }, host: number): ExecuteResult {
-  return { ok: true, output: r.output, decision: r.ctx.decision, host };
-}
-
-function failed(e: unknown, host: number): ExecuteResult {
-  if (e instanceof KmsError) return { ok: false, error: e, decision: (e as AnnotatedError).decision, host };
+/**
+ * What a handler's throw means: DECIDED ends a decision (allowed, no output); a KmsError is the
+ * answer, with the decision made before it; anything else is a bug, thrown on.
+ */
+function thrown(e: unknown, ctx: Ctx, deciding: boolean): Outcome {
+  if (deciding && e === DECIDED) return { ok: true, output: undefined, decision: ctx.decision };
+  if (e instanceof KmsError) return { ok: false, error: e, decision: ctx.decision };
   throw e;
 }
 
-interface AnnotatedError extends Error {
-  decision?: Decision;
-}
-
-/** attaches the decision made so far to a KmsError, so a denial still explains itself */
-export function annotate(e: unknown, ctx: Ctx): unknown {
-  if (e instanceof KmsError) (e as AnnotatedError).decision = ctx.decision;
-  return e;
-}
-
-export function decisionOf(e: KmsError): Decision | undefined {
-  return (e as AnnotatedError).decision;
+function withHost(o: Outcome, host: number): ExecuteResult {
+  return o.ok ? { ok: true, output: o.output, decision: o.decision, host } : { ok: false, error: o.error, decision: o.decision, host };
 }

@@ -7,9 +7,7 @@ import type { Decision } from '../events';
 import { KmsError } from '../errors';
 import { unknownAccessKeyPrincipal, withSource, type Caller } from '../auth/caller';
 import { CONTENT_TYPE, DECISION_HEADER, HOST_HEADER, SOURCE_ACCOUNT_HEADER, SOURCE_ARN_HEADER, SOURCE_IP_HEADER, SOURCE_VPC_HEADER, VIA_SERVICE_HEADER } from '../protocol';
-import type { Engine } from '../engine';
-import { decisionOf } from '../engine';
-import type { Ctx } from '../ops/context';
+import type { Engine, Outcome } from '../engine';
 import { validateInput } from '../model/validate';
 import { OPERATIONS, SHAPES, type OperationName } from '../model/shapes.generated';
 import { encodeBase64 } from '../util/base64';
@@ -361,20 +359,23 @@ function serveRead(engine: Engine, request: Request, header: (name: string) => s
   const v = validateInput(op as OperationName, parsed);
   if (!v.ok) return fail(new KmsError(v.code, v.message));
 
-  const succeed = ({ output, ctx }: { output: unknown; ctx: Ctx }): WireOutcome => {
+  // the engine answers an outcome, the decision beside the output or the error
+  const settle = (o: Outcome): WireOutcome => {
+    if (!o.ok) return fail(o.error, o.decision);
+    const output = o.output;
     const text = output === undefined ? '' : BLOB_OUTPUT.has(op) ? toJson(output) : JSON.stringify(output);
-    const decision = cache.share(ctx.decision);
+    const decision = cache.share(o.decision);
     return { response: respond(200, text, requestId, playgroundHeaders(host, decision)), requestId, operation, caller: callerArn, host, status: 200, decision: decision?.decision };
   };
   const failed = (e: unknown): WireOutcome => {
-    if (e instanceof KmsError) return fail(e, decisionOf(e));
+    if (e instanceof KmsError) return fail(e);
     // A broken invariant in the simulator, not the caller's fault.
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return fail(new KmsError('KMSInternalException', `The KMS Grant Playground hit an internal error: ${message}`));
   };
   try {
     const r = engine.execute(op as OperationName, withoutNulls(v.value), caller, region, host);
-    return r instanceof Promise ? r.then(succeed).catch(failed) : succeed(r);
+    return r instanceof Promise ? r.then(settle).catch(failed) : settle(r);
   } catch (e) {
     return failed(e);
   }
