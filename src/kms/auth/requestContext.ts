@@ -205,9 +205,16 @@ export class LazyRequestContext implements RequestContext {
     // a name the index does not hold as such (a key left out for an undefined value): ask the Maps
     return e !== undefined && e.name === name ? e.source : this.#keys().sources.get(name);
   }
+  /** the key set under this lower-cased name: its name as set and its source (what conditionName and conditionSource give) */
+  conditionKey(keyLc: string): KeyEntry | undefined {
+    return this.#byLc().get(keyLc);
+  }
   /** "kms:EncryptionAlgorithm = SYMMETRIC_DEFAULT, the default: ..." for a key the request has */
   describe(key: string): string | undefined {
-    const e = this.#byLc().get(lowerName(key));
+    return this.describeLc(lowerName(key));
+  }
+  describeLc(keyLc: string): string | undefined {
+    const e = this.#byLc().get(keyLc);
     if (e === undefined) return undefined;
     return (e.shown ??= describeValue(e.name, e.value, e.source));
   }

@@ -174,7 +174,7 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
       // then compared only with the patterns of its own group and bucket, found by two Map
       // lookups, so a long list of role ARNs costs about one comparison, not one per pattern.
       // The rest are tried one by one, part by part.
-      const groups = new Map<string, { minHead: number; buckets: Map<string, { head: string; last: Pattern | string }[]> }>();
+      const groups = new Map<string, ArnGroup>();
       const others: ({ whole: Pattern } | { parts: (Pattern | string)[] })[] = [];
       const wild = (x: string) => x.includes('*') || x.includes('?');
       const grouped: { prefix: string; head: string; last: Pattern | string }[] = [];
@@ -205,12 +205,24 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
         if (!b) e.buckets.set(k, (b = []));
         b.push({ head: g.head, last: g.last });
       }
+      // one group (the usual list of one account's roles): its five parts are compared in place
+      const only = groups.size === 1 ? [...groups][0] : undefined;
       return (v) => {
         if (groups.size) {
-          // the value's first five parts and the start of its sixth
+          // the value's first five parts and the start of its sixth (a group's prefix holds
+          // exactly five colons, its last at its end: the value starts with it just when the
+          // value's first five parts are the group's)
           let at = -1;
-          for (let i = 0; i < 5 && (at = v.indexOf(':', at + 1)) >= 0; i++);
-          const e = at >= 0 ? groups.get(v.slice(0, at + 1)) : undefined;
+          let e: ArnGroup | undefined;
+          if (only !== undefined) {
+            if (v.startsWith(only[0])) {
+              at = only[0].length - 1;
+              e = only[1];
+            }
+          } else {
+            for (let i = 0; i < 5 && (at = v.indexOf(':', at + 1)) >= 0; i++);
+            e = at >= 0 ? groups.get(v.slice(0, at + 1)) : undefined;
+          }
           if (e) {
             const r = v.slice(at + 1);
             const b = r.length >= e.minHead ? e.buckets.get(r.slice(0, e.minHead)) : undefined;
@@ -244,6 +256,12 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
       // negated operators and Null are handled by the caller
       return () => false;
   }
+}
+
+/** ARN patterns with the same first five parts, bucketed by the first `minHead` characters of their resource part */
+interface ArnGroup {
+  minHead: number;
+  buckets: Map<string, { head: string; last: Pattern | string }[]>;
 }
 
 export function compileCondition(c: ParsedCondition): CompiledCondition {

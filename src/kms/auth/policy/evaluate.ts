@@ -154,8 +154,9 @@ function byValue(policy: ParsedPolicy, st: PolicyState, ctx: RequestContext): Po
     const v = idx.get(keys[i]);
     if (!sameValue(v, m.values[i])) return undefined;
     if (v === undefined) continue;
-    const name = ctx.conditionName!(keys[i]);
-    if (name !== m.names[i] || ctx.conditionSource!(name!) !== m.sources[i]) return undefined;
+    const e = ctx.conditionKey?.(keys[i]);
+    const name = e !== undefined ? e.name : ctx.conditionName!(keys[i]);
+    if (name !== m.names[i] || (e !== undefined ? e.source : ctx.conditionSource!(name!)) !== m.sources[i]) return undefined;
   }
   chargeSteps(m.steps);
   return m.result;
@@ -170,9 +171,10 @@ function rememberByValue(policy: ParsedPolicy, st: PolicyState, ctx: RequestCont
   for (const k of keys) {
     const v = idx.get(k);
     values.push(v);
-    const name = v === undefined ? undefined : ctx.conditionName!(k);
+    const e = v === undefined ? undefined : ctx.conditionKey?.(k);
+    const name = e !== undefined ? e.name : v === undefined ? undefined : ctx.conditionName!(k);
     names.push(name);
-    sources.push(name === undefined ? undefined : ctx.conditionSource!(name));
+    sources.push(e !== undefined ? e.source : name === undefined ? undefined : ctx.conditionSource!(name));
   }
   const p = ctx.principal;
   st.valueMemo = { action: ctx.action, resource: ctx.resource, arn: p.arn, account: p.account, service: p.service, result, values, names, sources, steps };
@@ -292,7 +294,7 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
         }
         reason = checkCondition(cc, idx);
         if (reason) {
-          const d = ctx.describe && idx.has(cc.keyLc) ? ctx.describe(cc.src.key) : undefined;
+          const d = ctx.describe && idx.has(cc.keyLc) ? (ctx.describeLc ? ctx.describeLc(cc.keyLc) : ctx.describe(cc.src.key)) : undefined;
           if (d) reason += ` (${d})`;
           if (used?.length) reason += ` (${used.join('; ')})`;
           break;
@@ -316,7 +318,7 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
         for (const cc of c.conditions) {
           if (seen.has(cc.keyLc) || values.length >= SHOWN_VALUES) continue;
           seen.add(cc.keyLc);
-          values.push(ctx.describe(cc.src.key) ?? `${cc.src.key}: not in the request`);
+          values.push((ctx.describeLc ? ctx.describeLc(cc.keyLc) : ctx.describe(cc.src.key)) ?? `${cc.src.key}: not in the request`);
         }
       }
       if (used) values.push(...used);

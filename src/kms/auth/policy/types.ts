@@ -138,6 +138,13 @@ export interface RequestContext {
    */
   conditionName?(keyLc: string): string | undefined;
   conditionSource?(name: string): string | undefined;
+  /**
+   * optional, for a context with conditionName and conditionSource: both at once, by the
+   * lower-cased name (`{ name: conditionName(keyLc), source: conditionSource(that name) }`)
+   */
+  conditionKey?(keyLc: string): { readonly name: string; readonly source: string } | undefined;
+  /** optional: describe(key), by the key's lower-cased name */
+  describeLc?(keyLc: string): string | undefined;
 }
 
 export interface StatementMatch {

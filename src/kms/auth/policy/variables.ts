@@ -47,7 +47,8 @@ function expand(text: string, idx: ConditionIndex, wildcard: boolean, used: stri
       const d = inner.slice(comma + 1).trim();
       if (d.length >= 2 && d.charCodeAt(0) === 39 && d.charCodeAt(d.length - 1) === 39) fallback = d.slice(1, -1);
     }
-    const v = idx.get(name.toLowerCase());
+    const lc = name.toLowerCase();
+    const v = idx.get(lc);
     let value: string | undefined;
     if (typeof v === 'string') value = v;
     else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
@@ -57,7 +58,7 @@ function expand(text: string, idx: ConditionIndex, wildcard: boolean, used: stri
       if (fallback === undefined) return { ok: false, missing: name };
       value = fallback;
       source = `the default the policy gives: the request has no ${name}`;
-    } else source = ctx.describe?.(name);
+    } else source = ctx.describeLc ? ctx.describeLc(lc) : ctx.describe?.(name);
     if (used && used.length < SHOWN_VALUES) used.push(`\${${inner}} expanded to ${q(value)}${source ? ` (${source})` : ''}`);
     out += value;
   }
