@@ -3,7 +3,7 @@
  * patterns (glob.ts), conditions as matchers (conditions.ts). Compiled once per statement.
  */
 
-import { anyPattern, compileCondition, compilePattern, VARIABLE_OPERATORS, type CompiledCondition, type KeptExpansion, type Pattern } from './conditions';
+import { anyPattern, compileCondition, compilePattern, VARIABLE_OPERATORS, type CompiledCondition, type KeptExpansion, type Pattern, type Template } from './conditions';
 import type { ParsedPrincipal, ParsedStatement, RequestContext } from './types';
 
 export { anyPattern };
@@ -76,6 +76,8 @@ export interface CompiledStatement {
   resourceVariables: boolean;
   /** with resourceVariables: the last expansion of Resource / NotResource (variables.ts) */
   resourceExpansion?: KeptExpansion<Pattern[]>;
+  /** with resourceVariables: each Resource / NotResource value's template (null: none), made on first use */
+  resourceTemplates?: (Template | null)[];
 }
 
 /**

@@ -42,6 +42,24 @@ export interface KeptExpansion<T> {
   dropped: number;
 }
 
+/** a policy variable of a template: `${name}` or `${name, 'fallback'}` */
+export interface Variable {
+  /** what stands between the braces, as written */
+  inner: string;
+  name: string;
+  lc: string;
+  fallback: string | undefined;
+}
+
+/**
+ * A policy string split once into literal text and the variables variables.ts `expand` substitutes (`${*}`,
+ * `${?}` and `${$}` are literal text already). Kept with the compiled statement or condition.
+ */
+export interface Template {
+  text: string;
+  parts: (string | Variable)[];
+}
+
 export type ValueTest = (v: string) => boolean;
 
 export interface CompiledCondition {
@@ -57,6 +75,8 @@ export interface CompiledCondition {
   label?: string;
   /** when its values hold policy variables: their last expansion (variables.ts) */
   expansion?: KeptExpansion<CompiledCondition>;
+  /** when its values hold policy variables: each value's template (null: none), made on first use */
+  templates?: (Template | null)[];
   /** Null: whether the policy's values include "true" (the key must be absent) / "false" (present), any case */
   nullWantsTrue: boolean;
   nullWantsFalse: boolean;

@@ -5,7 +5,7 @@
  */
 
 import { chargeSteps, type Glob } from '../glob';
-import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type KeptExpansion, type Pattern } from './conditions';
+import { compileCondition, compilePattern, q, SHOWN_VALUES, type CompiledCondition, type KeptExpansion, type Pattern, type Template, type Variable } from './conditions';
 import type { ConditionIndex, RequestContext } from './types';
 
 type Expansion = { ok: true; text: string } | { ok: false; missing: string };
@@ -21,23 +21,52 @@ type Expansion = { ok: true; text: string } | { ok: false; missing: string };
  * (Resource, StringLike, Arn*), `${*}` and `${?}` become `?`: glob.ts has no escape, and `?`
  * matches the literal character among others (docs/fidelity.md §7).
  */
-function expand(text: string, idx: ConditionIndex, wildcard: boolean, used: string[] | undefined, ctx: RequestContext): Expansion {
+function expand(t: Template, idx: ConditionIndex, used: string[] | undefined, ctx: RequestContext): Expansion {
   let out = '';
+  const parts = t.parts;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const v = idx.get(part.lc);
+    let value: string | undefined;
+    if (typeof v === 'string') value = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
+    else if (Array.isArray(v) && v.length === 1) value = v[0] as string;
+    let source: string | undefined;
+    if (value === undefined) {
+      if (part.fallback === undefined) return { ok: false, missing: part.name };
+      value = part.fallback;
+      source = `the default the policy gives: the request has no ${part.name}`;
+    } else source = ctx.describeLc ? ctx.describeLc(part.lc) : ctx.describe?.(part.name);
+    if (used && used.length < SHOWN_VALUES) used.push(`\${${part.inner}} expanded to ${q(value)}${source ? ` (${source})` : ''}`);
+    out += value;
+  }
+  chargeSteps(((t.text.length + out.length) >> 2) + 1);
+  return { ok: true, text: out };
+}
+
+/** the template of a policy string; `wildcard`: it is a wildcard pattern (see `expand`) */
+export function template(text: string, wildcard: boolean): Template {
+  const parts: (string | Variable)[] = [];
+  let lit = '';
   let i = 0;
   for (;;) {
     const j = text.indexOf('${', i);
     if (j < 0) break;
     const end = text.indexOf('}', j + 2);
     if (end < 0) break;
-    out += text.slice(i, j);
+    lit += text.slice(i, j);
     const inner = text.slice(j + 2, end);
     i = end + 1;
     if (inner === '*' || inner === '?') {
-      out += wildcard ? '?' : inner;
+      lit += wildcard ? '?' : inner;
       continue;
     }
     if (inner === '$') {
-      out += '$';
+      lit += '$';
       continue;
     }
     const comma = inner.indexOf(',');
@@ -47,24 +76,13 @@ function expand(text: string, idx: ConditionIndex, wildcard: boolean, used: stri
       const d = inner.slice(comma + 1).trim();
       if (d.length >= 2 && d.charCodeAt(0) === 39 && d.charCodeAt(d.length - 1) === 39) fallback = d.slice(1, -1);
     }
-    const lc = name.toLowerCase();
-    const v = idx.get(lc);
-    let value: string | undefined;
-    if (typeof v === 'string') value = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
-    else if (Array.isArray(v) && v.length === 1) value = v[0] as string;
-    let source: string | undefined;
-    if (value === undefined) {
-      if (fallback === undefined) return { ok: false, missing: name };
-      value = fallback;
-      source = `the default the policy gives: the request has no ${name}`;
-    } else source = ctx.describeLc ? ctx.describeLc(lc) : ctx.describe?.(name);
-    if (used && used.length < SHOWN_VALUES) used.push(`\${${inner}} expanded to ${q(value)}${source ? ` (${source})` : ''}`);
-    out += value;
+    if (lit) parts.push(lit);
+    lit = '';
+    parts.push({ inner, name, lc: name.toLowerCase(), fallback });
   }
-  out += text.slice(i);
-  chargeSteps(((text.length + out.length) >> 2) + 1);
-  return { ok: true, text: out };
+  lit += text.slice(i);
+  if (lit) parts.push(lit);
+  return { text, parts };
 }
 
 /**
@@ -115,14 +133,17 @@ function remember<T>(m: Map<string, T>, k: string, make: () => T): T {
 }
 
 /** the statement's Resource / NotResource patterns for this request, or the reason there are none */
-export function expandedResources(list: readonly string[], idx: ConditionIndex, used: string[], ctx: RequestContext, kept: { resourceExpansion?: KeptExpansion<Pattern[]> }): Pattern[] | string {
+export function expandedResources(list: readonly string[], idx: ConditionIndex, used: string[], ctx: RequestContext, kept: { resourceExpansion?: KeptExpansion<Pattern[]>; resourceTemplates?: (Template | null)[] }): Pattern[] | string {
   const texts: string[] = [];
-  for (const r of list) {
-    if (!r.includes('${')) {
+  const templates = (kept.resourceTemplates ??= list.map((r) => (r.includes('${') ? template(r, true) : null)));
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    const t = templates[i];
+    if (t === null) {
       texts.push(r);
       continue;
     }
-    const e = expand(r, idx, true, used, ctx);
+    const e = expand(t, idx, used, ctx);
     if (!e.ok) return `Resource ${r} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
     texts.push(e.text);
   }
@@ -144,12 +165,15 @@ export function expandedCondition(cc: CompiledCondition, idx: ConditionIndex, us
   const src = cc.src;
   const values: string[] = [];
   const wildcard = src.base.endsWith('Like') || src.base.startsWith('Arn');
-  for (const v of src.values) {
-    if (!v.includes('${')) {
+  const templates = (cc.templates ??= src.values.map((v) => (v.includes('${') ? template(v, wildcard) : null)));
+  for (let i = 0; i < src.values.length; i++) {
+    const v = src.values[i];
+    const t = templates[i];
+    if (t === null) {
       values.push(v);
       continue;
     }
-    const e = expand(v, idx, wildcard, used, ctx);
+    const e = expand(t, idx, used, ctx);
     if (!e.ok) return `Condition ${src.operator} ${src.key}: the value ${q(v)} uses the policy variable \${${e.missing}}, which this request has no value for, so the statement does not match`;
     values.push(e.text);
   }
