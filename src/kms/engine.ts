@@ -16,6 +16,7 @@ import { HANDLERS } from './ops/index';
 import { OperationLists } from './ops/grants/operationLists';
 import { normalizePropagation } from './propagation';
 import { Rng } from './rng';
+import { Counters } from './counters';
 import { GrantTokens } from './tokens';
 import { World, type KeyRecord } from './world';
 import type { OperationName } from './model/shapes.generated';
@@ -75,10 +76,10 @@ export class Engine implements EngineServices {
   readonly unknownAccessKeys: 'root' | 'reject';
   #listeners = new Set<(e: SimEvent) => void>();
   #policies = new WeakMap<KeyRecord, { text: string; parsed: ParsedPolicy }>();
-  #routingRng: Rng;
-  #requestRng: Rng;
-  #seq = 0;
-  #roundRobin = 0;
+  /** the counters requests move (counters.ts) */
+  readonly #live: Counters;
+  /** the counters the request being started moves: the live ones, or a read's copy (scratch) */
+  #counters: Counters;
 
   /** grants' operation lists kept once; a simulator hands the same table to every engine it builds */
   readonly operationLists: OperationLists;
@@ -97,8 +98,7 @@ export class Engine implements EngineServices {
     this.tokens = new GrantTokens(this.world.tokenSecret);
     // Separate streams, so that which host serves a request, or a request id, never shifts the
     // ids and delays the world draws.
-    this.#routingRng = new Rng({ seed: seed ^ 0x6a09e667, counter: 0 });
-    this.#requestRng = new Rng({ seed: seed ^ 0x3c6ef372, counter: 0 });
+    this.#live = this.#counters = new Counters(this.world.rng, new Rng({ seed: seed ^ 0x6a09e667, counter: 0 }), new Rng({ seed: seed ^ 0x3c6ef372, counter: 0 }));
     this.#organizations = options.organizations;
     for (const p of options.principals ?? []) this.addPrincipal(p);
   }
@@ -151,14 +151,15 @@ export class Engine implements EngineServices {
   // ---- persistence ----------------------------------------------------------------------------
 
   meta(): EngineMeta {
+    const c = this.#live;
     return {
       v: 1,
       now: this.clock.now(),
-      rng: this.world.rng.counter,
-      routingRng: this.#routingRng.counter,
-      requestRng: this.#requestRng.counter,
-      seq: this.#seq,
-      roundRobin: this.#roundRobin,
+      rng: c.world.counter,
+      routingRng: c.routing.counter,
+      requestRng: c.request.counter,
+      seq: c.seq,
+      roundRobin: c.roundRobin,
       agendaSeq: this.world.agendaSeq,
     };
   }
@@ -171,11 +172,12 @@ export class Engine implements EngineServices {
   restore(state: WorldState, events: readonly SimEvent[] = []): void {
     const m = state.meta;
     this.clock.set(m.now);
-    this.world.rng.counter = m.rng;
-    this.#routingRng.counter = m.routingRng;
-    this.#requestRng.counter = m.requestRng;
-    this.#seq = m.seq;
-    this.#roundRobin = m.roundRobin;
+    const c = this.#live;
+    c.world.counter = m.rng;
+    c.routing.counter = m.routingRng;
+    c.request.counter = m.requestRng;
+    c.seq = m.seq;
+    c.roundRobin = m.roundRobin;
     for (const k of state.keys) {
       this.world.keys.set(k.keyId, k);
       if (k.state === 'PendingDeletion' && k.deletionDate !== undefined) this.deletionScheduled(k.deletionDate);
@@ -274,31 +276,43 @@ export class Engine implements EngineServices {
     return this.world.settledAt(this.clock.now());
   }
 
-  /** the counters a request may move (randomness, routing, request ids, event seq), for a read with no effect */
-  saveCounters(): readonly number[] {
-    return [this.world.rng.counter, this.#routingRng.counter, this.#requestRng.counter, this.#seq, this.#roundRobin, this.world.agendaSeq];
-  }
-
-  restoreCounters(c: readonly number[]): void {
-    [this.world.rng.counter, this.#routingRng.counter, this.#requestRng.counter, this.#seq, this.#roundRobin, this.world.agendaSeq] = c as number[];
-  }
-
   // ---- requests ------------------------------------------------------------------------------
+
+  /** the counters the request being started moves: the live ones, or a read's copy inside scratch() */
+  get counters(): Counters {
+    return this.#counters;
+  }
+
+  /**
+   * Runs `fn` against a copy of the counters, dropped when it returns: a request `fn` starts
+   * synchronously (the wire's handle does, given the body) draws its request id, its host and
+   * its randomness, even after an await, from the copy, and the live counters never move. For
+   * the reads that leave no trace (simulator/requests.ts peek).
+   */
+  scratch<T>(fn: () => T): T {
+    const live = this.#counters;
+    this.#counters = live.copy();
+    try {
+      return fn();
+    } finally {
+      this.#counters = live;
+    }
+  }
 
   pickHost(pinned?: number): number {
     if (pinned !== undefined && Number.isInteger(pinned) && pinned >= 0 && pinned < this.hosts) return pinned;
     const r = this.routing;
     if (typeof r === 'object') return Math.min(Math.max(0, r.pinned | 0), this.hosts - 1);
-    if (r === 'round-robin') return this.#roundRobin++ % this.hosts;
-    return this.#routingRng.int(this.hosts);
+    if (r === 'round-robin') return this.#counters.roundRobin++ % this.hosts;
+    return this.#counters.routing.int(this.hosts);
   }
 
   nextRequestId(): string {
-    return this.#requestRng.uuid();
+    return this.#counters.request.uuid();
   }
 
   nextSeq(): number {
-    return ++this.#seq;
+    return ++this.#counters.seq;
   }
 
   /**
@@ -343,14 +357,15 @@ export class Engine implements EngineServices {
    * key-state checks have passed (answering no output), before it draws randomness or changes
    * anything, and nothing due is applied first. `view` is the world the handler reads (default:
    * this one; accessMatrix.ts's worldAt looks ahead), `at` the time it reads it at (default now).
-   * Only what `fn` starts synchronously decides (the wire's handle does, given the body).
-   * Callers save and restore the counters a request id or host pick would move.
+   * Only what `fn` starts synchronously decides (the wire's handle does, given the body). A
+   * decision leaves no trace: it runs against scratch counters, so a request id or a host pick
+   * moves only a copy.
    */
   deciding<T>(fn: () => T, opts: { at?: number; view?: World } = {}): T {
     const prev = this.#deciding;
     this.#deciding = { at: opts.at ?? this.clock.now(), view: opts.view ?? this.world };
     try {
-      return fn();
+      return this.scratch(fn);
     } finally {
       this.#deciding = prev;
     }

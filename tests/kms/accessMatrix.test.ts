@@ -50,7 +50,7 @@ async function call(sim: SimulatorWithEngine, op: string, body: unknown, as = RO
 function fingerprint(sim: SimulatorWithEngine): string {
   const e = sim.engine;
   const state = JSON.stringify(e.state(), (k, v) => (k === 'material' ? undefined : v));
-  return JSON.stringify([state, sim.log.length, JSON.stringify(sim.events), e.world.hostViews.map((v) => [...v]), e.world.agenda.size, e.saveCounters(), sim.clock.now()]);
+  return JSON.stringify([state, sim.log.length, JSON.stringify(sim.events), e.world.hostViews.map((v) => [...v]), e.world.agenda.size, e.meta(), sim.clock.now()]);
 }
 
 /** a random small world: keys of several kinds, grants with and without constraints, some still propagating */

@@ -12,6 +12,7 @@ import type { ContextValue, ParsedPolicy, RequestContext } from '../auth/policy'
 import { checkKeyState } from '../keystate';
 import { CROSS_ACCOUNT_OPERATIONS, notInCallerAccount, resolveKey } from '../keys';
 import { operationDescriptor } from '../operations';
+import type { Counters } from '../counters';
 import type { Rng } from '../rng';
 import type { GrantTokens } from '../tokens';
 import type { GrantRecord, KeyRecord, World } from '../world';
@@ -32,6 +33,8 @@ export interface EngineServices {
   deletionScheduled(t: number): void;
   /** the simulator's table of grants' operation lists, each kept once (ops/grants/operationLists.ts) */
   readonly operationLists: OperationLists;
+  /** the counters the request being started moves (a copy, during a read that leaves no trace) */
+  readonly counters: Counters;
 }
 
 /**
@@ -53,6 +56,8 @@ export class Ctx {
   decision: Decision | undefined;
   /** the request body (set by the operation table before the handler runs): its parameters set condition keys */
   input: unknown;
+  /** the counters this request moves, taken when it starts: its draws after an await move them too */
+  readonly #counters: Counters;
   constructor(
     readonly svc: EngineServices,
     readonly op: string,
@@ -60,13 +65,16 @@ export class Ctx {
     readonly region: string,
     readonly host: number,
     readonly now: number,
-  ) {}
+  ) {
+    this.#counters = svc.counters;
+  }
 
   get world(): World {
     return this.svc.world;
   }
+  /** the world's randomness, as this request draws it */
   get rng(): Rng {
-    return this.svc.world.rng;
+    return this.#counters.world;
   }
   get scope() {
     return { account: this.caller.account, region: this.region };

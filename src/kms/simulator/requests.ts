@@ -1,6 +1,7 @@
 /**
  * Serving requests: fetch's (logged, evented, written), and the reads that leave no trace
- * (peek, decide, accessMatrix), which restore every counter a request moves.
+ * (peek, decide, accessMatrix), which run against a copy of the counters a request moves
+ * (counters.ts) and drop it.
  */
 import type { SimEvent } from '../api';
 import type { KmsError } from '../errors';
@@ -97,15 +98,11 @@ export function peek(core: SimCore, request: Request): Promise<Response> {
   const read = startRead(core, request, core.interner.headers(request.headers));
   return core.queue.enqueue(async () => {
     const engine = core.engine;
-    const saved = engine.saveCounters();
     const pinned = request.headers.get('x-playground-host');
     const req = pinned === null ? new Request(request.url, { method: request.method, headers: withHeader(request.headers, 'x-playground-host', '0') }) : request;
-    try {
-      const handled = handle(engine, req, await read, undefined, core.wire);
-      return (handled instanceof Promise ? await handled : handled).response;
-    } finally {
-      engine.restoreCounters(saved);
-    }
+    const body = await read;
+    const handled = engine.scratch(() => handle(engine, req, body, undefined, core.wire));
+    return (handled instanceof Promise ? await handled : handled).response;
   });
 }
 
@@ -120,45 +117,34 @@ export function decide(core: SimCore, request: Request, opts: { host?: number; a
   return core.queue.enqueue(async () => {
     const body = await read;
     const engine = core.engine;
-    const saved = engine.saveCounters();
     const pinned = opts.host ?? request.headers.get('x-playground-host') ?? 0;
     const req = new Request(request.url, { method: request.method, headers: withHeader(request.headers, 'x-playground-host', String(pinned)) });
     const now = engine.clock.now();
     const at = Math.max(now, opts.at ?? now);
-    try {
-      const handled = engine.deciding(() => handle(engine, req, body, undefined, core.wire), { at, view: worldAt(engine.world, now, at) });
-      const out = handled instanceof Promise ? await handled : handled;
-      const text = await out.response.text();
-      const outcome: DecideOutcome = { operation: out.operation, caller: out.caller, host: out.host, status: out.status };
-      if (out.errorType) {
-        outcome.errorType = out.errorType;
-        try {
-          const m = (JSON.parse(text) as { message?: unknown }).message;
-          if (typeof m === 'string') outcome.message = m;
-        } catch {
-          /* no message */
-        }
+    // deciding runs against scratch counters: the request id it draws moves only a copy
+    const handled = engine.deciding(() => handle(engine, req, body, undefined, core.wire), { at, view: worldAt(engine.world, now, at) });
+    const out = handled instanceof Promise ? await handled : handled;
+    const text = await out.response.text();
+    const outcome: DecideOutcome = { operation: out.operation, caller: out.caller, host: out.host, status: out.status };
+    if (out.errorType) {
+      outcome.errorType = out.errorType;
+      try {
+        const m = (JSON.parse(text) as { message?: unknown }).message;
+        if (typeof m === 'string') outcome.message = m;
+      } catch {
+        /* no message */
       }
-      if (out.decision) {
-        outcome.decision = out.decision;
-        outcome.allowed = out.decision.allowed;
-      }
-      return outcome;
-    } finally {
-      engine.restoreCounters(saved);
     }
+    if (out.decision) {
+      outcome.decision = out.decision;
+      outcome.allowed = out.decision.allowed;
+    }
+    return outcome;
   });
 }
 
 /** sim.accessMatrix: decide() for each principal × operation × host of a key; no trace */
 export function accessMatrix(core: SimCore, keyId: string, opts: AccessMatrixOptions = {}): Promise<AccessMatrix> {
-  return core.queue.enqueue(async () => {
-    const engine = core.engine;
-    const saved = engine.saveCounters();
-    try {
-      return await computeAccessMatrix(engine, keyId, opts);
-    } finally {
-      engine.restoreCounters(saved);
-    }
-  });
+  // every request the matrix decides runs in the engine's deciding mode, against scratch counters
+  return core.queue.enqueue(async () => computeAccessMatrix(core.engine, keyId, opts));
 }
