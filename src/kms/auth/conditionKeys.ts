@@ -192,7 +192,7 @@ const defaulted = (member: string) => `the default: the request named no ${membe
 /** alias/name from an alias name or alias ARN, else undefined */
 export function aliasNameOf(keyId: unknown): string | undefined {
   if (typeof keyId !== 'string') return undefined;
-  if (keyId.startsWith('alias/')) return keyId;
+  if (keyId.lastIndexOf('alias/', 0) === 0) return keyId;
   const m = /^arn:aws[a-z-]*:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(keyId);
   return m ? m[1] : undefined;
 }

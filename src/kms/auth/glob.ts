@@ -203,7 +203,8 @@ function fixedAt(p: Fixed, s: string, at: number): boolean {
   const t = p.text;
   const len = t.length;
   if (len === 0) return true;
-  if (!p.wild) return s.startsWith(t, at);
+  // (lastIndexOf from 0 looks at the start only, and V8 answers it several times faster)
+  if (!p.wild) return at === 0 ? s.lastIndexOf(t, 0) === 0 : s.startsWith(t, at);
   for (let i = 0; i < len; i++) {
     const c = t.charCodeAt(i);
     if (c !== QMARK && c !== s.charCodeAt(at + i)) return false;

@@ -235,7 +235,7 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
           let at = -1;
           let e: ArnGroup | undefined;
           if (only !== undefined) {
-            if (v.startsWith(only[0])) {
+            if (startsWith(v, only[0])) {
               at = only[0].length - 1;
               e = only[1];
             }
@@ -248,7 +248,7 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
             const b = r.length >= e.minHead ? e.buckets.get(r.slice(0, e.minHead)) : undefined;
             if (b) {
               for (const c of b) {
-                if (!r.startsWith(c.head)) continue;
+                if (!startsWith(r, c.head)) continue;
                 if (typeof c.last === 'string' ? c.last === r : testPattern(c.last, r)) return true;
               }
             }
@@ -276,6 +276,14 @@ function positiveTest(base: ConditionOperatorName, values: readonly string[]): V
       // negated operators and Null are handled by the caller
       return () => false;
   }
+}
+
+/**
+ * s.startsWith(p): lastIndexOf from 0 looks at the start only, and V8 answers it several times
+ * faster than startsWith
+ */
+function startsWith(s: string, p: string): boolean {
+  return s.lastIndexOf(p, 0) === 0;
 }
 
 /** ARN patterns with the same first five parts, bucketed by the first `minHead` characters of their resource part */

@@ -160,12 +160,17 @@ export function expandedResources(list: readonly string[], idx: ConditionIndex, 
   return out;
 }
 
+/** the templates of a condition's values (null for a value without variables) */
+function conditionTemplates(base: string, values: readonly string[]): (Template | null)[] {
+  const wildcard = base.endsWith('Like') || base.startsWith('Arn');
+  return values.map((v) => (v.includes('${') ? template(v, wildcard) : null));
+}
+
 /** a condition whose values hold variables, expanded for this request, or the reason it cannot be */
 export function expandedCondition(cc: CompiledCondition, idx: ConditionIndex, used: string[], ctx: RequestContext): CompiledCondition | string {
   const src = cc.src;
   const values: string[] = [];
-  const wildcard = src.base.endsWith('Like') || src.base.startsWith('Arn');
-  const templates = (cc.templates ??= src.values.map((v) => (v.includes('${') ? template(v, wildcard) : null)));
+  const templates = (cc.templates ??= conditionTemplates(src.base, src.values));
   for (let i = 0; i < src.values.length; i++) {
     const v = src.values[i];
     const t = templates[i];
