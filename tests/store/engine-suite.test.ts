@@ -36,4 +36,4 @@ await import('../kms/grants.test');
 await import('../kms/authorization.test');
 await import('../kms/propagation.test');
 await import('../kms/peek.test');
-await import('../kms/ops/crypto.test');
+await import('../kms/ops/cryptoHandlers.test');
