@@ -197,7 +197,12 @@ function allow(host: number, notes: string[], summary: string, via: Decision['vi
  * policy variables expanded to, for the decision's summary
  */
 function readValues(m: StatementMatch): string {
-  return m.values?.length ? ` (${m.values.join('; ')})` : '';
+  const vs = m.values;
+  if (!vs?.length) return '';
+  // (put together without join, which would copy every sentence into one new string)
+  let out = vs[0];
+  for (let i = 1; i < vs.length; i++) out += '; ' + vs[i];
+  return ` (${out})`;
 }
 
 function label(sid: string | undefined, index: number): string {

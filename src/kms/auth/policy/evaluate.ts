@@ -7,7 +7,7 @@
 
 import { chargeSteps, withStepBudget } from '../glob';
 import { anyPattern, compiled, principalMatch, type CompiledStatement } from './compile';
-import { checkCondition, EMPTY_INDEX, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
+import { checkCondition, EMPTY_INDEX, joined, list, SHOWN_VALUES, VARIABLE_OPERATORS } from './conditions';
 import { POLICY_STEP_BUDGET, type ConditionIndex, type ContextValue, type ParsedPolicy, type ParsedPrincipal, type PolicyEvaluation, type RequestContext, type StatementMatch, type StatementMiss } from './types';
 import { compileSteps, expandedCondition, expandedResources } from './variables';
 
@@ -260,8 +260,8 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
       const ps = expandedResources(c.resources ? s.resource! : s.notResource!, idx, used, ctx, c);
       if (typeof ps === 'string') reason = ps;
       else if (c.resources) {
-        if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${used.join('; ')})`;
-      } else if (anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)} (${used.join('; ')})`;
+        if (!anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is not in ${list(s.resource!)} (${joined(used, '; ')})`;
+      } else if (anyPattern(ps, ctx.resource)) reason = `Resource ${ctx.resource} is excluded by NotResource ${list(s.notResource!)} (${joined(used, '; ')})`;
     } else if (c.resourceVariables && skipConditions && !reason) {
       conditionsRead = true;
       if (s.effect === 'Allow') reason = `Resource not evaluated: the policy's conditions exceeded the matching budget for this request (the statement fails closed)`;
@@ -296,7 +296,7 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
         if (reason) {
           const d = ctx.describe && idx.has(cc.keyLc) ? (ctx.describeLc ? ctx.describeLc(cc.keyLc) : ctx.describe(cc.src.key)) : undefined;
           if (d) reason += ` (${d})`;
-          if (used?.length) reason += ` (${used.join('; ')})`;
+          if (used?.length) reason += ` (${joined(used, '; ')})`;
           break;
         }
       }
