@@ -73,6 +73,10 @@ export interface CompiledCondition {
   shown?: string;
   /** "Condition <operator> <key>", once a reason has it */
   label?: string;
+  /** the parts of the reasons a single value gets that do not depend on the value, once written */
+  valueHead?: string;
+  valueTail?: string;
+  notPresent?: string;
   /** when its values hold policy variables: their last expansion (variables.ts) */
   expansion?: KeptExpansion<CompiledCondition>;
   /** when its values hold policy variables: each value's template (null: none), made on first use */
@@ -383,24 +387,22 @@ export function checkCondition(c: CompiledCondition, idx: ConditionIndex): strin
     else if (raw.length > 0) several = raw;
   }
   const present = one !== undefined || several !== undefined;
-  /** the values as a list (only for the set operators and the reasons that show them all) */
-  const values = (): readonly string[] => several ?? [one!];
 
   if (src.base === 'Null') {
     if (present ? c.nullWantsFalse : c.nullWantsTrue) return null;
-    return present ? `${labelOf(c)}: the key is present (${qs(values())}), the policy wants it absent` : `${labelOf(c)}: the key is not present in the request`;
+    return present ? `${labelOf(c)}: the key is present (${qs(valueList(one, several))}), the policy wants it absent` : notPresent(c);
   }
 
   if (src.set === 'ForAllValues') {
     if (!present) return null;
-    const bad = values().filter((v) => !holds(c, v));
+    const bad = valueList(one, several).filter((v) => !holds(c, v));
     if (!bad.length) return null;
     return c.negated ? `${labelOf(c)}: value ${q(bad[0])} is in ${shown(c)}` : `${labelOf(c)}: value ${q(bad[0])} not in ${shown(c)}`;
   }
   if (src.set === 'ForAnyValue') {
     // IfExists does not rescue a missing key here: the set operator already decides
-    if (!present) return `${labelOf(c)}: the key is not present in the request`;
-    const vs = values();
+    if (!present) return notPresent(c);
+    const vs = valueList(one, several);
     for (let i = 0; i < vs.length; i++) if (holds(c, vs[i])) return null;
     return c.negated ? `${labelOf(c)}: every value of ${qs(vs)} is in ${shown(c)}` : `${labelOf(c)}: no value of ${qs(vs)} in ${shown(c)}`;
   }
@@ -408,14 +410,25 @@ export function checkCondition(c: CompiledCondition, idx: ConditionIndex): strin
   // single-valued operator
   if (!present) {
     if (src.ifExists || c.negated) return null;
-    return `${labelOf(c)}: the key is not present in the request`;
+    return notPresent(c);
   }
   if (several !== undefined && several.length > 1) {
     return `${labelOf(c)}: the request has several values ${qs(several)}; a multivalued key needs ForAnyValue: or ForAllValues:`;
   }
   const v = one ?? several![0];
   if (holds(c, v)) return null;
-  return c.negated ? `${labelOf(c)}: value ${q(v)} matches ${shown(c)}` : `${labelOf(c)}: value ${q(v)} not in ${shown(c)}`;
+  // "<label>: value 'v' not in [...]" (or "matches [...]"), around the value the same each time
+  return (c.valueHead ??= `${labelOf(c)}: value `) + q(v) + (c.valueTail ??= c.negated ? ` matches ${shown(c)}` : ` not in ${shown(c)}`);
+}
+
+/** the request's values as a list (only for the set operators and the reasons that show them all) */
+function valueList(one: string | undefined, several: readonly string[] | undefined): readonly string[] {
+  return several ?? [one!];
+}
+
+/** "<label>: the key is not present in the request" (written once) */
+function notPresent(c: CompiledCondition): string {
+  return (c.notPresent ??= `${labelOf(c)}: the key is not present in the request`);
 }
 
 /** does one request value satisfy the condition's operator (negated operators: match no policy value)? */

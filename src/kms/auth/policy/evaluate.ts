@@ -303,9 +303,8 @@ function evaluate(policy: ParsedPolicy, compiledStatements: readonly CompiledSta
     }
 
     if (reason) {
-      const miss: StatementMiss = { index: s.index, effect: s.effect, reason };
-      if (s.sid !== undefined) miss.sid = s.sid;
-      misses.push(miss);
+      // (one literal or the other, each with its properties in the order they always had)
+      misses.push(s.sid !== undefined ? { index: s.index, effect: s.effect, reason, sid: s.sid } : { index: s.index, effect: s.effect, reason });
       continue;
     }
     const match: StatementMatch = { index: s.index, effect: s.effect };
