@@ -128,6 +128,6 @@ export function printPolicyConditions(log: (line: string) => void = console.log)
   log(
     `conditions (issue 17): ${f.us.toFixed(1)} µs (CPU, median) to authorize one Encrypt under a ${f.policyChars.toLocaleString('en-US')}-character key policy of ${f.statements} statements with conditions and an IAM policy with a variable and the documented EncryptionAlgorithm Deny (${f.allowed ? 'allowed' : 'DENIED: the bench is wrong'}); goal < 20 µs: ${f.us < 20 ? 'met' : 'NOT met'}`,
   );
-  log(`conditions (issue 17), a new encryption-context value each request (every policy evaluated in full): ${g.us.toFixed(1)} µs (${g.allowed ? 'allowed' : 'DENIED: the bench is wrong'})`);
+  log(`conditions (issue 17), a new encryption-context value each request (every policy evaluated in full): ${g.us.toFixed(1)} µs (${g.allowed ? 'allowed' : 'DENIED: the bench is wrong'}); goal < 20 µs: ${g.us < 20 ? 'met' : 'NOT met'}`);
   return f;
 }
