@@ -16,9 +16,9 @@
  * Only the entry points call this (they pass in how to reload: only they touch `location`).
  */
 
-export const RELOAD_MARK = 'kms-playground:chunk-reload';
+const RELOAD_MARK = 'kms-playground:chunk-reload';
 /** a second failure this soon after a reload does not reload again */
-export const RELOAD_GUARD_MS = 60_000;
+const RELOAD_GUARD_MS = 60_000;
 
 /** the messages browsers give a dynamic import that could not be fetched */
 const CHUNK_FAILURE = /dynamically imported module|Importing a module script failed|error loading dynamically imported module|Unable to preload CSS/i;
@@ -33,7 +33,7 @@ export interface ChunkErrorOptions {
 }
 
 /** true when `error` is a failed fetch of a module or stylesheet chunk */
-export function isChunkLoadError(error: unknown): boolean {
+function isChunkLoadError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   return CHUNK_FAILURE.test(message);
 }
@@ -42,7 +42,7 @@ export function isChunkLoadError(error: unknown): boolean {
  * Decides what to do about a failed chunk: 'reload' (and marks it), or 'note' when a reload
  * happened within RELOAD_GUARD_MS or the mark cannot be kept.
  */
-export function chunkFailureAction(storage: Storage | undefined, now: number): 'reload' | 'note' {
+function chunkFailureAction(storage: Storage | undefined, now: number): 'reload' | 'note' {
   try {
     if (!storage) return 'note';
     const last = Number(storage.getItem(RELOAD_MARK));
@@ -55,10 +55,10 @@ export function chunkFailureAction(storage: Storage | undefined, now: number): '
   }
 }
 
-export const NOTE_ID = 'chunk-failure-note';
+const NOTE_ID = 'chunk-failure-note';
 
 /** the note at the top of the page, once */
-export function showChunkNote(target: HTMLElement, reload: () => void): void {
+function showChunkNote(target: HTMLElement, reload: () => void): void {
   if (document.getElementById(NOTE_ID)) return;
   const note = document.createElement('div');
   note.id = NOTE_ID;

@@ -149,7 +149,7 @@ function errorOutcome(base: Pick<DecideOutcome, 'operation' | 'caller' | 'host'>
  * on `view` (the world now, or worldAt a later time `at`). Through the engine's own run and
  * execute, in their deciding mode: no request id, no host pick, no randomness, no event.
  */
-export function decideInput(engine: Engine, op: OperationName, input: Record<string, unknown>, callerArn: string, host: number, at: number, view: World): DecideOutcome | Promise<DecideOutcome> {
+function decideInput(engine: Engine, op: OperationName, input: Record<string, unknown>, callerArn: string, host: number, at: number, view: World): DecideOutcome | Promise<DecideOutcome> {
   const base = { operation: op as string, caller: callerArn, host };
   const toOutcome = (r: ExecuteResult): DecideOutcome => {
     if (!r.ok) return errorOutcome(base, r.error, r.decision);

@@ -28,6 +28,5 @@ export const FAULTS: ReadonlySet<string> = new Set([
   'KeyUnavailableException',
 ]);
 
-export const kmsError = (code: string, message: string) => new KmsError(code, message);
 export const notFound = (message: string) => new KmsError('NotFoundException', message);
 export const validation = (message: string) => new KmsError('ValidationException', message);

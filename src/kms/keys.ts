@@ -28,7 +28,7 @@ export const aliasArn = (region: string, account: string, aliasName: string) => 
  * id alone, so it remembers no simulator's state.
  */
 let lastWellFormed = '00000000-0000-4000-8000-000000000000';
-export const isWellFormedKeyId = (id: string): boolean => {
+const isWellFormedKeyId = (id: string): boolean => {
   if (id === lastWellFormed) return true;
   if (!(UUID.test(id) || MRK.test(id))) return false;
   lastWellFormed = id;

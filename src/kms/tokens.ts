@@ -52,7 +52,7 @@ function word(b: Uint8Array, i: number, end: number): number {
  * MurmurHash3_x86_128 of b[0, length) (length ≤ 48: three zero-padded blocks, the length mixed
  * in at the end as the reference does) with its lanes started from `key`; 16 bytes into `out`.
  */
-export function keyedMurmur128Into(key: Uint32Array, b: Uint8Array, length: number, out: Uint8Array): void {
+function keyedMurmur128Into(key: Uint32Array, b: Uint8Array, length: number, out: Uint8Array): void {
   let h1 = key[0] | 0;
   let h2 = key[1] | 0;
   let h3 = key[2] | 0;

@@ -62,7 +62,7 @@ const processIo: Io = {
 };
 
 /** a mistake in the command line: the message, then a pointer to --help; exit code 2 */
-export class UsageError extends Error {
+class UsageError extends Error {
   override name = 'UsageError';
 }
 

@@ -74,11 +74,6 @@ export function valueAtPath(root: unknown, path: string): unknown {
   return node;
 }
 
-/** Whether `path` leads somewhere in `root` (valueAtPath would not be missing). */
-export function hasPath(root: unknown, path: string): boolean {
-  return valueAtPath(root, path) !== MISSING;
-}
-
 /** unwinds a resolution that would pass its budget */
 class OverBudget extends Error {}
 
@@ -261,7 +256,7 @@ export function bareErrorType(type: string): string {
 }
 
 /** The error a response body carries: its `__type` and message (either casing), if any. */
-export function errorOf(body: unknown): { type: string; message?: string } | undefined {
+function errorOf(body: unknown): { type: string; message?: string } | undefined {
   if (!isPlainObject(body) || typeof body.__type !== 'string') return undefined;
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
   return message === undefined ? { type: bareErrorType(body.__type) } : { type: bareErrorType(body.__type), message };

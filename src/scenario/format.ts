@@ -492,7 +492,7 @@ export interface Migration {
   up(doc: Record<string, unknown>): Record<string, unknown>;
 }
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 /** One migration per old version, keyed by the version it reads. Never edit a published entry. */
 export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({

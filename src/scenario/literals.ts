@@ -12,7 +12,7 @@
  * surrogates, and private-use or unassigned code points. Strings show them as \u escapes instead.
  */
 export const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
-export const UNSAFE_CHAR = new RegExp(UNSAFE_CHARS.source, 'u');
+const UNSAFE_CHAR = new RegExp(UNSAFE_CHARS.source, 'u');
 
 export function hex4(unit: number): string {
   return `\\u${unit.toString(16).padStart(4, '0')}`;
@@ -66,7 +66,7 @@ export function commentText(s: string, lang: 'sh' | 'py' | 'js'): string {
 }
 
 /** a word any POSIX shell (and zsh and fish) reads as itself, left unquoted so ordinary regions and ARNs read as before */
-export const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9._:/@+,=-]*$/;
+const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9._:/@+,=-]*$/;
 
 /**
  * One shell word that reads as exactly s, or undefined when s holds an unsafe character (a raw

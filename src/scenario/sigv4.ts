@@ -12,7 +12,7 @@ import { hmacSha256, sha256, toHex } from '../kms/util/sha256';
 /** `20260101T000000Z` for a virtual time in epoch ms (the engine's own reading of X-Amz-Date) */
 export { formatAmzDate as amzDate } from '../kms/wire/sigv4';
 
-export const SIGNED_HEADERS = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
+const SIGNED_HEADERS = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
 
 export interface SignInput {
   method: string;

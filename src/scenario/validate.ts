@@ -216,15 +216,15 @@ const ARN: TextRule = {
 const ACCESS_KEY: TextRule = { max: 128, min: 1, pattern: PATTERNS.accessKeyId, what: 'an access key id (16 to 128 letters, digits or _)' };
 const SECRET: TextRule = { max: LIMITS.secretLength, min: 1, pattern: PATTERNS.secretAccessKey, what: 'a secret access key (visible ASCII characters, no spaces)' };
 
-export function readRegion(x: unknown, path: string): string {
+function readRegion(x: unknown, path: string): string {
   return readText(x, path, REGION);
 }
 
-export function readAccountId(x: unknown, path: string): string {
+function readAccountId(x: unknown, path: string): string {
   return readText(x, path, ACCOUNT);
 }
 
-export function readStartTime(x: unknown, path: string): number {
+function readStartTime(x: unknown, path: string): number {
   return readInt(x, path, 0, LIMITS.startTimeMax, 'milliseconds since 1970 (up to the year 9999)');
 }
 
@@ -233,13 +233,13 @@ export function readClock(x: unknown, path: string): number {
   return readInt(x, path, -LIMITS.clockMs, LIMITS.clockMs, 'milliseconds since 1970');
 }
 
-export function readRouting(x: unknown, path: string, hosts: number): Routing {
+function readRouting(x: unknown, path: string, hosts: number): Routing {
   if (x === 'random' || x === 'round-robin') return x;
   if (isRecord(x) && has(x, 'pinned')) return { pinned: readInt(x.pinned, `${path}.pinned`, 0, hosts - 1, 'a host (counting from 0)') };
   return refuse(path, `${show(x)} is not 'random', 'round-robin' or { "pinned": <host> }`);
 }
 
-export function readPropagation(x: unknown, path: string): PropagationOptions {
+function readPropagation(x: unknown, path: string): PropagationOptions {
   const o = readRecord(x, path, 'an object with minMs and maxMs');
   const minMs = readInt(own(o, 'minMs'), `${path}.minMs`, 0, LIMITS.propagationMs, 'milliseconds');
   const maxMs = readInt(own(o, 'maxMs'), `${path}.maxMs`, 0, LIMITS.propagationMs, 'milliseconds');
@@ -341,7 +341,7 @@ export function readOrganizations(x: unknown, path: string): Record<string, stri
   return out;
 }
 
-export function readPrincipal(x: unknown, path: string): PrincipalConfig {
+function readPrincipal(x: unknown, path: string): PrincipalConfig {
   const o = readRecord(x, path, 'an object with arn and accessKeyId');
   const out: PrincipalConfig = {
     arn: readText(own(o, 'arn'), `${path}.arn`, ARN),
@@ -363,7 +363,7 @@ export function readPrincipal(x: unknown, path: string): PrincipalConfig {
  * The principals, each checked; an ARN or access key id listed twice is refused. The account's
  * root (`arn:aws:iam::<accountId>:root`) may be listed once: it configures the root caller.
  */
-export function readPrincipals(x: unknown, path: string, accountId: string): PrincipalConfig[] {
+function readPrincipals(x: unknown, path: string, accountId: string): PrincipalConfig[] {
   if (x === undefined) refuse(path, 'is missing');
   if (!Array.isArray(x)) refuse(path, `must be a list of principals, not ${kind(x)}`);
   if (x.length > LIMITS.principals) refuse(path, `lists ${count(x.length)} principals; at most ${LIMITS.principals} are allowed`);
@@ -456,12 +456,12 @@ export function readSimulatorOptions(x: unknown, path = 'options'): CheckedOptio
 // Hosts, URLs and the input log
 // ---------------------------------------------------------------------------------------------
 
-export function readHost(x: unknown, path: string): string {
+function readHost(x: unknown, path: string): string {
   return readText(x, path, { max: LIMITS.hostLength, min: 1, pattern: PATTERNS.host, what: 'a host name (such as kms.us-east-1.amazonaws.com)' });
 }
 
 /** An http: or https: address (anything else, javascript: or data: above all, is refused). */
-export function readUrl(x: unknown, path: string): string {
+function readUrl(x: unknown, path: string): string {
   const text = readText(x, path, { max: LIMITS.urlLength, min: 1, noControl: true });
   let url: URL;
   try {
@@ -476,7 +476,7 @@ export function readUrl(x: unknown, path: string): string {
 }
 
 /** An operation name, as after `TrentService.` in X-Amz-Target: letters only. */
-export function readOperation(x: unknown, path: string): string {
+function readOperation(x: unknown, path: string): string {
   return readText(x, path, { max: 64, min: 1, pattern: PATTERNS.operation, what: 'an operation name (letters only, such as CreateGrant)' });
 }
 
@@ -522,7 +522,7 @@ function readHeaders(x: unknown, path: string): [string, string][] {
 const isClockValue = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && Math.abs(x) <= LIMITS.clockMs;
 
 /** Reads one entry of a simulator's input log (LogEntry), copied member by member. */
-export function readLogEntry(x: unknown, path: string, lastUrl?: { text?: string }): LogEntry {
+function readLogEntry(x: unknown, path: string, lastUrl?: { text?: string }): LogEntry {
   const o = readRecord(x, path, 'a log entry (an object)');
   const rawAt = own(o, 'at');
   const at = isClockValue(rawAt) ? rawAt : readClock(rawAt, `${path}.at`);

@@ -122,7 +122,7 @@ export function makeWorkspaceFile(
  * Copies the SimulatorOptions a workspace may carry, field by field, through the one boundary
  * check (src/scenario/validate.ts); throws a Refusal that says what is wrong in words.
  */
-export function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceOptions {
+function parseOptions(x: unknown, path = 'workspace.options'): WorkspaceOptions {
   return readSimulatorOptions(x, path);
 }
 
@@ -301,7 +301,7 @@ function checkList(x: unknown, path: string, what: string, each: (x: unknown, pa
  * `hosts`, when given, is the number of hosts the workspace runs: arrival times must be one per
  * host, and a host index below it. Semantic checks follow in parseWorkspaceFile.
  */
-export function checkSnapshotShape(x: unknown, path = 'snapshot', hosts?: number): StoredSimulator {
+function checkSnapshotShape(x: unknown, path = 'snapshot', hosts?: number): StoredSimulator {
   const snap = readRecord(x, path, 'a saved simulator (an object with state, log and events)');
   const s = readRecord(own(snap, 'state'), `${path}.state`, 'the saved world (an object)');
   const m = readRecord(own(s, 'meta'), `${path}.state.meta`, "the world's counters (an object)");

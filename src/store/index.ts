@@ -151,9 +151,3 @@ export async function storageEstimate(): Promise<{ usage?: number; quota?: numbe
   const [e, persisted] = await Promise.all([storage.estimate(), storage.persisted?.().catch(() => undefined)]);
   return { usage: e.usage, quota: e.quota, persisted };
 }
-
-/** asks the browser to keep this site's storage under pressure (call after a user gesture) */
-export async function requestPersistence(): Promise<boolean> {
-  const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
-  return (await storage?.persist?.().catch(() => false)) ?? false;
-}

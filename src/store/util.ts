@@ -5,7 +5,7 @@ import { readText, Refusal, refuse } from '../scenario/validate';
 import type { GrantPackRow, GrantRow } from './schema';
 
 /** 16 random hex digits from the platform's generator (the store is allowed side effects; src/kms is not) */
-export function randomHex(bytes = 8): string {
+function randomHex(bytes = 8): string {
   const b = new Uint8Array(bytes);
   globalThis.crypto.getRandomValues(b);
   let s = '';

@@ -20,7 +20,7 @@ function hasMatrix(x: unknown): x is MatrixSource {
 }
 
 /** the simulator that computes matrices: the session's own, or the one a deferred simulator loads */
-export async function matrixSource(sim: unknown): Promise<MatrixSource | undefined> {
+async function matrixSource(sim: unknown): Promise<MatrixSource | undefined> {
   if (hasMatrix(sim)) return sim;
   const loaded = (sim as { whenLoaded?: Promise<unknown> } | undefined)?.whenLoaded;
   if (loaded) {
@@ -31,7 +31,7 @@ export async function matrixSource(sim: unknown): Promise<MatrixSource | undefin
 }
 
 /** real ms between two computations while the clock plays */
-export const MATRIX_EVERY_MS = 250;
+const MATRIX_EVERY_MS = 250;
 
 /** the operations shown unless "All operations" is chosen: the key's crypto, and grants */
 const MANAGEMENT = new Set(['GetKeyPolicy', 'PutKeyPolicy', 'DisableKey', 'EnableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'UpdateKeyDescription', 'ListKeyPolicies']);

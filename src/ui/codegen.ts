@@ -103,7 +103,7 @@ function refusal(input: CodeInput, parsed: ReturnType<typeof parseBody>): string
   return undefined;
 }
 
-export function toCli(input: CodeInput): string {
+function toCli(input: CodeInput): string {
   const parsed = parseBody(input.body);
   const head = callerComment(input, '#', 'sh');
   const refused = refusal(input, parsed);
@@ -150,7 +150,7 @@ function pyName(name: string): boolean {
   return PY_IDENT.test(name) && !PY_KEYWORDS.has(name);
 }
 
-export function toBoto3(input: CodeInput): string {
+function toBoto3(input: CodeInput): string {
   const parsed = parseBody(input.body);
   const head = callerComment(input, '#', 'py');
   const refused = refusal(input, parsed);
@@ -193,7 +193,7 @@ function jsValue(v: unknown, path: string[], isBlob: (p: readonly string[]) => b
   return `{\n${entries.map(([k, x]) => `${inner}${jsKey(k)}: ${jsValue(x, [...path, k], isBlob, inner)}`).join(',\n')},\n${indent}}`;
 }
 
-export function toJsV3(input: CodeInput): string {
+function toJsV3(input: CodeInput): string {
   const parsed = parseBody(input.body);
   const head = callerComment(input, '//', 'js');
   const refused = refusal(input, parsed);

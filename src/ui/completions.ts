@@ -102,7 +102,7 @@ const sameList = (a: readonly Suggestion[], b: readonly Suggestion[]) =>
   a.length === b.length && a.every((s, i) => s.value === b[i].value && s.label === b[i].label && s.detail === b[i].detail);
 
 /** do `a` and `b` offer the very same values? */
-export function sameCompletions(a: CompletionValues, b: CompletionValues): boolean {
+function sameCompletions(a: CompletionValues, b: CompletionValues): boolean {
   return (Object.keys(a) as (keyof CompletionValues)[]).every((m) => sameList(a[m], b[m]));
 }
 

@@ -301,7 +301,7 @@ export function lowerBound(arr: readonly TimelineItem[], t: number): number {
 }
 
 /** first index whose item is strictly after t */
-export function upperBound(arr: readonly TimelineItem[], t: number): number {
+function upperBound(arr: readonly TimelineItem[], t: number): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {

@@ -2,7 +2,7 @@
  * Page-wide single-key shortcuts (`.`, `[`, `]`, `?`) must not fire while the user types: in a
  * text field, a select, a contenteditable element or the Monaco editor.
  */
-export function isTyping(target: EventTarget | null): boolean {
+function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || typeof el.closest !== 'function') return false;
   return el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || !!el.closest('.monaco-editor');

@@ -11,7 +11,7 @@ export function groupsFrom(record: Readonly<Record<string, readonly string[]>>):
 }
 
 /** Does `name` match the user's filter text? Case-insensitive; also matches the "TrentService." form and initials ("cg" → CreateGrant). */
-export function matchesFilter(name: string, filter: string): boolean {
+function matchesFilter(name: string, filter: string): boolean {
   const f = normalizeTarget(filter).toLowerCase();
   if (!f) return true;
   if (name.toLowerCase().includes(f)) return true;

@@ -56,7 +56,7 @@ const USAGE_FOR: Record<string, string> = {
 };
 
 /** The key a template should name: the last one used if it suits the operation, else the newest suitable one. */
-export function pickKey(world: WorldView, operation: string, recent: Recent): KeyView | undefined {
+function pickKey(world: WorldView, operation: string, recent: Recent): KeyView | undefined {
   const usage = USAGE_FOR[operation];
   const usable = (k: KeyView) => k.state !== 'PendingDeletion' && (!usage || k.usage === usage);
   const last = world.keys.find((k) => k.keyId === recent.keyId || k.arn === recent.keyId);

@@ -69,7 +69,7 @@ export function buildRequest(req: WireRequest, opts: { region: string; callers: 
 }
 
 /** Decodes the engine's x-playground-decision header (URI-encoded JSON); undefined when absent or unreadable. */
-export function parseDecision(value: string | null): Decision | undefined {
+function parseDecision(value: string | null): Decision | undefined {
   if (!value) return undefined;
   try {
     const parsed: unknown = JSON.parse(decodeURIComponent(value));

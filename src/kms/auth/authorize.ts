@@ -13,7 +13,6 @@ import { KmsError } from '../errors';
 import { World, type GrantRecord, type KeyRecord } from '../world';
 import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
-import { recordsOf, type DerivedKeys } from './conditionKeys';
 import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 import { conditionKeyMaps, LazyRequestContext, type ConditionRequest } from './requestContext';
 
@@ -54,17 +53,6 @@ export function conditionContext(req: ConditionRequest): Record<string, ContextV
   const c: Record<string, ContextValue> = {};
   for (const [k, v] of conditionKeyMaps(req).values) Object.defineProperty(c, k, { value: v, enumerable: true, writable: true, configurable: true });
   return c;
-}
-
-/**
- * The request's condition keys (AWS KMS Developer Guide, "AWS KMS condition keys"; IAM User
- * Guide, "AWS global condition context keys"), and for each (by lower-cased name) where its
- * value came from. conditionKeys.ts holds the table and derives the keys from the caller, the
- * operation's parameters and the key; `req.conditions` (set by the operation: the grant keys of
- * CreateGrant, ...) come on top (requestContext.ts).
- */
-export function conditionContextWithSources(req: ConditionRequest): DerivedKeys {
-  return recordsOf(conditionKeyMaps(req));
 }
 
 function requestContext(req: AuthRequest, resource: string, world?: World): RequestContext {

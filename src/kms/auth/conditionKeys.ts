@@ -190,7 +190,7 @@ const FROM_KEY = 'from the key';
 const defaulted = (member: string) => `the default: the request named no ${member}`;
 
 /** alias/name from an alias name or alias ARN, else undefined */
-export function aliasNameOf(keyId: unknown): string | undefined {
+function aliasNameOf(keyId: unknown): string | undefined {
   if (typeof keyId !== 'string') return undefined;
   if (keyId.lastIndexOf('alias/', 0) === 0) return keyId;
   const m = /^arn:aws[a-z-]*:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(keyId);

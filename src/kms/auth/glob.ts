@@ -75,7 +75,7 @@ export interface Glob {
 }
 
 /** thrown by a matcher when a budget set by withStepBudget runs out */
-export class StepBudgetExceeded extends Error {
+class StepBudgetExceeded extends Error {
   constructor(readonly budget: number) {
     super(`pattern matching took more than ${budget} steps`);
   }

@@ -18,7 +18,7 @@ export type AccessDeniedReason =
   | 'explicit-deny-identity-policy';
 
 /** 'Decrypt' → 'kms:Decrypt'; 'kms:Decrypt' stays as it is */
-export function kmsAction(action: string): string {
+function kmsAction(action: string): string {
   return action.includes(':') ? action : `kms:${action}`;
 }
 

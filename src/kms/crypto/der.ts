@@ -24,7 +24,7 @@ function encodeLength(len: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-export function tlv(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
+function tlv(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
   return concat(Uint8Array.of(tag), encodeLength(content.length), content);
 }
 

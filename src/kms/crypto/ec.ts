@@ -99,9 +99,9 @@ export const CURVES: Record<CurveName, Curve> = {
   },
 };
 
-export const ID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const ID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
-export function curveByOid(o: string): Curve | undefined {
+function curveByOid(o: string): Curve | undefined {
   return Object.values(CURVES).find((c) => c.oid === o);
 }
 
@@ -188,7 +188,7 @@ export function mulG(c: Curve, k: bigint): Point {
 }
 
 /** u1*G + u2*Q */
-export function mulAdd(c: Curve, u1: bigint, u2: bigint, Q: Point): Point {
+function mulAdd(c: Curve, u1: bigint, u2: bigint, Q: Point): Point {
   const A = jMul(c, mod(u1, c.n), toJac(generator(c)));
   const B = Q === null ? INF : jMul(c, mod(u2, c.n), toJac(Q));
   return toAffine(c, jAdd(c, A, B));
@@ -202,13 +202,13 @@ export function onCurve(c: Curve, P: Point): boolean {
 }
 
 /** SEC1 uncompressed encoding 04 || X || Y. */
-export function encodePoint(c: Curve, P: Point): Uint8Array {
+function encodePoint(c: Curve, P: Point): Uint8Array {
   if (P === null) throw new Error('cannot encode infinity');
   return concat(Uint8Array.of(4), bigIntToBytes(P.x, c.size), bigIntToBytes(P.y, c.size));
 }
 
 /** SEC1 decoding (uncompressed or compressed); returns null for invalid / off-curve points. */
-export function decodePoint(c: Curve, b: Uint8Array): Point {
+function decodePoint(c: Curve, b: Uint8Array): Point {
   if (b.length === 1 + 2 * c.size && b[0] === 4) {
     const P = { x: bytesToBigInt(b.subarray(1, 1 + c.size)), y: bytesToBigInt(b.subarray(1 + c.size)) };
     return onCurve(c, P) ? P : null;
@@ -286,11 +286,11 @@ export function parseEcSpki(spki: Uint8Array): { curve: Curve; Q: Point } | null
 // ---------------------------------------------------------------------------------------------
 // Signature encoding (ECDSA-Sig-Value, RFC 3279 §2.2.3 — also used by SM2DSA, GM/T 0009).
 
-export function encodeSig(r: bigint, s: bigint): Uint8Array {
+function encodeSig(r: bigint, s: bigint): Uint8Array {
   return der.seq(der.int(r), der.int(s));
 }
 
-export function decodeSig(sig: Uint8Array): { r: bigint; s: bigint } | null {
+function decodeSig(sig: Uint8Array): { r: bigint; s: bigint } | null {
   try {
     const parts = der.children(der.expect(der.readExact(sig), der.TAG.SEQUENCE));
     if (parts.length !== 2) return null;
@@ -375,7 +375,7 @@ export function ecdsaVerifyDigest(c: Curve, Q: Point, hash: Uint8Array, sig: Uin
 // SM2DSA (GB/T 32918.2-2016), SM3 hash.
 
 /** Default distinguishing ID used by AWS KMS for SM2DSA with MessageType RAW (GM/T 0009-2012). */
-export const SM2_DEFAULT_ID = '1234567812345678';
+const SM2_DEFAULT_ID = '1234567812345678';
 
 export function sm2Za(Q: Point, id: Uint8Array = utf8(SM2_DEFAULT_ID)): Promise<Uint8Array> {
   const c = CURVES.SM2;

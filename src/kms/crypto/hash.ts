@@ -19,7 +19,7 @@ export const HASH_LEN: Record<HashName, number> = {
   SM3: 32,
 };
 
-export const HASH_BLOCK: Record<HashName, number> = {
+const HASH_BLOCK: Record<HashName, number> = {
   'SHA-1': 64,
   'SHA-224': 64,
   'SHA-256': 64,

@@ -57,7 +57,7 @@ export type KeyMaterial =
 export const HMAC_KEY_BYTES = { HMAC_224: 28, HMAC_256: 32, HMAC_384: 48, HMAC_512: 64 } as const;
 
 /** The elliptic curve behind an ECC/SM2 key spec (Ed25519 excluded). */
-export const EC_SPEC_CURVE: Partial<Record<KeySpec, CurveName>> = {
+const EC_SPEC_CURVE: Partial<Record<KeySpec, CurveName>> = {
   ECC_NIST_P256: 'P-256',
   ECC_NIST_P384: 'P-384',
   ECC_NIST_P521: 'P-521',

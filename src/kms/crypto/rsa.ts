@@ -17,7 +17,7 @@ import {
 import * as der from './der';
 import { digest, HASH_LEN, type HashName } from './hash';
 
-export const RSA_OID = '1.2.840.113549.1.1.1';
+const RSA_OID = '1.2.840.113549.1.1.1';
 export const E = 65537n;
 
 export interface RsaPrivate {
@@ -223,25 +223,6 @@ export async function oaepEncrypt(key: RsaPublic, hash: HashName, m: Uint8Array,
   const maskedSeed = xorInto(seed, await mgf1(hash, maskedDB, hLen));
   const EM = concat(Uint8Array.of(0), maskedSeed, maskedDB);
   return bigIntToBytes(rsaPublicOp(key, bytesToBigInt(EM)), k);
-}
-
-export async function oaepDecrypt(key: RsaPrivate, hash: HashName, c: Uint8Array): Promise<Uint8Array | null> {
-  const hLen = HASH_LEN[hash];
-  const k = key.k;
-  if (c.length !== k || k < 2 * hLen + 2) return null;
-  const ci = bytesToBigInt(c);
-  if (ci >= key.n) return null;
-  const EM = bigIntToBytes(rsaPrivateOp(key, ci), k);
-  const maskedSeed = EM.subarray(1, 1 + hLen);
-  const maskedDB = EM.subarray(1 + hLen);
-  const seed = xorInto(maskedSeed, await mgf1(hash, maskedDB, hLen));
-  const DB = xorInto(maskedDB, await mgf1(hash, seed, k - hLen - 1));
-  const lHash = await digest(hash, new Uint8Array(0));
-  if (EM[0] !== 0 || !equalBytes(DB.subarray(0, hLen), lHash)) return null;
-  let i = hLen;
-  while (i < DB.length && DB[i] === 0) i++;
-  if (i >= DB.length || DB[i] !== 1) return null;
-  return DB.slice(i + 1);
 }
 
 // ---- EMSA-PKCS1-v1_5 (RFC 8017 §9.2)

@@ -32,12 +32,6 @@ const SIG_ALG: Record<SigningAlgorithmSpec, SigAlgInfo> = {
   ML_DSA_SHAKE_256: { family: 'mldsa', hash: 'SHA-512' },
 };
 
-/** Length a MessageType DIGEST message must have for this algorithm. */
-export function digestLengthFor(algorithm: SigningAlgorithmSpec): number {
-  const info = SIG_ALG[algorithm];
-  return HASH_LEN[info.hash];
-}
-
 export type SignRequestError =
   /** ValidationException `Digest is invalid length for algorithm <ALG>.` (recorded) */
   | { ok: false; reason: 'digest-length'; message: string }

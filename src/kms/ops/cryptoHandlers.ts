@@ -362,8 +362,8 @@ async function dataKey(ctx: Ctx, input: GenerateDataKeyRequest, withPlaintext: b
   return out;
 }
 
-export const generateDataKey = (ctx: Ctx, input: GenerateDataKeyRequest) => dataKey(ctx, input, true);
-export const generateDataKeyWithoutPlaintext = (ctx: Ctx, input: GenerateDataKeyRequest) => dataKey(ctx, input, false);
+const generateDataKey = (ctx: Ctx, input: GenerateDataKeyRequest) => dataKey(ctx, input, true);
+const generateDataKeyWithoutPlaintext = (ctx: Ctx, input: GenerateDataKeyRequest) => dataKey(ctx, input, false);
 
 async function dataKeyPair(ctx: Ctx, input: GenerateDataKeyPairRequest, withPlaintext: boolean) {
   if (withPlaintext) noRecipient(input);
@@ -390,8 +390,8 @@ async function dataKeyPair(ctx: Ctx, input: GenerateDataKeyPairRequest, withPlai
   return out;
 }
 
-export const generateDataKeyPair = (ctx: Ctx, input: GenerateDataKeyPairRequest) => dataKeyPair(ctx, input, true);
-export const generateDataKeyPairWithoutPlaintext = (ctx: Ctx, input: GenerateDataKeyPairRequest) => dataKeyPair(ctx, input, false);
+const generateDataKeyPair = (ctx: Ctx, input: GenerateDataKeyPairRequest) => dataKeyPair(ctx, input, true);
+const generateDataKeyPairWithoutPlaintext = (ctx: Ctx, input: GenerateDataKeyPairRequest) => dataKeyPair(ctx, input, false);
 
 // =============================================================================================
 // Sign, Verify, GetPublicKey.
@@ -409,7 +409,7 @@ function checkSigning(key: KeyRecord, operation: string, algorithm: SigningAlgor
   return bad || m.kind !== 'pair' ? null : m;
 }
 
-export async function signHandler(ctx: Ctx, input: SignRequest) {
+async function signHandler(ctx: Ctx, input: SignRequest) {
   const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'Sign', tokens: input.GrantTokens });
   ctx.keyState(key);
@@ -423,7 +423,7 @@ export async function signHandler(ctx: Ctx, input: SignRequest) {
   return { KeyId: key.arn, Signature: r.signature, SigningAlgorithm: input.SigningAlgorithm };
 }
 
-export async function verifyHandler(ctx: Ctx, input: VerifyRequest) {
+async function verifyHandler(ctx: Ctx, input: VerifyRequest) {
   const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'Verify', tokens: input.GrantTokens });
   ctx.keyState(key);
@@ -491,7 +491,7 @@ export async function verifyMacHandler(ctx: Ctx, input: VerifyMacRequest) {
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: input.MacAlgorithm };
 }
 
-export async function deriveSharedSecretHandler(ctx: Ctx, input: DeriveSharedSecretRequest) {
+async function deriveSharedSecretHandler(ctx: Ctx, input: DeriveSharedSecretRequest) {
   noRecipient(input);
   const key = ctx.key(input.KeyId);
   ctx.authorize(key, { grantOperation: 'DeriveSharedSecret', tokens: input.GrantTokens });

@@ -24,11 +24,6 @@ export function ownStringMap(m: Readonly<StringMap> | null | undefined): StringM
   return Object.fromEntries(Object.entries(m));
 }
 
-/** `m[k]` when `k` is one of m's own keys, else undefined (never an Object.prototype member) */
-export function ownValue(m: Readonly<StringMap>, k: string): string | undefined {
-  return Object.hasOwn(m, k) ? m[k] : undefined;
-}
-
 /** the map with every key lower-cased (a later key wins a collision, as assignment would) */
 export function lowerCaseKeys(m: Readonly<StringMap>): StringMap {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));

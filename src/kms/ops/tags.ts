@@ -14,7 +14,7 @@ import type { Ctx } from './context';
 import type { ListResourceTagsRequest, TagResourceRequest, UntagResourceRequest } from '../model/shapes.generated';
 
 /** "Tags per KMS key: 50" (AWS KMS Developer Guide, "Resource quotas") */
-export const MAX_TAGS_PER_KEY = 50;
+const MAX_TAGS_PER_KEY = 50;
 
 function checkTagKey(k: unknown): asserts k is string {
   if (typeof k !== 'string' || k.length < 1 || k.length > 128) throw validation('1 validation error detected: Value at \'tags.member.tagKey\' failed to satisfy constraint: Member must have length between 1 and 128');

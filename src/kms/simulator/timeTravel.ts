@@ -17,7 +17,7 @@ export function moveClock(core: SimCore, to: number): void {
 }
 
 /** rebuilds the world as it was at virtual time t (a queue job) */
-export async function seekTo(core: SimCore, t: number): Promise<void> {
+async function seekTo(core: SimCore, t: number): Promise<void> {
   const fresh = core.newEngine();
   if (!core.store) fresh.world.trackChanges = false;
   const current = core.engine;

@@ -35,8 +35,6 @@
  *      Used where no captured AWS response was found; marked [H] below.
  */
 
-export const AUTH_ERROR_HTTP_STATUS = 400;
-
 export const INVALID_SIGNATURE_EXCEPTION = 'InvalidSignatureException';
 /** [A] Signature mismatch (wrong secret, tampered request, wrong signing method). */
 export const INVALID_SIGNATURE_MESSAGE =

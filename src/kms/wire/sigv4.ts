@@ -46,10 +46,10 @@ import {
   unsupportedAlgorithmMessage,
 } from './authErrors';
 
-export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
-export const SIGV4_TERMINATOR = 'aws4_request';
+const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
+const SIGV4_TERMINATOR = 'aws4_request';
 /** Allowed clock skew between the request date and the server clock (AWS: 15 minutes). */
-export const SIGV4_MAX_SKEW_MS = 15 * 60 * 1000;
+const SIGV4_MAX_SKEW_MS = 15 * 60 * 1000;
 
 export interface SigV4Auth {
   accessKeyId: string;
@@ -146,12 +146,12 @@ export interface SigV4Rejection {
 }
 
 /** The request timestamp: X-Amz-Date, else Date. */
-export function requestDate(headers: Headers): string | null {
+function requestDate(headers: Headers): string | null {
   return headers.get('x-amz-date') ?? headers.get('date');
 }
 
 /** Epoch ms of a yyyymmddThhmmssZ timestamp; null if malformed or not a real date/time. */
-export function parseAmzDate(amzDate: string): number | null {
+function parseAmzDate(amzDate: string): number | null {
   const m = ISO_BASIC.exec(amzDate);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);

@@ -16,7 +16,7 @@ import { replayInputs } from './inputs';
 import { batchSession } from './session';
 
 /** more new entries than this are replayed in one batch rather than through the shown Session */
-export const LIVE_ENTRIES = 20;
+const LIVE_ENTRIES = 20;
 
 export interface CatchUpHooks {
   /** the settings of the world being followed */

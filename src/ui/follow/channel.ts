@@ -48,7 +48,7 @@ function randomText(bytes: number): string {
   return encodeBase64Url(b);
 }
 
-export function newChannelId(): string {
+function newChannelId(): string {
   const bytes = new Uint8Array(6);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -59,7 +59,7 @@ export function newPresentation(): Presentation {
 }
 
 /** the fragment that carries a presentation's key */
-export const KEY_PARAM = 'key';
+const KEY_PARAM = 'key';
 
 /** the key in a URL fragment (`#key=…`), if it is one */
 export function keyFromHash(hash: string): string | undefined {

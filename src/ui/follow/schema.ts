@@ -39,7 +39,7 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * Input log entries (`sim.log`), checked as a workspace file's are (src/scenario/validate.ts:
  * times, http(s) URLs, header names and values, body sizes), and fit for `new Request`.
  */
-export function parseLogEntries(x: unknown): LogEntry[] | undefined {
+function parseLogEntries(x: unknown): LogEntry[] | undefined {
   if (!Array.isArray(x) || x.length > LIMITS.entries) return undefined;
   const checked = checkLog(x, 'log.entries');
   if (!checked.ok) return undefined;
@@ -57,7 +57,7 @@ export interface LogDelta {
   entries: LogEntry[];
 }
 
-export function parseLogDelta(x: unknown): LogDelta | undefined {
+function parseLogDelta(x: unknown): LogDelta | undefined {
   if (!isObj(x) || !isIndex(x.from)) return undefined;
   const entries = parseLogEntries(x.entries);
   return entries ? { from: x.from, entries } : undefined;
@@ -84,7 +84,7 @@ function parseCheck(x: unknown): FollowCheck | undefined {
   return { ok: x.ok, failures: [...(x.failures as string[])], entry: x.entry };
 }
 
-export function parseLessonProgress(x: unknown): LessonProgress | undefined {
+function parseLessonProgress(x: unknown): LessonProgress | undefined {
   if (!isObj(x) || !isText(x.lesson) || !isIndex(x.step, LIMITS.steps) || !Array.isArray(x.checks) || !Array.isArray(x.done)) return undefined;
   if (x.checks.length > LIMITS.steps || x.done.length > LIMITS.steps) return undefined;
   const checks: [number, FollowCheck][] = [];
@@ -105,7 +105,7 @@ export interface WorkspaceInfo {
   options: SimulatorOptions;
 }
 
-export function parseWorkspaceInfo(x: unknown): WorkspaceInfo | undefined {
+function parseWorkspaceInfo(x: unknown): WorkspaceInfo | undefined {
   if (!isObj(x) || !isText(x.id) || x.id === '' || !isText(x.name)) return undefined;
   const options = checkSimulatorOptions(x.options);
   return options.ok ? { id: x.id, name: x.name, options: options.value } : undefined;

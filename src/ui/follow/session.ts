@@ -39,7 +39,7 @@ export interface BatchOptions {
  * Replays `entries` into `sim`: clock moves forward to each entry's time, requests as logged.
  * Returns the history entries of the requests (as a reloaded workspace's History shows them).
  */
-export async function replayLog(sim: TimeTravelSimulator, options: SimulatorOptions, entries: readonly LogEntry[], opts: BatchOptions = {}): Promise<Omit<HistoryEntry, 'n'>[]> {
+async function replayLog(sim: TimeTravelSimulator, options: SimulatorOptions, entries: readonly LogEntry[], opts: BatchOptions = {}): Promise<Omit<HistoryEntry, 'n'>[]> {
   const history: Omit<HistoryEntry, 'n'>[] = [];
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];

@@ -11,7 +11,7 @@ import { resolveReferences } from './source';
 export type ReferencePart = { kind: 'text'; text: string } | { kind: 'ref'; text: string; label: string };
 
 /** "KeyMetadata.Arn from step 1" ("the response of step 1" for the whole body) */
-export function referenceLabel(stepId: string, dotted: string, steps: readonly LessonStep[]): string {
+function referenceLabel(stepId: string, dotted: string, steps: readonly LessonStep[]): string {
   const i = steps.findIndex((s) => s.id === stepId);
   const from = i >= 0 ? `step ${i + 1}` : `step “${stepId}”`;
   const path = dotted.startsWith('.') ? dotted.slice(1) : dotted;

@@ -61,7 +61,7 @@ export function layoutFor(width: number, lanes: number, font: number): Layout {
 
 export const xOf = (t: number, v: View, l: Layout) => l.gutter + ((t - v.t0) / (v.t1 - v.t0)) * (l.width - l.gutter - 8);
 export const tOf = (x: number, v: View, l: Layout) => v.t0 + ((x - l.gutter) / (l.width - l.gutter - 8)) * (v.t1 - v.t0);
-export const laneY = (lane: number, l: Layout) => l.axis + lane * l.laneHeight + l.laneHeight / 2;
+const laneY = (lane: number, l: Layout) => l.axis + lane * l.laneHeight + l.laneHeight / 2;
 /** a marker's radius */
 export const markerRadius = (l: Layout) => Math.max(4, Math.round(l.font * 0.38));
 /** how far apart markers that share a time are set: a marker's width and a little air */

@@ -37,7 +37,7 @@ import { Drafts } from './drafts';
 export { CURRENT_SETTING, DEFAULT_WORKSPACE_NAME, configFor, sameConfig, type Backend, type NoticeItem } from './backend';
 export { draftSetting } from './drafts';
 
-export const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
+const DELETED_SEND = 'This request was not sent: this workspace was deleted in another tab. Switch to another workspace (or create one) to go on.';
 const DELETED_NOTICE = 'This workspace was deleted in another tab. Requests can no longer be sent here: switch to another workspace, or create one.';
 const RESENT_UNSHOWN = 'This request was sent again on top of another tab’s change and saved; the History pane shows only the latest requests.';
 const SWITCHED_SEND = 'This request was not sent: the workspace shown was reset, switched or opened again meanwhile. Send it again.';
