@@ -4,6 +4,7 @@
  * JSON text out.
  */
 import { encodeBase64 } from '../kms/util/base64';
+import { operationsWhere } from '../kms/operations';
 import type { KeyView, WorldView } from './world';
 
 export interface Recent {
@@ -193,24 +194,8 @@ function defaultKeyPolicy(rootArn: string): string {
   });
 }
 
-/** Operations whose requests accept a GrantTokens list. */
-export const TAKES_GRANT_TOKENS = new Set([
-  'CreateGrant',
-  'Decrypt',
-  'DeriveSharedSecret',
-  'DescribeKey',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'GetPublicKey',
-  'ReEncrypt',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-]);
+/** Operations whose requests accept a GrantTokens list (the engine's operation descriptors say which). */
+export const TAKES_GRANT_TOKENS: ReadonlySet<string> = operationsWhere((d) => d.grantTokens);
 
 /**
  * Adds `token` to the body's GrantTokens (creating the list), keeping the other members.

@@ -6,6 +6,7 @@
 import { jsonSchemaForInput, memberConstraintsText, type JsonSchema } from '../../kms/model/jsonSchema';
 import type { OperationName } from '../../kms/model/shapes.generated';
 import { apiReferenceUrl } from '../operations';
+import { operationsWhere } from '../../kms/operations';
 import { describeMember } from './memberDocs';
 
 export interface Suggestion {
@@ -39,22 +40,8 @@ export const NO_COMPLETIONS: CompletionValues = {
   ciphertexts: [],
 };
 
-const ALIAS_OK = new Set([
-  'DescribeKey',
-  'Encrypt',
-  'Decrypt',
-  'ReEncrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'Sign',
-  'Verify',
-  'GetPublicKey',
-  'DeriveSharedSecret',
-  'GenerateMac',
-  'VerifyMac',
-]);
+/** operations whose key members take an alias name or alias ARN (the engine's operation descriptors say which) */
+const ALIAS_OK: ReadonlySet<string> = operationsWhere((d) => d.aliases);
 
 function suggestionsFor(operation: string, path: readonly string[], v: CompletionValues): Suggestion[] {
   const name = path[path.length - 1] === '[]' ? path[path.length - 2] : path[path.length - 1];
