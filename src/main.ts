@@ -6,7 +6,7 @@
  *   ?e2e=1          editor options for exact typing in end-to-end tests, a fresh in-memory
  *                   workspace (add &store=idb for IndexedDB), and a setup hook
  *                   (globalThis.__kmsPlayground) tests use to create thousands of events quickly
- * and the hash `#s=v1.…`: a shared scenario, replayed into a new workspace (then removed).
+ * and the hash `#s=v2.…` (older versions are read too): a shared scenario, replayed into a new workspace (then removed).
  *
  * Inside another site's frame it does not start: a note links to it in a tab of its own (src/framed.ts).
  *
