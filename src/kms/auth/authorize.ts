@@ -16,10 +16,9 @@ import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDenie
 import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 import { conditionKeyMaps, LazyRequestContext, type ConditionRequest } from './requestContext';
 
-export interface AuthRequest {
+export interface AuthRequest extends ConditionRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
   action: string;
-  caller: Caller;
   key: KeyRecord;
   keyPolicy: ParsedPolicy;
   host: number;
@@ -28,18 +27,6 @@ export interface AuthRequest {
   grantOperation?: string;
   /** grants the request's tokens stand for (already verified) */
   tokenGrants?: readonly GrantRecord[];
-  /** the request's encryption context, for grant constraints and kms:EncryptionContext keys */
-  encryptionContext?: Record<string, string>;
-  /** extra condition keys of this request (kms:GrantOperations, ...) */
-  conditions?: Record<string, ContextValue>;
-  /** the operation (e.g. 'ReEncrypt' for kms:ReEncryptFrom): with `input`, sets the operation's condition keys */
-  op?: string;
-  /** the request body, for the condition keys its parameters set (conditionKeys.ts) */
-  input?: unknown;
-  /** the Region the request was sent to (aws:RequestedRegion) */
-  region?: string;
-  /** the world the key lives in (kms:ResourceAliases); authorize() passes its own */
-  world?: World;
 }
 
 export type AuthResult = { ok: true; decision: Decision; grant?: GrantRecord } | { ok: false; decision: Decision; error: KmsError };

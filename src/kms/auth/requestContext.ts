@@ -16,16 +16,21 @@ import type { ConditionIndex, ContextValue, ParsedPolicy, RequestContext } from 
 /** what a request's condition keys are derived from: the caller, and when known, the operation, its input and key */
 export interface ConditionRequest {
   caller: Caller;
-  /** the request's encryption context, for the kms:EncryptionContext keys */
+  /** the request's encryption context, for grant constraints and the kms:EncryptionContext keys */
   encryptionContext?: Record<string, string>;
   /** extra condition keys of this request (kms:GrantOperations, ...); an undefined value removes the key */
   conditions?: Record<string, ContextValue>;
+  /** the IAM action, e.g. 'kms:Decrypt' */
   action?: string;
+  /** the operation (e.g. 'ReEncrypt' for kms:ReEncryptFrom): with `input`, sets the operation's condition keys */
   op?: string;
+  /** the request body, for the condition keys its parameters set (conditionKeys.ts) */
   input?: unknown;
   key?: KeyRecord;
   now?: number;
+  /** the Region the request was sent to (aws:RequestedRegion) */
   region?: string;
+  /** the world the key lives in (kms:ResourceAliases); authorize() passes its own */
   world?: World;
 }
 
