@@ -117,4 +117,46 @@ export default {
     await page.screenshot({ path: shot('02-completions') });
     await page.keyboard.press('Escape');
   },
+
+  "a Send keeps Monaco's JSON worker; the new completions arrive when the editor is used": async ({ page, baseUrl }) => {
+    // counts the workers the page starts (Monaco restarts its JSON worker whenever its options change)
+    await page.addInitScript(() => {
+      const Base = globalThis.Worker;
+      let started = 0;
+      globalThis.Worker = class extends Base {
+        constructor(...args) {
+          super(...args);
+          started++;
+        }
+      };
+      Object.defineProperty(globalThis, '__workersStarted', { get: () => started });
+    });
+    await openApp(page, baseUrl);
+    await waitForMonaco(page);
+    const keyId = (await send(page)).json.KeyMetadata.KeyId;
+    await chooseTarget(page, 'CreateGrant');
+    await setBody(page, JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Decrypt'] }));
+    // the JSON worker validates the body
+    await page.waitForFunction(() => globalThis.__workersStarted >= 1);
+    await page.waitForTimeout(300);
+    const before = await page.evaluate(() => globalThis.__workersStarted);
+    const grantId = (await send(page)).json.GrantId;
+    assert(typeof grantId === 'string', 'CreateGrant answered a grant id');
+    await page.waitForTimeout(500);
+    const after = await page.evaluate(() => globalThis.__workersStarted);
+    assertEqual(after, before, 'workers started by a Send that changed the world');
+    // the editor in use again (a new body typed in): the new grant is offered
+    await chooseTarget(page, 'RetireGrant');
+    await setBody(page, `{\n  "KeyId": "${keyId}",\n  "GrantId": ""\n}`);
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.suggest-widget .monaco-list-row');
+    await suggest.first().waitFor({ timeout: 15_000 });
+    const labels = await suggest.allInnerTexts();
+    assert(labels.some((l) => l.includes(grantId.slice(0, 12))), `a completion names grant ${grantId}: ${labels.join(' | ')}`);
+    await page.keyboard.press('Escape');
+  },
 };

@@ -63,8 +63,11 @@ export function createJsonEditor(opts: JsonEditorOptions): JsonEditorHandle {
   const models = new Map<string, monaco.editor.ITextModel>();
   const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
   let applyingExternal = false;
+  /** completions arrived that the schemas do not hold yet (see setCompletions) */
+  let schemasStale = false;
 
   const applySchemas = () => {
+    schemasStale = false;
     const schemas = [...models.keys()].map((op) => ({
       uri: `kms://schema/${op}`,
       fileMatch: [modelUri(op).toString()],
@@ -123,6 +126,11 @@ export function createJsonEditor(opts: JsonEditorOptions): JsonEditorHandle {
   } satisfies monaco.editor.IStandaloneEditorConstructionOptions);
 
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => opts.onSend());
+  // the completions that changed while the editor was not in use, before it is used again
+  const applyIfStale = () => {
+    if (schemasStale) applySchemas();
+  };
+  const uses = [editor.onDidFocusEditorText(applyIfStale), editor.onKeyDown(applyIfStale), editor.onMouseDown(applyIfStale)];
   const sub = editor.onDidChangeModelContent(() => {
     if (applyingExternal) return;
     opts.onChange(editor.getValue());
@@ -162,8 +170,12 @@ export function createJsonEditor(opts: JsonEditorOptions): JsonEditorHandle {
     },
     setValue,
     setCompletions(values) {
+      if (values === completions) return;
       completions = values;
-      applySchemas();
+      // New schemas restart Monaco's JSON worker (any change to its options does), and a Send
+      // that changes the world changes the completions: so they reach the schemas when the editor
+      // is next focused, clicked or typed in, not in the frame that shows the answer.
+      schemasStale = true;
     },
     setDark(dark) {
       monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
@@ -183,6 +195,7 @@ export function createJsonEditor(opts: JsonEditorOptions): JsonEditorHandle {
     },
     dispose() {
       sub.dispose();
+      for (const u of uses) u.dispose();
       editor.dispose();
       for (const m of models.values()) m.dispose();
       models.clear();
