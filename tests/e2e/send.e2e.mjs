@@ -56,6 +56,8 @@ export default {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await waitForHistory(page, 2001);
     await page.waitForFunction(() => document.querySelector('section.history .list li:last-child .n')?.textContent === '#2001');
+    // scrolled in the frame that shows the answer
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert(await inView(page, '#2001'), 'the newest entry is scrolled into view');
     assertEqual(await page.evaluate(() => window.scrollY), y, 'the page itself did not move');
     let shown = await rows(page);
@@ -89,5 +91,62 @@ export default {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('section.history li.selected .n')?.textContent === '#2');
     assertEqual(await page.locator('section.history button.entry[aria-current="true"]').count(), 1, 'one entry is the current one');
+  },
+
+  'a long response body is laid out only where it is scrolled to, and reads as one text': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1');
+    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+    // a key with 60 grants, then ListGrants with a Limit of 60 in the editor
+    await page.evaluate(async () => {
+      const { session } = globalThis.__kmsPlayground;
+      session.setTarget('CreateKey');
+      session.body = '{}';
+      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+      const sim = await globalThis.__kmsPlayground.sim;
+      for (let i = 0; i < 60; i++) {
+        const res = await sim.fetch(
+          new Request('https://kms.us-east-1.amazonaws.com/', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'TrentService.CreateGrant' },
+            body: JSON.stringify({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/App', Operations: ['Decrypt'], Name: `grant-${i}` }),
+          }),
+        );
+        if (res.status !== 200) throw new Error(`CreateGrant ${res.status}`);
+      }
+      session.setTarget('ListGrants');
+      session.body = JSON.stringify({ KeyId: keyId, Limit: 60 });
+      // whether the browser skips each block's layout and paint (it says so when that changes)
+      globalThis.__skipped = new Map();
+      document.addEventListener('contentvisibilityautostatechange', (e) => globalThis.__skipped.set(e.target, e.skipped), true);
+    });
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await waitForHistory(page, 2);
+    const body = page.getByTestId('response-body');
+    const read = () =>
+      body.evaluate((pre) => {
+        const blocks = [...pre.querySelectorAll('.block')];
+        return { text: pre.textContent, blocks: blocks.length, skipped: blocks.map((b) => globalThis.__skipped.get(b)) };
+      });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="response-body"] .block')].every((b) => globalThis.__skipped.has(b)));
+    let r = await read();
+    const grants = JSON.parse(r.text).Grants;
+    assertEqual(grants.length, 60, 'the formatted body parses, with every grant');
+    assert(r.text.split('\n').length > 500, `formatted: a line per member (${r.text.split('\n').length} lines)`);
+    assert(r.blocks > 5, `the body is in blocks (${r.blocks})`);
+    assertEqual(r.skipped[0], false, 'the first block is laid out');
+    assertEqual(r.skipped[r.blocks - 1], true, 'the last block is not, until scrolled to');
+    // scrolled to the end, the last block is there, and the text is unchanged
+    await body.evaluate((pre) => (pre.scrollTop = pre.scrollHeight));
+    await page.waitForFunction(() => {
+      const blocks = document.querySelectorAll('[data-testid="response-body"] .block');
+      return globalThis.__skipped.get(blocks[blocks.length - 1]) === false;
+    });
+    const after = await read();
+    assertEqual(after.text, r.text, 'the same text after scrolling');
+    // the bytes as sent (Formatted off): one line, no blocks, the same JSON
+    await page.getByRole('checkbox', { name: 'Formatted' }).uncheck();
+    r = await read();
+    assertEqual(r.blocks, 0, 'a one-line body is not cut into blocks');
+    assertEqual(JSON.stringify(JSON.parse(r.text)), JSON.stringify(JSON.parse(after.text)), 'formatted and as sent hold the same JSON');
   },
 };
