@@ -7,17 +7,23 @@
  * oracle). Never call noble's randomSecretKey/keygen here: key seeds come from the engine's
  * seeded `random`.
  */
-import { ed25519, ed25519ph } from '@noble/curves/ed25519.js';
 import { bytesToBigIntLE, concat, mod, utf8 } from './bytes';
 import * as der from './der';
 import { digest } from './hash';
 
 const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-const Point = ed25519.Point;
+
+/**
+ * noble's Ed25519, loaded with the first Ed25519 key: building the curve costs tens of
+ * milliseconds, which every page would otherwise pay before its first answer.
+ */
+let noble: Promise<typeof import('@noble/curves/ed25519.js')> | undefined;
+const curve = () => (noble ??= import('@noble/curves/ed25519.js'));
 
 export const ED25519_OID = '1.3.101.112';
 
 export async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
+  const { ed25519 } = await curve();
   return ed25519.getPublicKey(seed);
 }
 
@@ -30,6 +36,7 @@ const DOM2_PH = concat(utf8('SigEd25519 no Ed25519 collisions'), Uint8Array.of(1
  * so the input ends up hashed twice, exactly as the KMS documentation warns.)
  */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array, prehash: boolean): Promise<Uint8Array> {
+  const { ed25519, ed25519ph } = await curve();
   return prehash ? ed25519ph.sign(message, seed) : ed25519.sign(message, seed);
 }
 
@@ -46,6 +53,7 @@ export async function ed25519Verify(
   prehash: boolean,
 ): Promise<boolean> {
   if (signature.length !== 64) return false;
+  const Point = (await curve()).ed25519.Point;
   let A, R;
   try {
     A = Point.fromBytes(publicKey);

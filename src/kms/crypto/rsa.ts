@@ -42,7 +42,11 @@ export interface RsaPublic {
 // ---------------------------------------------------------------------------------------------
 // Prime generation.
 
-const SMALL_PRIMES: number[] = (() => {
+/** the odd primes below 2^16, sieved with the first RSA key made (not when the engine loads) */
+let smallPrimes: number[] | undefined;
+const oddPrimes = (): number[] => (smallPrimes ??= sieveSmallPrimes());
+
+function sieveSmallPrimes(): number[] {
   const limit = 1 << 16;
   const sieve = new Uint8Array(limit);
   const out: number[] = [];
@@ -52,7 +56,7 @@ const SMALL_PRIMES: number[] = (() => {
     for (let j = i * i; j < limit; j += i) sieve[j] = 1;
   }
   return out.slice(1); // odd primes only
-})();
+}
 
 const MR_BASES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n];
 
@@ -96,7 +100,7 @@ function generatePrime(bits: number, random: RandomSource): bigint {
     start |= (3n << BigInt(bits - 2)) | 1n;
     // sieve[i] = 1 ⇔ start + 2i has a small factor
     const sieve = new Uint8Array(WINDOW);
-    for (const sp of SMALL_PRIMES) {
+    for (const sp of oddPrimes()) {
       const r = Number(start % BigInt(sp));
       // first i with (r + 2i) ≡ 0 (mod sp): 2i ≡ -r → i ≡ (sp - r) * inv2 (mod sp)
       let i = r === 0 ? 0 : ((sp - r) * ((sp + 1) / 2)) % sp;

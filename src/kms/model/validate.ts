@@ -221,9 +221,22 @@ function isChecked(n: Node, seen: Set<Node>): boolean {
   }
 }
 
-/** compiled input structure per operation (null: the operation has no input shape) */
+/**
+ * compiled input structure per operation (null: the operation has no input shape), compiled with
+ * the operation's first request: compiling all of them (their patterns are regular expressions)
+ * would hold up the engine's loading, and with it a page's first answer. The model has no
+ * recursive shape, so what a node compiles to does not depend on the order.
+ */
 const ROOTS = new Map<string, Node | null>();
-for (const [op, def] of Object.entries(OPERATIONS)) ROOTS.set(op, def.input === null ? null : nodeFor(def.input));
+function rootFor(op: string): Node | null | undefined {
+  let root = ROOTS.get(op);
+  if (root === undefined && Object.hasOwn(OPERATIONS, op)) {
+    const input = OPERATIONS[op as OperationName].input;
+    root = input === null ? null : nodeFor(input);
+    ROOTS.set(op, root);
+  }
+  return root;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Stage 1: JSON types
@@ -498,7 +511,7 @@ function itemConstraints(item: Node, withNotNull: boolean): string {
  * the body itself, unchanged (unknown members are kept and ignored).
  */
 export function validateInput(op: OperationName, body: unknown): ValidationResult {
-  const root = ROOTS.get(op);
+  const root = rootFor(op);
   if (root === undefined) throw new Error(`validateInput: unknown operation ${String(op)}`);
   if (!isObject(body)) {
     return { ok: false, code: 'SerializationException', message: Array.isArray(body) ? MSG_LIST_START : '' };
