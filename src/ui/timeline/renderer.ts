@@ -14,6 +14,7 @@
 import type { ChangeTrack, EventIndex, ItemKind, TimelineItem } from '../eventIndex';
 import { laneName } from '../describe';
 import { formatRelative } from '../format';
+import { KINDS, markers, type Palette } from './markers';
 
 export interface View {
   /** left edge, epoch ms */
@@ -22,21 +23,7 @@ export interface View {
   t1: number;
 }
 
-export interface Palette {
-  bg: string;
-  fg: string;
-  muted: string;
-  grid: string;
-  band: string;
-  create: string;
-  remove: string;
-  allowed: string;
-  denied: string;
-  failed: string;
-  key: string;
-  cursor: string;
-  focus: string;
-}
+export type { Palette } from './markers';
 
 export interface Layout {
   width: number;
@@ -138,136 +125,6 @@ function grow(a: Float64Array, n: number): Float64Array {
 }
 
 const TICKS = [100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
-
-function colourFor(kind: ItemKind, p: Palette): string {
-  switch (kind) {
-    case 'grant-create':
-    case 'arrive-create':
-      return p.create;
-    case 'grant-retire':
-    case 'grant-revoke':
-    case 'arrive-retire':
-    case 'arrive-revoke':
-      return p.remove;
-    case 'allowed':
-      return p.allowed;
-    case 'denied':
-      return p.denied;
-    case 'failed':
-      return p.failed;
-    case 'key':
-      return p.key;
-  }
-}
-
-/** adds a marker's shape to the current path (markers of one kind are filled together) */
-function shape(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: number, r: number): void {
-  switch (kind) {
-    case 'grant-create':
-    case 'grant-retire':
-    case 'grant-revoke':
-    case 'denied':
-      if (kind === 'denied') {
-        ctx.moveTo(x, y - r - 1);
-        ctx.lineTo(x + r + 1, y + r);
-        ctx.lineTo(x - r - 1, y + r);
-      } else {
-        ctx.moveTo(x, y - r - 1);
-        ctx.lineTo(x + r + 1, y);
-        ctx.lineTo(x, y + r + 1);
-        ctx.lineTo(x - r - 1, y);
-      }
-      ctx.closePath();
-      return;
-    case 'arrive-create':
-    case 'arrive-retire':
-    case 'arrive-revoke':
-      ctx.moveTo(x + r, y);
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      return;
-    case 'allowed':
-      ctx.rect(x - r, y - r, r * 2, r * 2);
-      return;
-    case 'failed':
-      ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
-      return;
-    case 'key':
-      ctx.rect(x - r, y - r / 2, r * 2, r);
-      return;
-  }
-}
-
-/** adds the mark drawn over a marker, in the background colour: a bar for removals, a tick for allowed */
-function overlay(ctx: CanvasRenderingContext2D, kind: ItemKind, x: number, y: number, r: number): boolean {
-  switch (kind) {
-    case 'grant-retire':
-    case 'grant-revoke':
-    case 'arrive-retire':
-    case 'arrive-revoke':
-      ctx.moveTo(x - r / 2, y);
-      ctx.lineTo(x + r / 2, y);
-      return true;
-    case 'allowed':
-      ctx.moveTo(x - r / 2, y);
-      ctx.lineTo(x - r / 8, y + r / 2);
-      ctx.lineTo(x + r / 2, y - r / 2);
-      return true;
-    default:
-      return false;
-  }
-}
-
-/**
- * Markers are stamped from sprites: each kind's shape and overlay drawn once (per palette, radius
- * and pixel ratio) into a small canvas, then copied onto whole device pixels (a plain blit, the
- * pixels the paths give there): a dense view has thousands of markers, and a blit costs a fraction
- * of an anti-aliased fill in software. Without a canvas to draw them in (tests), the paths.
- */
-const sprites = new Map<ItemKind, { image: ImageBitmap; centre: number } | null>();
-let spriteKey = '';
-
-function stamp(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): boolean {
-  const m = typeof ctx.getTransform === 'function' && typeof OffscreenCanvas === 'function' ? ctx.getTransform() : undefined;
-  const dpr = m?.a;
-  if (!m || !dpr || dpr !== m.d || m.b || m.c || m.e || m.f) return false;
-  const key = `${r}|${dpr}|${p.bg}|${p.create}|${p.remove}|${p.allowed}|${p.denied}|${p.failed}|${p.key}`;
-  if (key !== spriteKey) sprites.clear();
-  spriteKey = key;
-  if (!sprites.has(kind)) {
-    const centre = Math.ceil((r + 3) * dpr);
-    const image = new OffscreenCanvas(2 * centre + 1, 2 * centre + 1);
-    const c = image.getContext('2d') as unknown as CanvasRenderingContext2D | null;
-    sprites.set(kind, null); // none while it is drawn: markers() below draws the paths into it
-    c?.setTransform(dpr, 0, 0, dpr, 0, 0); // (kept as an ImageBitmap: a canvas is snapshot at every copy)
-    if (c) markers(c, kind, [centre / dpr, centre / dpr], r, p), sprites.set(kind, { image: image.transferToImageBitmap(), centre });
-  }
-  const sprite = sprites.get(kind);
-  if (!sprite) return false;
-  const smoothing = ctx.imageSmoothingEnabled;
-  ctx.imageSmoothingEnabled = false;
-  const size = (2 * sprite.centre + 1) / dpr;
-  for (let k = 0; k < xy.length; k += 2) ctx.drawImage(sprite.image, (Math.round(xy[k] * dpr) - sprite.centre) / dpr, (Math.round(xy[k + 1] * dpr) - sprite.centre) / dpr, size, size);
-  ctx.imageSmoothingEnabled = smoothing;
-  return true;
-}
-
-/** draws every marker of one kind: positions as x, y pairs (stamped from sprites; else a fill each: one fill of them all costs more) */
-function markers(ctx: CanvasRenderingContext2D, kind: ItemKind, xy: readonly number[], r: number, p: Palette): void {
-  // one kind's markers share their colours: set once, not per marker (a sprite is drawn the same way)
-  ctx.fillStyle = colourFor(kind, p);
-  ctx.strokeStyle = p.bg;
-  ctx.lineWidth = 1.5;
-  if (xy.length && stamp(ctx, kind, xy, r, p)) return;
-  for (let k = 0; k < xy.length; k += 2) {
-    ctx.beginPath();
-    shape(ctx, kind, xy[k], xy[k + 1], r);
-    ctx.fill();
-    ctx.beginPath();
-    if (overlay(ctx, kind, xy[k], xy[k + 1], r)) ctx.stroke();
-  }
-}
-
-const KINDS: readonly ItemKind[] = ['key', 'grant-create', 'grant-retire', 'grant-revoke', 'arrive-create', 'arrive-retire', 'arrive-revoke', 'failed', 'allowed', 'denied'];
 
 export interface DrawState {
   now: number;
