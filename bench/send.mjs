@@ -8,6 +8,8 @@
  *   BENCH_SENDS=30 node bench/send.mjs     Sends measured per case (default 30, after 3 unmeasured)
  *   BENCH_SIZES=20,2000,5000               history sizes (requests sent before the measured ones)
  *   BENCH_GRANTS=50000                     grants on one key for the CreateGrant / ListGrants cases (0: skip)
+ *   BENCH_STORE=idb                        the pages keep their workspace in IndexedDB (each answer waits
+ *                                          for its commit, as in the playground) instead of in memory
  *
  * Each case is a fresh page (?e2e=1, the rich editor); the history sizes are measured side by side
  * (a Send on each page in turn), and so are the operations on the key with many grants. The history is filled with real requests:
@@ -72,7 +74,7 @@ async function openPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`    page error: ${e.message}`));
-  await page.goto(`${baseUrl}?e2e=1`);
+  await page.goto(`${baseUrl}?e2e=1${process.env.BENCH_STORE === 'idb' ? '&store=idb' : ''}`);
   await page.getByText('Create a key to begin.').first().waitFor({ timeout: 60_000 });
   await page.locator('[data-editor="monaco"] .monaco-editor').waitFor({ timeout: 60_000 });
   const keyId = await page.evaluate(async () => {
@@ -209,7 +211,7 @@ function line(label, times) {
 
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-console.log(`Send-to-painted, ${SENDS} Sends per case (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}), ${dist}`);
+console.log(`Send-to-painted, ${SENDS} Sends per case (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}), ${dist}, workspace in ${process.env.BENCH_STORE === 'idb' ? 'IndexedDB' : 'memory'}`);
 try {
   // the sizes side by side: one Send on each page in turn, so a burst of load on the machine
   // falls on all of them alike (the ratio is what is checked)
