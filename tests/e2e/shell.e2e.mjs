@@ -1,6 +1,18 @@
 /** The page loads cleanly, the shell is usable before Monaco, and a request round-trips. */
 import { assert, assertEqual, chooseTarget, openApp, readResponse, send, setBody, shot, waitForMonaco, waitForHistory } from './helpers.mjs';
 
+/** puts the cursor inside the empty string of the body's last member, asks for suggestions, returns their labels */
+async function suggestionsInLastMember(page) {
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Control+Space');
+  const suggest = page.locator('.suggest-widget .monaco-list-row');
+  await suggest.first().waitFor({ timeout: 15_000 });
+  return suggest.allInnerTexts();
+}
+
 export default {
   'loads with no console errors and the named controls': async ({ page, baseUrl }) => {
     await openApp(page, baseUrl);
@@ -104,15 +116,7 @@ export default {
     const keyId = res.json.KeyMetadata.KeyId;
     await chooseTarget(page, 'CreateGrant');
     await setBody(page, '{\n  "KeyId": ""\n}');
-    // put the cursor inside the empty string and ask for suggestions
-    await page.keyboard.press('ControlOrMeta+End');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('End');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('Control+Space');
-    const suggest = page.locator('.suggest-widget .monaco-list-row');
-    await suggest.first().waitFor({ timeout: 15_000 });
-    const labels = await suggest.allInnerTexts();
+    const labels = await suggestionsInLastMember(page);
     assert(labels.some((l) => l.includes(keyId)), `a completion names key ${keyId}: ${labels.join(' | ')}`);
     await page.screenshot({ path: shot('02-completions') });
     await page.keyboard.press('Escape');
@@ -148,14 +152,7 @@ export default {
     // the editor in use again (a new body typed in): the new grant is offered
     await chooseTarget(page, 'RetireGrant');
     await setBody(page, `{\n  "KeyId": "${keyId}",\n  "GrantId": ""\n}`);
-    await page.keyboard.press('ControlOrMeta+End');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('End');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('Control+Space');
-    const suggest = page.locator('.suggest-widget .monaco-list-row');
-    await suggest.first().waitFor({ timeout: 15_000 });
-    const labels = await suggest.allInnerTexts();
+    const labels = await suggestionsInLastMember(page);
     assert(labels.some((l) => l.includes(grantId.slice(0, 12))), `a completion names grant ${grantId}: ${labels.join(' | ')}`);
     await page.keyboard.press('Escape');
   },
