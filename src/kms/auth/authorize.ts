@@ -15,6 +15,7 @@ import type { Caller } from './caller';
 import { accessDeniedExplicitIdentity, accessDeniedExplicitResource, accessDeniedNoIdentity, accessDeniedNoResource } from './messages';
 import { evaluatePolicy, type ContextValue, type ParsedPolicy, type RequestContext, type StatementMatch } from './policy';
 import { conditionKeyMaps, LazyRequestContext, type ConditionRequest } from './requestContext';
+import { joined } from './policy/conditions';
 
 export interface AuthRequest extends ConditionRequest {
   /** the IAM action, e.g. 'kms:Decrypt' */
@@ -172,12 +173,7 @@ function allow(host: number, notes: string[], summary: string, via: Decision['vi
  * policy variables expanded to, for the decision's summary
  */
 function readValues(m: StatementMatch): string {
-  const vs = m.values;
-  if (!vs?.length) return '';
-  // (put together without join, which would copy every sentence into one new string)
-  let out = vs[0];
-  for (let i = 1; i < vs.length; i++) out += '; ' + vs[i];
-  return ` (${out})`;
+  return m.values?.length ? ` (${joined(m.values, '; ')})` : '';
 }
 
 function label(sid: string | undefined, index: number): string {

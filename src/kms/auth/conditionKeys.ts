@@ -16,6 +16,7 @@
 import type { KeyRecord, World } from '../world';
 import type { Caller } from './caller';
 import type { ContextValue } from './policy';
+import { startsWith } from './glob';
 
 export type ConditionKeyType = 'String' | 'Boolean' | 'Numeric' | 'Date' | 'ArrayOfString' | 'ARN' | 'IPAddress';
 
@@ -192,7 +193,7 @@ const defaulted = (member: string) => `the default: the request named no ${membe
 /** alias/name from an alias name or alias ARN, else undefined */
 function aliasNameOf(keyId: unknown): string | undefined {
   if (typeof keyId !== 'string') return undefined;
-  if (keyId.lastIndexOf('alias/', 0) === 0) return keyId;
+  if (startsWith(keyId, 'alias/')) return keyId;
   const m = /^arn:aws[a-z-]*:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(keyId);
   return m ? m[1] : undefined;
 }

@@ -74,6 +74,14 @@ export interface Glob {
   readonly minLength: number;
 }
 
+/**
+ * s.startsWith(p): lastIndexOf from 0 looks at the start only, and V8 answers it several times
+ * faster than startsWith (request paths test prefixes on every statement)
+ */
+export function startsWith(s: string, p: string): boolean {
+  return s.lastIndexOf(p, 0) === 0;
+}
+
 /** thrown by a matcher when a budget set by withStepBudget runs out */
 class StepBudgetExceeded extends Error {
   constructor(readonly budget: number) {
@@ -203,8 +211,7 @@ function fixedAt(p: Fixed, s: string, at: number): boolean {
   const t = p.text;
   const len = t.length;
   if (len === 0) return true;
-  // (lastIndexOf from 0 looks at the start only, and V8 answers it several times faster)
-  if (!p.wild) return at === 0 ? s.lastIndexOf(t, 0) === 0 : s.startsWith(t, at);
+  if (!p.wild) return at === 0 ? startsWith(s, t) : s.startsWith(t, at);
   for (let i = 0; i < len; i++) {
     const c = t.charCodeAt(i);
     if (c !== QMARK && c !== s.charCodeAt(at + i)) return false;
