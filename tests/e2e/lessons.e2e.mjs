@@ -8,8 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, assertEqual, axe, chooseTarget, shot } from './helpers.mjs';
 
-// axe-core is injected as an inline script, which the page's CSP (rightly) forbids
-export const contextOptions = { bypassCSP: true };
+// axe-core is injected as an inline script, which the page's CSP (rightly) forbids. Reduced
+// motion: after a clock step or "Run this step" the page scrolls to its effect, smoothly (for
+// about 15 frames) unless motion is reduced; a click on Next aimed while it moved could land
+// beside the button, and the step would not change. Instant, the scroll is over before the click.
+export const contextOptions = { bypassCSP: true, reducedMotion: 'reduce' };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
