@@ -194,6 +194,24 @@ export class EventIndex {
     return created ? 'removing' : 'pending';
   }
 
+  /**
+   * The grants whose removal has not reached every host yet, in the order they were first seen.
+   * Only the changes still in flight are looked at, so it costs what is arriving, not what exists
+   * (a key may hold 50,000 grants; the state browser asks on every Send).
+   */
+  removing(): (GrantTrack & { removal: ChangeTrack })[] {
+    const out: (GrantTrack & { removal: ChangeTrack })[] = [];
+    for (const t of this.#open) {
+      if (t.change === 'create') continue;
+      const g = this.grants.get(t.grantId);
+      if (g?.removal === t) out.push(g as GrantTrack & { removal: ChangeTrack });
+    }
+    // the grants map's own order: a grant is first seen at its creation (or, created before this
+    // session, at its removal)
+    const first = (g: GrantTrack & { removal: ChangeTrack }) => (g.create ?? g.removal).ev;
+    return out.sort((a, b) => first(a) - first(b));
+  }
+
   /** the earliest scheduled arrival strictly after `now`, if any */
   nextPendingAt(now: number): number | undefined {
     let next: number | undefined;
