@@ -7,6 +7,7 @@
  *   BENCH_DIST=dist node bench/ui.mjs  measures an existing build instead
  *   BENCH_LOADS=9 node bench/ui.mjs    cold loads to take the median of (default 5)
  *   BENCH_FRAMES=0 node bench/ui.mjs   leaves out the 10,000-event frame times
+ *   BENCH_SEND=0 node bench/ui.mjs     leaves out Send-to-painted (6)
  *
  * 1. JavaScript: gzip bytes (zlib default level, what a static host sends) of the shell (the
  *    page's entry script and what it preloads: what paints the page and takes a Send), of what it
@@ -26,6 +27,8 @@
  *    rich editor accepts input: count, longest, total (median over the loads of 2), and the ones
  *    before the first answer (in the loads of 3).
  * 5. Frame time while the timeline plays 10,000 events (the setup of tests/e2e/scale.e2e.mjs).
+ * 6. Send-to-painted, p50 and p95, at 20, 2,000 and 5,000 history entries: bench/send.mjs run on
+ *    the same build, without its case of 50,000 grants on a key (`npm run bench:send` has it).
  *
  * The server is a plain static file server (no compression, Cache-Control: no-cache).
  */
@@ -258,4 +261,11 @@ try {
 } finally {
   await browser.close();
   server.close();
+}
+
+// 6: Send latency by history size, on this build (bench/send.mjs prints it)
+if (process.env.BENCH_SEND !== '0') {
+  console.log('');
+  const r = spawnSync(process.execPath, [join(root, 'bench/send.mjs')], { stdio: 'inherit', env: { ...process.env, BENCH_DIST: dist, BENCH_GRANTS: '0' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
