@@ -61,6 +61,9 @@ export interface GrantTrack {
   removal?: ChangeTrack;
 }
 
+/** a grant whose removal is on its way (EventIndex.removing) */
+type RemovingGrant = GrantTrack & { removal: ChangeTrack };
+
 export type HostVisibility = 'pending' | 'visible' | 'removing' | 'gone' | 'unknown';
 
 export class EventIndex {
@@ -199,16 +202,16 @@ export class EventIndex {
    * Only the changes still in flight are looked at, so it costs what is arriving, not what exists
    * (a key may hold 50,000 grants; the state browser asks on every Send).
    */
-  removing(): (GrantTrack & { removal: ChangeTrack })[] {
-    const out: (GrantTrack & { removal: ChangeTrack })[] = [];
+  removing(): RemovingGrant[] {
+    const out: RemovingGrant[] = [];
     for (const t of this.#open) {
       if (t.change === 'create') continue;
       const g = this.grants.get(t.grantId);
-      if (g?.removal === t) out.push(g as GrantTrack & { removal: ChangeTrack });
+      if (g?.removal === t) out.push(g as RemovingGrant);
     }
     // the grants map's own order: a grant is first seen at its creation (or, created before this
     // session, at its removal)
-    const first = (g: GrantTrack & { removal: ChangeTrack }) => (g.create ?? g.removal).ev;
+    const first = (g: RemovingGrant) => (g.create ?? g.removal).ev;
     return out.sort((a, b) => first(a) - first(b));
   }
 
