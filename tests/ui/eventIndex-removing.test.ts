@@ -5,21 +5,9 @@
  * moves, at every step, order included.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulator } from '../../src/kms/index';
 import { EventIndex, type GrantTrack } from '../../src/ui/eventIndex';
-
-const START = Date.UTC(2026, 0, 1, 12);
-const ACCOUNT = '111122223333';
-const APP = `arn:aws:iam::${ACCOUNT}:role/App`;
-
-/** a small seeded generator (the test's own choices; the simulator has its own seed) */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { makeSim, APP_ROLE, ROOT } from '../kms/helpers';
+import { rng } from '../scenario/fixtures';
 
 /** the definition: every grant with a removal that some host has not seen yet, in the map's order */
 function bruteForce(index: EventIndex): string[] {
@@ -29,14 +17,13 @@ function bruteForce(index: EventIndex): string[] {
 describe('EventIndex.removing', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`matches the definition at every step (seed ${seed})`, async () => {
-      const sim = createSimulator({ seed, accountId: ACCOUNT, startTime: START, propagation: { minMs: 200, maxMs: 6_000 }, hosts: 3, principals: [{ arn: APP, accessKeyId: 'AKIAAPPROLEEXAMPLE01' }] });
+      const { sim, call, createKey } = makeSim({ seed, propagation: { minMs: 200, maxMs: 6_000 }, hosts: 3 });
       const kms = async (target: string, body: object) => {
-        const res = await sim.fetch(new Request('https://kms.us-east-1.amazonaws.com/', { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `TrentService.${target}` }, body: JSON.stringify(body) }));
-        const text = await res.text();
-        if (res.status >= 400) throw new Error(`${target}: ${res.status} ${text}`);
-        return (text ? JSON.parse(text) : {}) as Record<string, any>;
+        const r = await call(target, body);
+        if (r.status >= 400) throw new Error(`${target}: ${r.status} ${r.text}`);
+        return r.json;
       };
-      const keyId: string = (await kms('CreateKey', {})).KeyMetadata.KeyId;
+      const keyId = (await createKey()).KeyId;
       const index = new EventIndex(3);
       const live: string[] = [];
       const random = rng(seed);
@@ -44,7 +31,7 @@ describe('EventIndex.removing', () => {
       for (let step = 0; step < 60; step++) {
         const r = random();
         if (r < 0.45 || live.length === 0) {
-          live.push((await kms('CreateGrant', { KeyId: keyId, GranteePrincipal: APP, RetiringPrincipal: `arn:aws:iam::${ACCOUNT}:root`, Operations: ['Encrypt'] })).GrantId);
+          live.push((await kms('CreateGrant', { KeyId: keyId, GranteePrincipal: APP_ROLE, RetiringPrincipal: ROOT, Operations: ['Encrypt'] })).GrantId);
         } else if (r < 0.75) {
           const [id] = live.splice(Math.floor(random() * live.length), 1);
           await kms(random() < 0.5 ? 'RetireGrant' : 'RevokeGrant', { KeyId: keyId, GrantId: id });
