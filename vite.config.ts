@@ -5,12 +5,13 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { contentSecurityPolicy } from './build/csp.ts';
 import { serviceWorker } from './build/serviceWorker.ts';
+import { renderBlockingEntry } from './build/firstPaint.ts';
 
 /** every page of the app: the playground, the lesson player and the embeddable player */
 const PAGES = ['index', 'lesson', 'embed'].filter((p) => existsSync(resolve(import.meta.dirname, `${p}.html`)));
 
 export default defineConfig({
-  plugins: [svelte(), contentSecurityPolicy(), serviceWorker()],
+  plugins: [svelte(), contentSecurityPolicy(), renderBlockingEntry(), serviceWorker()],
   publicDir: 'static',
   base: './',
   build: {

@@ -22,7 +22,6 @@ import App from './ui/App.svelte';
 import { Prefs } from './ui/Prefs.svelte';
 import { WorkspaceApp, type Backend } from './ui/workspaces/WorkspaceApp.svelte';
 import { groupsFrom } from './ui/operations';
-import { afterFirstFrame } from './ui/editor/load';
 import { framedByAnotherOrigin, showFramedNotice } from './framed';
 import { handleChunkErrors } from './chunks';
 import './ui/app.css';
@@ -84,16 +83,15 @@ function start(target: HTMLElement): void {
   const rich = params.get('editor') !== 'plain';
   mount(App, { target, props: { app, prefs, e2e, rich, audiencePage: new URL('lesson.html', location.href).toString() } });
   /**
-   * The shell paints first; then the engine's and the store's downloads start. The editor loads
-   * when BodyEditor decides (idle, or the editor is wanted), so its evaluation never holds up the
-   * first Send.
+   * The engine's and the store's downloads start as soon as the shell is mounted, before its first
+   * paint: the page's entry script blocks rendering (build/firstPaint.ts), so the first frame is
+   * the shell, and the chunks arrive while it is painted. The editor loads when BodyEditor decides
+   * (idle, or the editor is wanted), so its evaluation never holds up the first Send.
    */
   // the scenario chunks (decoding a share link, replaying it) only for a page opened with a link
   const link = location.hash !== '';
   const loadScenario = () => Promise.all([import('./scenario/codec'), import('./scenario/run'), import('./scenario/format')]);
-  const backend: Promise<Backend> = afterFirstFrame().then(() => {
-    return Promise.all([import('./kms/index'), import('./kms/model/shapes.generated'), import('./store/index'), link ? loadScenario() : undefined]);
-  }).then(async ([kms, model, store, scenario]) => {
+  const backend: Promise<Backend> = Promise.all([import('./kms/index'), import('./kms/model/shapes.generated'), import('./store/index'), link ? loadScenario() : undefined]).then(async ([kms, model, store, scenario]) => {
     // performance marks (read by bench/ui.mjs): the milestones between the first paint and the first answer
     performance.mark('kms:chunks');
     const [codec, run, format] = scenario ?? [];

@@ -42,6 +42,33 @@ const idle = (page) => page.evaluate(async () => {
 });
 
 export default {
+  'the first paint of every page is its shell, with Send in it: no empty page is painted first': async ({ page, baseUrl }) => {
+    // what the page holds at each animation frame until the first paint is reported
+    await page.addInitScript(() => {
+      const frames = (globalThis.__frames = []);
+      const tick = () => {
+        frames.push({ at: performance.now(), send: [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Send') });
+        if (!performance.getEntriesByName('first-paint').length) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const lesson = 'child-grants';
+    for (const path of ['?e2e=1', 'lesson.html', `embed.html?lesson=${lesson}`]) {
+      await page.goto(baseUrl + path);
+      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 30_000 });
+      const t = await page.evaluate(() => ({
+        fp: performance.getEntriesByName('first-paint')[0]?.startTime,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+        frames: globalThis.__frames,
+      }));
+      // an empty page painted first would be a first paint before the first contentful one
+      assertEqual(t.fp, t.fcp, `${path}: the first paint (${t.fp} ms) is the first contentful paint (${t.fcp} ms)`);
+      if (path.startsWith('?')) {
+        assert(t.frames.length > 0 && t.frames[0].send, `${path}: Send is in the page from the first frame on (${JSON.stringify(t.frames.slice(0, 3))})`);
+      }
+    }
+  },
+
   'Send clicked at once is answered with the plain editor, and Monaco is requested only after the answer': async ({ page, baseUrl }) => {
     await page.addInitScript(watch);
     const monaco = [];

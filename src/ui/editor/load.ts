@@ -24,17 +24,6 @@ export function importEditor(): Promise<EditorModule> {
   return pending;
 }
 
-/**
- * Resolves once the page has drawn its first frame (at once in a background tab, which draws
- * none): the moment to start the downloads that would delay that frame if started before.
- */
-export function afterFirstFrame(): Promise<void> {
-  return new Promise((resolve) => {
-    if (document.visibilityState === 'hidden') resolve();
-    else requestAnimationFrame(() => setTimeout(resolve, 0));
-  });
-}
-
 /** runs `fn` when the main thread is idle, or after `timeout` ms at the latest; returns a cancel */
 export function whenIdle(fn: () => void, timeout: number): () => void {
   if (typeof requestIdleCallback === 'function') {
