@@ -10,7 +10,7 @@
 import { hmacSha256, sha256, toHex } from '../kms/util/sha256';
 
 /** `20260101T000000Z` for a virtual time in epoch ms (the engine's own reading of X-Amz-Date) */
-export { formatAmzDate as amzDate } from '../kms/wire/sigv4';
+export { formatAmzDate as amzDate } from '../kms/wire/amzDate';
 
 const SIGNED_HEADERS = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
 

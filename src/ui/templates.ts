@@ -3,7 +3,7 @@
  * likely means, the configured principals, the last grant token and ciphertext. Plain data in,
  * JSON text out.
  */
-import { encodeBase64 } from '../kms/util/base64';
+import { encodeBase64 } from '../kms/util/base64Encode';
 import { operationsWhere } from '../kms/operations';
 import type { KeyView, WorldView } from './world';
 

@@ -21,7 +21,7 @@
  * dropped.
  */
 import { parseFollowMessage, PROTOCOL, refusal, type FollowMessage, type WireMessage } from './schema';
-import { encodeBase64Url } from '../../kms/util/base64';
+import { encodeBase64Url } from '../../kms/util/base64Encode';
 
 export type { FollowMessage } from './schema';
 
