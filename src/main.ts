@@ -26,6 +26,7 @@ import { framedByAnotherOrigin, showFramedNotice } from './framed';
 import { handleChunkErrors } from './chunks';
 import './ui/app.css';
 import { realTimer } from './ui/realTimer';
+import { loadSigner } from './ui/signer';
 
 // a lazy chunk that fails to load (a release deployed while this page was open) reloads the page, once
 handleChunkErrors({ reload: () => location.reload() });
@@ -91,7 +92,7 @@ function start(target: HTMLElement): void {
   // the scenario chunks (decoding a share link, replaying it) only for a page opened with a link
   const link = location.hash !== '';
   const loadScenario = () => Promise.all([import('./scenario/codec'), import('./scenario/run'), import('./scenario/format')]);
-  const backend: Promise<Backend> = Promise.all([import('./kms/index'), import('./kms/model/shapes.generated'), import('./store/index'), link ? loadScenario() : undefined]).then(async ([kms, model, store, scenario]) => {
+  const backend: Promise<Backend> = Promise.all([import('./kms/index'), import('./kms/model/shapes.generated'), import('./store/index'), link ? loadScenario() : undefined, loadSigner()]).then(async ([kms, model, store, scenario]) => {
     // performance marks (read by bench/ui.mjs): the milestones between the first paint and the first answer
     performance.mark('kms:chunks');
     const [codec, run, format] = scenario ?? [];

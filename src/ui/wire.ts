@@ -1,14 +1,12 @@
 /**
  * The wire as the playground speaks it, in the UI's terms: the request the editor sends (built
- * and signed by src/scenario/request.ts, the same builder replay uses) and the response exactly as
- * it came back (status, headers, body text). Pure helpers: no DOM, no Svelte, so they are easy to
- * test and reuse by the history and the code generators.
+ * and signed by src/scenario/request.ts through ./signer.ts, the same builder replay uses) and the
+ * response exactly as it came back (status, headers, body text). Pure helpers: no DOM, no
+ * Svelte, so they are easy to test and reuse by the history and the code generators.
  */
 import type { Decision } from '../kms/events';
 import { DECISION_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../kms/protocol';
-import { buildKmsRequest } from '../scenario/request';
-
-export { loggedRequest, logHeader, type LoggedRequest } from '../scenario/request';
+export { loggedRequest, logHeader, type LoggedRequest } from '../scenario/logged';
 
 /** a service principal name (logs.amazonaws.com), which the engine treats as an AWS service caller */
 const SERVICE_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
@@ -16,28 +14,7 @@ export function isServiceName(arn: string): boolean {
   return SERVICE_NAME.test(arn);
 }
 
-/** Who sends a request. The account root has no access key: it sends no Authorization header. */
-export interface Caller {
-  arn: string;
-  /** absent for the account root */
-  accessKeyId?: string;
-  /** the principal's secret key, when configured with one: its requests are then really signed */
-  secretAccessKey?: string;
-  /** short label for menus and the timeline, e.g. "role/App", "root" or "service logs.amazonaws.com" */
-  label: string;
-  /** set when the caller is an AWS service principal (its requests may carry a source ARN) */
-  service?: boolean;
-}
-
-export interface WireRequest {
-  operation: string;
-  callerArn: string;
-  body: string;
-  /** pins the host that serves the request (the engine's x-playground-host request header) */
-  host?: number;
-  /** aws:SourceArn, sent only when the caller is a service (x-playground-source-arn) */
-  sourceArn?: string;
-}
+export { buildRequest, loadSigner, type Caller, type WireRequest } from './signer';
 
 export interface WireResponse {
   status: number;
@@ -48,24 +25,6 @@ export interface WireResponse {
   requestId: string | undefined;
   host: number | undefined;
   decision: Decision | undefined;
-}
-
-/**
- * The Request the simulator receives when the editor sends `req` at virtual time `now`. The
- * caller is identified by its access key id in a SigV4 Authorization header, signed when it has a
- * secret key (a placeholder signature otherwise); no header means the account root.
- */
-export function buildRequest(req: WireRequest, opts: { region: string; callers: readonly Caller[]; now: number }): Request {
-  const caller = opts.callers.find((c) => c.arn === req.callerArn);
-  return buildKmsRequest({
-    operation: req.operation,
-    body: req.body,
-    credentials: caller?.accessKeyId ? { accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey } : undefined,
-    now: opts.now,
-    region: opts.region,
-    host: req.host,
-    sourceArn: caller?.service && req.sourceArn ? req.sourceArn : undefined,
-  });
 }
 
 /** Decodes the engine's x-playground-decision header (URI-encoded JSON); undefined when absent or unreadable. */

@@ -4,17 +4,20 @@
  * a part asks again, and a 3,000-request log replays in a few seconds with the same history,
  * responses and events as the presenter's.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/kms/api';
 import { createSimulator, OPERATION_GROUPS } from '../../src/kms/index';
 import { Session } from '../../src/ui/Session.svelte';
 import { groupsFrom } from '../../src/ui/operations';
-import { buildRequest } from '../../src/ui/wire';
+import { buildRequest, loadSigner } from '../../src/ui/wire';
 import { LogSender } from '../../src/ui/follow/presenter';
 import { LogFollower } from '../../src/ui/follow/follower';
 import { CatchUp } from '../../src/ui/follow/catchup';
 import { batchSession } from '../../src/ui/follow/session';
 import { parseFollowMessage, PROTOCOL } from '../../src/ui/follow/schema';
+
+// the editor's request builder loads with the engine (src/ui/signer.ts)
+beforeAll(() => loadSigner());
 
 const START = Date.UTC(2026, 0, 1, 12);
 const ACCOUNT = '111122223333';

@@ -3,14 +3,17 @@
  * and signer as replay: a principal configured with a secret key is answered, a wrong secret is
  * refused as AWS refuses it, and for the same inputs the editor and replay send the same request.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/kms/index';
 import type { SimulatorOptions } from '../../src/kms/api';
 import { INVALID_SIGNATURE_EXCEPTION, INVALID_SIGNATURE_MESSAGE } from '../../src/kms/wire/authErrors';
 import { resolveSettings, type Scenario } from '../../src/scenario/format';
 import { buildRequest as replayRequest } from '../../src/scenario/run';
 import { replay } from '../../src/scenario/replay';
-import { buildRequest, captureResponse, errorType, type Caller } from '../../src/ui/wire';
+import { buildRequest, captureResponse, errorType, loadSigner, type Caller } from '../../src/ui/wire';
+
+// the editor's request builder loads with the engine (src/ui/signer.ts)
+beforeAll(() => loadSigner());
 
 const ACCOUNT = '111122223333';
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;

@@ -3,7 +3,7 @@
  * session's guard (SendGuard: the store's side may send it elsewhere, or refuse it), at the
  * shown time. While the past is shown, sending forks history there: the kept future is dropped.
  */
-import { captureResponse } from '../wire';
+import { captureResponse, loadSigner } from '../wire';
 import type { DraftEditor } from './draft.svelte';
 import type { Engine } from './engine.svelte';
 import type { RequestHistory } from './history.svelte';
@@ -67,6 +67,8 @@ export class Sender {
     this.#sending = true;
     this.#editor.notice = '';
     try {
+      // the signer loads with the engine; this is the first Send's wait for it (instant after)
+      await loadSigner();
       const outcome = await engine.exclusive(async (): Promise<{ entry: HistoryEntry } | { redirect: Promise<SendRedirect> }> => {
         // held (another tab's change is being loaded): nothing is done here
         const held = this.#guard?.before();

@@ -8,7 +8,7 @@
  * again for one CreateGrant).
  */
 import type { SimEvent } from '../../kms/events';
-import { errorType } from '../wire';
+import { errorType, loadSigner } from '../wire';
 import { EMPTY_WORLD, type AliasView, type GrantView, type WorldView, aliasFromEntry, grantFromEntry, keyFromMetadata } from '../world';
 import type { Engine } from './engine.svelte';
 
@@ -140,6 +140,7 @@ export class StateReader {
     const engine = this.#engine;
     // pinned to host 0 so these reads never touch the simulator's routing choices; peek leaves no
     // trace (no log entry, so reading the past never forks it; no event on the timeline)
+    await loadSigner();
     const request = engine.request({ operation, callerArn: engine.rootArn, body: JSON.stringify(body), host: 0 });
     const res = engine.tt ? await engine.tt.peek(request) : await engine.sim.fetch(request);
     const text = await res.text();
