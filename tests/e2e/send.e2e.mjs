@@ -149,4 +149,64 @@ export default {
     assertEqual(r.blocks, 0, 'a one-line body is not cut into blocks');
     assertEqual(JSON.stringify(JSON.parse(r.text)), JSON.stringify(JSON.parse(after.text)), 'formatted and as sent hold the same JSON');
   },
+
+  'the timeline is drawn after the frame that shows the answer, even when the answer comes before the next frame': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1');
+    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+    await page.evaluate(async () => {
+      const { session } = globalThis.__kmsPlayground;
+      session.setTarget('CreateKey');
+      session.body = '{}';
+      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+      session.setTarget('DescribeKey');
+      session.body = JSON.stringify({ KeyId: keyId });
+      // every draw of the timeline's canvas starts with clearRect: note when
+      globalThis.__draws = [];
+      const clear = CanvasRenderingContext2D.prototype.clearRect;
+      CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+        if (this.canvas.closest('.timeline')) globalThis.__draws.push(performance.now());
+        return clear.apply(this, args);
+      };
+    });
+    await waitForHistory(page, 1);
+    await page.waitForTimeout(300);
+    for (let i = 0; i < 6; i++) {
+      await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+      // a click, then: when the answer is in the page, when the frame that paints it begins
+      // (a frame callback asked for with the answer), and when the frame after it begins (asked
+      // for in that callback: whatever waits for the answer's frame)
+      const t = await page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const head = document.querySelector('#history-h + span');
+            const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+            const before = count();
+            const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+            if (!send || send.disabled) return reject(new Error('Send is not enabled'));
+            const observer = new MutationObserver(() => {
+              if (count() <= before) return;
+              observer.disconnect();
+              const answered = performance.now();
+              requestAnimationFrame(() => {
+                const frame = performance.now();
+                requestAnimationFrame(() => {
+                  const next = performance.now();
+                  setTimeout(() => resolve({ clicked, answered, frame, next, draws: globalThis.__draws.filter((d) => d >= clicked) }), 300);
+                });
+              });
+            });
+            observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+            const clicked = performance.now();
+            send.click();
+          }),
+      );
+      assert(t.draws.length > 0, `the timeline was drawn after Send ${i + 1} (it shows the new request)`);
+      const first = t.draws[0];
+      assert(
+        first >= t.next,
+        `Send ${i + 1}: the timeline's first draw after the click (${(first - t.clicked).toFixed(1)} ms) comes after the answer's frame and what waited for it ` +
+          `(answer in the page at ${(t.answered - t.clicked).toFixed(1)} ms, its frame at ${(t.frame - t.clicked).toFixed(1)} ms, the next at ${(t.next - t.clicked).toFixed(1)} ms)`,
+      );
+    }
+  },
 };
