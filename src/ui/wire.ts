@@ -39,10 +39,29 @@ function parseDecision(value: string | null): Decision | undefined {
   return undefined;
 }
 
+/**
+ * A body's text, read from its stream. Response.text() settles only in a later task, and the
+ * browser may render a frame before that task: an answer the simulator has ready in the click's
+ * own task would then wait for the frame after the click, then show in the next. Reading the
+ * stream settles in microtasks, so the answer reaches the page in the task that served it.
+ */
+async function bodyText(res: Response): Promise<string> {
+  const stream = res.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
 export async function captureResponse(res: Response): Promise<WireResponse> {
   const headers: [string, string][] = [];
   res.headers.forEach((value, name) => headers.push([name, value]));
-  const body = await res.text();
+  const body = await bodyText(res);
   const hostText = res.headers.get(HOST_HEADER);
   const host = hostText !== null && hostText !== '' && Number.isFinite(Number(hostText)) ? Number(hostText) : undefined;
   return {

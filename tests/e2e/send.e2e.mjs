@@ -209,4 +209,40 @@ export default {
       );
     }
   },
+
+  'an answer served at once is in the page before the browser can render a frame after the click': async ({ page, baseUrl }) => {
+    await openApp(page, baseUrl, 'e2e=1');
+    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+    await page.evaluate(async () => {
+      const { session } = globalThis.__kmsPlayground;
+      session.setTarget('CreateKey');
+      session.body = '{}';
+      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+      session.setTarget('DescribeKey');
+      session.body = JSON.stringify({ KeyId: keyId });
+    });
+    await waitForHistory(page, 1);
+    await page.waitForTimeout(300);
+    for (let i = 0; i < 5; i++) {
+      await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+      // the simulator (memory store) serves a DescribeKey within the click's own task; the answer
+      // must reach the page there too (Response.text() would wait for a later task, and the
+      // browser may render the click's frame first, which puts the answer a frame later)
+      const seen = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const head = document.querySelector('#history-h + span');
+            const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+            const before = count();
+            const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+            send.click();
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve({ before, after: count() });
+            channel.port2.postMessage(0);
+          }),
+      );
+      assertEqual(seen.after, seen.before + 1, `Send ${i + 1}: the answer is in History by the next task`);
+      await waitForHistory(page, seen.before + 1);
+    }
+  },
 };

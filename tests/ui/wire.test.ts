@@ -122,3 +122,23 @@ describe('a lesson whose principal has a secret', () => {
     }
   });
 });
+
+describe('captureResponse reads the body from its stream', () => {
+  it('joins a character split across chunks, and reads an empty body as empty', async () => {
+    const bytes = new TextEncoder().encode('{"Description":"clé ✓ 🔑"}');
+    // one chunk per byte: every multi-byte character is split
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const b of bytes) c.enqueue(new Uint8Array([b]));
+        c.close();
+      },
+    });
+    const res = await captureResponse(new Response(stream, { status: 200, headers: { 'x-amzn-requestid': 'r-1' } }));
+    expect(res.body).toBe('{"Description":"clé ✓ 🔑"}');
+    expect(res.requestId).toBe('r-1');
+    expect((await captureResponse(new Response(null, { status: 200 }))).body).toBe('');
+    // bytes that are not UTF-8 read as replacement characters, as Response.text() reads them
+    const bad = new Uint8Array([0x7b, 0xff, 0x7d]);
+    expect((await captureResponse(new Response(bad))).body).toBe(await new Response(bad).text());
+  });
+});
