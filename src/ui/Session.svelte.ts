@@ -25,7 +25,7 @@ import { summarize } from './describe';
 import type { Recent } from './templates';
 import { type Caller, shortPrincipal, isServiceName } from './wire';
 import type { WorldView } from './world';
-import { Announcer } from './session/announcer.svelte';
+import { Announcer, SAID_IN_FULL } from './session/announcer.svelte';
 import { Clock } from './session/clock.svelte';
 import { DraftEditor } from './session/draft.svelte';
 import { Engine } from './session/engine.svelte';
@@ -80,8 +80,13 @@ export class Session {
     const events = engine.sim.events;
     for (const item of added) if (item.lane === 0 && item.kind !== 'key') this.reader.grantChanged(events[item.ev]);
     if (added.length) {
+      // only the latest lines are said (a workspace loaded at once adds every event it has)
       const ctx = { start: engine.config.startTime, index: engine.index };
-      this.announcer.say(added.map((item) => summarize(events[item.ev], ctx)));
+      const from = Math.max(0, added.length - SAID_IN_FULL);
+      this.announcer.say(
+        added.slice(from).map((item) => summarize(events[item.ev], ctx)),
+        from,
+      );
     }
     if (!engine.internal && engine.busy === 0 && added.some((i) => i.kind === 'key')) void this.reader.refresh(false);
   }

@@ -6,7 +6,8 @@
  *
  * A test file's default export is an object of named tests: { 'name': async (t) => {...} },
  * or one function; `export const contextOptions` adds browser-context options for the file
- * (e.g. bypassCSP to inject axe-core). Each test gets a fresh browser context: t = { page, context, browser, baseUrl,
+ * (e.g. bypassCSP to inject axe-core), and `export const timeoutMs` a longer limit than TEST_TIMEOUT_MS for
+ * each of its tests. Each test gets a fresh browser context: t = { page, context, browser, baseUrl,
  * consoleErrors }. Console errors fail the test unless the test empties `consoleErrors`.
  *
  *   node tests/e2e/run.mjs [filter]      only tests whose "file › name" contains filter
@@ -119,6 +120,7 @@ async function main() {
     for (const file of files) {
       const mod = await import(pathToFileURL(join(here, file)).href);
       const contextOptions = mod.contextOptions ?? {};
+      const timeoutMs = mod.timeoutMs ?? TEST_TIMEOUT_MS;
       const tests = typeof mod.default === 'function' ? { [file.replace('.e2e.mjs', '')]: mod.default } : mod.default ?? {};
       for (const [name, fn] of Object.entries(tests)) {
         const label = `${file.replace('.e2e.mjs', '')} › ${name}`;
@@ -132,7 +134,7 @@ async function main() {
         page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
         const started = Date.now();
         try {
-          await withTimeout(Promise.resolve().then(() => fn({ page, context, browser, baseUrl, consoleErrors })), TEST_TIMEOUT_MS, label);
+          await withTimeout(Promise.resolve().then(() => fn({ page, context, browser, baseUrl, consoleErrors })), timeoutMs, label);
           if (consoleErrors.length) throw new Error(`console errors:\n  ${consoleErrors.join('\n  ')}`);
           passed++;
           console.log(`✓ ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -40,3 +40,32 @@ describe('Announcer', () => {
     a.dispose();
   });
 });
+
+describe('Announcer with a workspace of events at once', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 10_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('says 300,000 lines as a count and the latest (one argument per line would overflow the stack)', () => {
+    const a = new Announcer();
+    const lines = Array.from({ length: 300_000 }, (_, i) => `event ${i + 1}`);
+    a.say(lines);
+    vi.advanceTimersByTime(0);
+    expect(a.text).toBe('300000 new events; latest: event 300000.');
+    a.dispose();
+  });
+
+  it('counts the lines a caller only counts, with what was already waiting', () => {
+    const a = new Announcer();
+    a.addToNext('Went back to 0:01');
+    a.say(['event 249,999', 'event 250,000'], 249_998);
+    vi.advanceTimersByTime(0);
+    expect(a.text).toBe('250001 new events; latest: event 250,000.');
+    // three or fewer are said in full, in order
+    vi.advanceTimersByTime(5000);
+    a.addToNext('one');
+    a.say(['two', 'three']);
+    vi.advanceTimersByTime(0);
+    expect(a.text).toBe('one. two. three.');
+    a.dispose();
+  });
+});
