@@ -25,6 +25,27 @@ async function longHistory(page, n) {
   await waitForHistory(page, n);
 }
 
+/** opens the page (memory store), creates a key, and leaves a DescribeKey of it in the editor */
+async function describeKeyReady(page, baseUrl) {
+  await openApp(page, baseUrl, 'e2e=1');
+  await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+  await page.evaluate(async () => {
+    const { session } = globalThis.__kmsPlayground;
+    session.setTarget('CreateKey');
+    session.body = '{}';
+    const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+    session.setTarget('DescribeKey');
+    session.body = JSON.stringify({ KeyId: keyId });
+    // for the tests' own code in the page: the requests History counts, and the Send button
+    globalThis.__e2eSend = {
+      count: () => Number.parseInt(document.querySelector('#history-h + span')?.textContent ?? '0', 10) || 0,
+      send: () => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send'),
+    };
+  });
+  await waitForHistory(page, 1);
+  await page.waitForTimeout(300);
+}
+
 const rows = (page) =>
   page.evaluate(() =>
     [...document.querySelectorAll('section.history li[aria-posinset]')].map((li) => ({
@@ -151,15 +172,8 @@ export default {
   },
 
   'the timeline is drawn after the frame that shows the answer, even when the answer comes before the next frame': async ({ page, baseUrl }) => {
-    await openApp(page, baseUrl, 'e2e=1');
-    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
-    await page.evaluate(async () => {
-      const { session } = globalThis.__kmsPlayground;
-      session.setTarget('CreateKey');
-      session.body = '{}';
-      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
-      session.setTarget('DescribeKey');
-      session.body = JSON.stringify({ KeyId: keyId });
+    await describeKeyReady(page, baseUrl);
+    await page.evaluate(() => {
       // every draw of the timeline's canvas starts with clearRect: note when
       globalThis.__draws = [];
       const clear = CanvasRenderingContext2D.prototype.clearRect;
@@ -168,8 +182,6 @@ export default {
         return clear.apply(this, args);
       };
     });
-    await waitForHistory(page, 1);
-    await page.waitForTimeout(300);
     for (let i = 0; i < 6; i++) {
       await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
       // a click, then: when the answer is in the page, when the frame that paints it begins
@@ -178,11 +190,9 @@ export default {
       const t = await page.evaluate(
         () =>
           new Promise((resolve, reject) => {
-            const head = document.querySelector('#history-h + span');
-            const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+            const { count, send } = globalThis.__e2eSend;
             const before = count();
-            const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
-            if (!send || send.disabled) return reject(new Error('Send is not enabled'));
+            if (send().disabled) return reject(new Error('Send is not enabled'));
             const observer = new MutationObserver(() => {
               if (count() <= before) return;
               observer.disconnect();
@@ -197,7 +207,7 @@ export default {
             });
             observer.observe(document.body, { subtree: true, childList: true, characterData: true });
             const clicked = performance.now();
-            send.click();
+            send().click();
           }),
       );
       assert(t.draws.length > 0, `the timeline was drawn after Send ${i + 1} (it shows the new request)`);
@@ -211,18 +221,7 @@ export default {
   },
 
   'an answer served at once is in the page before the browser can render a frame after the click': async ({ page, baseUrl }) => {
-    await openApp(page, baseUrl, 'e2e=1');
-    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
-    await page.evaluate(async () => {
-      const { session } = globalThis.__kmsPlayground;
-      session.setTarget('CreateKey');
-      session.body = '{}';
-      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
-      session.setTarget('DescribeKey');
-      session.body = JSON.stringify({ KeyId: keyId });
-    });
-    await waitForHistory(page, 1);
-    await page.waitForTimeout(300);
+    await describeKeyReady(page, baseUrl);
     for (let i = 0; i < 5; i++) {
       await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
       // the simulator (memory store) serves a DescribeKey within the click's own task; the answer
@@ -231,11 +230,9 @@ export default {
       const seen = await page.evaluate(
         () =>
           new Promise((resolve) => {
-            const head = document.querySelector('#history-h + span');
-            const count = () => Number.parseInt(head?.textContent ?? '0', 10) || 0;
+            const { count, send } = globalThis.__e2eSend;
             const before = count();
-            const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
-            send.click();
+            send().click();
             const channel = new MessageChannel();
             channel.port1.onmessage = () => resolve({ before, after: count() });
             channel.port2.postMessage(0);
