@@ -25,15 +25,23 @@ async function longHistory(page, n) {
   await waitForHistory(page, n);
 }
 
-/** opens the page (memory store), creates a key, and leaves a DescribeKey of it in the editor */
-async function describeKeyReady(page, baseUrl) {
+/** opens the page (memory store) and creates a key through the Session; returns its id */
+async function openWithKey(page, baseUrl) {
   await openApp(page, baseUrl, 'e2e=1');
   await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
-  await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const { session } = globalThis.__kmsPlayground;
     session.setTarget('CreateKey');
     session.body = '{}';
-    const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+    return JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
+  });
+}
+
+/** opens the page (memory store), creates a key, and leaves a DescribeKey of it in the editor */
+async function describeKeyReady(page, baseUrl) {
+  const keyId = await openWithKey(page, baseUrl);
+  await page.evaluate((keyId) => {
+    const { session } = globalThis.__kmsPlayground;
     session.setTarget('DescribeKey');
     session.body = JSON.stringify({ KeyId: keyId });
     // for the tests' own code in the page: the requests History counts, and the Send button
@@ -41,7 +49,7 @@ async function describeKeyReady(page, baseUrl) {
       count: () => Number.parseInt(document.querySelector('#history-h + span')?.textContent ?? '0', 10) || 0,
       send: () => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send'),
     };
-  });
+  }, keyId);
   await waitForHistory(page, 1);
   await page.waitForTimeout(300);
 }
@@ -115,14 +123,10 @@ export default {
   },
 
   'a long response body is laid out only where it is scrolled to, and reads as one text': async ({ page, baseUrl }) => {
-    await openApp(page, baseUrl, 'e2e=1');
-    await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
+    const keyId = await openWithKey(page, baseUrl);
     // a key with 60 grants, then ListGrants with a Limit of 60 in the editor
-    await page.evaluate(async () => {
+    await page.evaluate(async (keyId) => {
       const { session } = globalThis.__kmsPlayground;
-      session.setTarget('CreateKey');
-      session.body = '{}';
-      const keyId = JSON.parse((await session.send()).response.body).KeyMetadata.KeyId;
       const sim = await globalThis.__kmsPlayground.sim;
       for (let i = 0; i < 60; i++) {
         const res = await sim.fetch(
@@ -139,7 +143,7 @@ export default {
       // whether the browser skips each block's layout and paint (it says so when that changes)
       globalThis.__skipped = new Map();
       document.addEventListener('contentvisibilityautostatechange', (e) => globalThis.__skipped.set(e.target, e.skipped), true);
-    });
+    }, keyId);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await waitForHistory(page, 2);
     const body = page.getByTestId('response-body');
