@@ -4,7 +4,7 @@
  * (aria-setsize, aria-posinset), the newest is scrolled into view after a Send, scrolling brings
  * the oldest, the arrow keys walk the entries, and choosing one loads it.
  */
-import { assert, assertEqual, openApp, waitForHistory } from './helpers.mjs';
+import { assert, assertEqual, openApp, waitForHistory, waitForMonaco } from './helpers.mjs';
 
 /** sends one DescribeKey of a new key through the page, then puts the history at `n` entries as a reload does */
 async function longHistory(page, n) {
@@ -25,9 +25,9 @@ async function longHistory(page, n) {
   await waitForHistory(page, n);
 }
 
-/** opens the page (memory store) and creates a key through the Session; returns its id */
-async function openWithKey(page, baseUrl) {
-  await openApp(page, baseUrl, 'e2e=1');
+/** opens the page (memory store unless `query` says otherwise) and creates a key through the Session; returns its id */
+async function openWithKey(page, baseUrl, query = 'e2e=1') {
+  await openApp(page, baseUrl, query);
   await page.waitForFunction(() => globalThis.__kmsPlayground !== undefined);
   return page.evaluate(async () => {
     const { session } = globalThis.__kmsPlayground;
@@ -37,9 +37,9 @@ async function openWithKey(page, baseUrl) {
   });
 }
 
-/** opens the page (memory store), creates a key, and leaves a DescribeKey of it in the editor */
-async function describeKeyReady(page, baseUrl) {
-  const keyId = await openWithKey(page, baseUrl);
+/** opens the page (memory store unless `query` says otherwise), creates a key, and leaves a DescribeKey of it in the editor */
+async function describeKeyReady(page, baseUrl, query = 'e2e=1') {
+  const keyId = await openWithKey(page, baseUrl, query);
   await page.evaluate((keyId) => {
     const { session } = globalThis.__kmsPlayground;
     session.setTarget('DescribeKey');
@@ -244,6 +244,43 @@ export default {
       );
       assertEqual(seen.after, seen.before + 1, `Send ${i + 1}: the answer is in History by the next task`);
       await waitForHistory(page, seen.before + 1);
+    }
+  },
+
+  'with IndexedDB, only Send and Re-run change between the click and the answer': async ({ page, baseUrl }) => {
+    // the answer waits for its commit, whose replies wait behind the frame the click brings: what
+    // that frame has to lay out and paint is Send and Re-run disabled, not the request's events
+    await describeKeyReady(page, baseUrl, 'e2e=1&store=idb');
+    // the editor in place (Monaco taking over, and its own cursor, are not what is asked here)
+    await waitForMonaco(page);
+    await page.getByText(/Events as a table/).click();
+    await page.locator('details.events tbody tr').first().waitFor();
+    for (let i = 0; i < 3; i++) {
+      await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+      const before = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const { count, send } = globalThis.__e2eSend;
+            const n = count();
+            const seen = [];
+            const observer = new MutationObserver((records) => {
+              if (count() > n) {
+                observer.disconnect();
+                resolve(seen);
+                return;
+              }
+              for (const r of records) {
+                const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+                if (el?.closest('[data-editor]')) continue;
+                seen.push(`${r.type} ${r.attributeName ?? ''} <${el?.tagName.toLowerCase()}> ${(el?.textContent ?? '').trim().slice(0, 40)}`);
+              }
+            });
+            observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+            send().click();
+          }),
+      );
+      const others = before.filter((m) => !/^attributes disabled <button> (Send|Re-run)$/.test(m));
+      assertEqual(others.join(' | '), '', `Send ${i + 1}: nothing else changed before the answer`);
     }
   },
 };
