@@ -271,7 +271,9 @@ export default {
               }
               for (const r of records) {
                 const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-                if (el?.closest('[data-editor]')) continue;
+                // the editor's own DOM, and the screen readers' live region, which says the
+                // previous Send's events on its own timer (at most every 1.2 s), are not asked about
+                if (el?.closest('[data-editor], [data-testid="live"]')) continue;
                 seen.push(`${r.type} ${r.attributeName ?? ''} <${el?.tagName.toLowerCase()}> ${(el?.textContent ?? '').trim().slice(0, 40)}`);
               }
             });
